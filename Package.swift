@@ -1,0 +1,34 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "arenascope",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "arenascope", targets: ["arenascope"]),
+        .executable(name: "arenascope-bench", targets: ["ArenaBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure Swift: geometry, page states, runs, ranges, stats, diffs, pointers, reading.
+        .target(name: "ArenaModel"),
+        // A user-space arena with the kernel's rules and workloads that build real structures.
+        .target(name: "ArenaEmulator", dependencies: ["ArenaModel"]),
+        // Headless subcommands and their wiring; the executable is a thin entry point.
+        .target(
+            name: "ArenaCLI",
+            dependencies: [
+                "ArenaModel", "ArenaEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "arenascope", dependencies: ["ArenaCLI"]),
+        .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaCLI"]),
+        .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel"]),
+        .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel"]),
+        .testTarget(name: "ArenaCLITests", dependencies: ["ArenaCLI", "arenascope"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

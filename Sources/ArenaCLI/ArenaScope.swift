@@ -1,0 +1,46 @@
+import Foundation
+import ArgumentParser
+
+/// The `arenascope` command line.
+public struct ArenaScope: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "arenascope",
+        abstract: "Look inside Linux BPF arenas: page states, free ranges, bytes and pointer chains.",
+        discussion: """
+            A source is an emulated arena (--emulate WORKLOAD), a live kernel arena (--map-id ID) \
+            or a recording (--replay FILE). Headless subcommands print text, or JSON with --json; \
+            errors are one line on stderr with a documented exit status.
+            """,
+        version: "0.1.0",
+        subcommands: [DemoCommand.self, SnapshotCommand.self, ReadCommand.self, ChaseCommand.self, WorkloadsCommand.self],
+        defaultSubcommand: nil)
+
+    public init() {}
+
+    /// Parses `arguments` (the process's when nil), runs the command and exits.
+    /// Errors become one line on stderr and a status from `ExitStatus`.
+    public static func runAndExit(_ arguments: [String]? = nil) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            Self.exit()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { Self.exit(withError: error) }
+            let failure: CLIError
+            if code == .validationFailure {
+                let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+                failure = CLIError(message + " (see 'arenascope help')", status: .usage)
+            } else {
+                failure = CLIError(error)
+            }
+            printError("arenascope: error: " + failure.message)
+            Self.exit(withError: ExitCode(failure.status.rawValue))
+        }
+    }
+}
+
+/// Writes one line to standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}

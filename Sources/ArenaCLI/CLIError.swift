@@ -1,0 +1,46 @@
+import ArenaModel
+import ArenaEmulator
+
+/// Exit statuses of arenascope, documented in the README. All are below 128.
+public enum ExitStatus: Int32, CaseIterable, Sendable {
+    case success = 0
+    /// Anything not listed below.
+    case failure = 1
+    /// The address asked for is outside the arena or in a page with nothing behind it.
+    case unreadable = 3
+    /// Wrong arguments or options.
+    case usage = 64
+    /// A damaged or unreadable input file.
+    case dataError = 65
+    /// The map id, pin or file does not exist.
+    case noInput = 66
+    /// The map exists but is not an arena.
+    case notArena = 67
+    /// The kernel cannot do it: no arenas, no BPF, no BTF; or the arena went away.
+    case unavailable = 69
+    /// Not permitted: a capability is missing.
+    case noPermission = 77
+}
+
+/// An error arenascope reports as one line and an exit status.
+public struct CLIError: Error, CustomStringConvertible {
+    public let message: String
+    public let status: ExitStatus
+
+    public init(_ message: String, status: ExitStatus) {
+        self.message = message
+        self.status = status
+    }
+
+    public var description: String { message }
+
+    /// Maps the library errors arenascope knows to their messages and statuses.
+    public init(_ error: any Error) {
+        switch error {
+        case let error as CLIError: self = error
+        case let error as ReadError: self.init(error.description, status: .unreadable)
+        case let error as EmulationError: self.init(error.description, status: .usage)
+        default: self.init(String(describing: error), status: .failure)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import ArenaModel
+
+/// The `snapshot --json` contract: one object describing the arena and every page.
+public enum SnapshotJSON {
+    public static func encode(_ snapshot: Snapshot) -> String {
+        var json = JSONWriter()
+        json.beginObject()
+        json.beginObject("source")
+        json.string(snapshot.source.kind.rawValue, "kind")
+        for (key, value) in snapshot.source.details {
+            switch value {
+            case .text(let text): json.string(text, key)
+            case .number(let number): json.number(number, key)
+            }
+        }
+        json.endObject()
+        let geometry = snapshot.geometry
+        json.number(geometry.pageSize, "page_size")
+        json.number(geometry.maxPages, "max_pages")
+        json.number(geometry.userVMStart, "user_vm_start")
+        json.number(geometry.userVMEnd, "user_vm_end")
+        json.beginArray("flags")
+        for name in geometry.flags.names { json.string(name) }
+        json.endArray()
+        json.beginArray("runs")
+        for run in snapshot.pages.runs {
+            json.beginObject()
+            json.number(run.first, "first")
+            json.number(run.count, "count")
+            json.string(run.state.name, "state")
+            json.endObject()
+        }
+        json.endArray()
+        json.beginArray("free_ranges")
+        for run in snapshot.pages.runs where run.state == .free {
+            json.beginArray()
+            json.number(run.first)
+            json.number(run.last)
+            json.endArray()
+        }
+        json.endArray()
+        let stats = snapshot.stats
+        json.beginObject("stats")
+        for state in PageState.allCases { json.number(stats.count(of: state), state.name) }
+        json.number(stats.backed, "backed")
+        json.number(stats.freeRanges, "free_ranges")
+        json.number(stats.largestFree, "largest_free")
+        json.number(stats.backedExtents, "allocated_extents")
+        json.number(stats.fragmentation, "fragmentation")
+        json.endObject()
+        json.beginArray("roots")
+        for root in snapshot.roots {
+            json.beginObject()
+            json.string(root.name, "name")
+            json.number(root.address, "addr")
+            json.number(root.nextOffset, "next_offset")
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        return json.text
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import ArenaModel
+import ArenaEmulator
+
+/// Chooses what to look at: an emulated arena, a live one, or a recording.
+struct SourceOptions: ParsableArguments {
+    @Option(name: .customLong("emulate"), help: ArgumentHelp("Run an emulated arena with WORKLOAD (see 'arenascope workloads').", valueName: "workload"))
+    var workload: String?
+
+    @Option(help: "Seed of the emulated workload.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Workload steps to run before looking.")
+    var steps: UInt64 = 0
+
+    @Option(help: ArgumentHelp("Size of the emulated arena in pages (default: the workload's own).", valueName: "n"))
+    var pages: UInt32?
+
+    @Flag(help: "Create the emulated arena with BPF_F_NO_USER_CONV (32-bit pointers).")
+    var noUserConv = false
+
+    @Flag(help: "Create the emulated arena with BPF_F_SEGV_ON_FAULT.")
+    var segvOnFault = false
+
+    @Option(name: .customLong("map-id"), help: ArgumentHelp("Attach to the live arena with this BPF map id.", valueName: "id"))
+    var mapID: UInt32?
+
+    @Option(name: .customLong("replay"), help: ArgumentHelp("Replay a recording.", valueName: "file"))
+    var replayFile: String?
+
+    @Option(help: ArgumentHelp("Frame of the recording to look at.", valueName: "i"))
+    var frame: Int?
+
+    func validate() throws {
+        let chosen = [workload != nil, mapID != nil, replayFile != nil].filter { $0 }.count
+        guard chosen == 1 else {
+            throw ValidationError(chosen == 0
+                ? "choose a source: --emulate WORKLOAD, --map-id ID or --replay FILE"
+                : "choose only one source of --emulate, --map-id and --replay")
+        }
+        if frame != nil && replayFile == nil { throw ValidationError("--frame goes with --replay") }
+        if pages == 0 { throw ValidationError("--pages must be at least 1") }
+        if workload == nil && (noUserConv || segvOnFault || pages != nil || steps != 0) {
+            throw ValidationError("--pages, --steps, --no-user-conv and --segv-on-fault go with --emulate")
+        }
+    }
+
+    /// Opens the source and takes its first sample.
+    func open(capturingBytes: Bool = false) throws -> (source: ArenaSource, snapshot: Snapshot) {
+        if let workload {
+            var flags: ArenaFlags = []
+            if noUserConv { flags.insert(.noUserConv) }
+            if segvOnFault { flags.insert(.segvOnFault) }
+            let source = try EmulatedSource(workload: workload, seed: seed, pages: pages, flags: flags)
+            source.advance(steps)
+            return (source, source.sample(capturingBytes: capturingBytes))
+        }
+        if let mapID {
+            throw CLIError("live arenas are not supported by this build yet (asked for map id \(mapID)); try --emulate", status: .unavailable)
+        }
+        throw CLIError("recordings are not supported by this build yet; try --emulate", status: .unavailable)
+    }
+}

@@ -1,0 +1,3 @@
+import ArenaCLI
+
+ArenaScope.runAndExit()
