@@ -1,92 +1,120 @@
 import ArenaModel
 
 /// A minimal, fast JSON text builder for the fixed shapes arenascope prints.
-/// Keys and strings are escaped; numbers are written as integers or plain decimals.
+/// Member names are static strings (written as they are); string values are escaped.
 public struct JSONWriter {
     /// The UTF-8 text written so far.
     public private(set) var bytes: [UInt8] = []
-    private var needsComma: [Bool] = [false]
+    /// Bit d says "the container at depth d already has a member" (depth 0 is the top level).
+    private var hasMember: UInt64 = 0
+    private var depth = 0
 
     public init() { bytes.reserveCapacity(4096) }
 
     /// The JSON text written so far.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    private mutating func emit(_ literal: StaticString) {
-        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
-    }
-
-    private mutating func emitDigits(_ value: UInt64) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[23 - count] = UInt8(48 + rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0
-            bytes.append(contentsOf: buffer[(24 - count)...])
-        }
-    }
-
-    private mutating func separate() {
-        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
-    }
-
-    private mutating func key(_ name: String?) {
-        separate()
-        if let name {
-            appendString(name)
-            bytes.append(UInt8(ascii: ":"))
-        }
-    }
-
-    public mutating func beginObject(_ name: String? = nil) {
-        key(name)
+    public mutating func beginObject(_ name: StaticString? = nil) {
+        member(name)
         emit("{")
-        needsComma.append(false)
+        enter()
     }
 
     public mutating func endObject() {
-        needsComma.removeLast()
+        depth -= 1
         emit("}")
     }
 
-    public mutating func beginArray(_ name: String? = nil) {
-        key(name)
+    public mutating func beginArray(_ name: StaticString? = nil) {
+        member(name)
         emit("[")
-        needsComma.append(false)
+        enter()
     }
 
     public mutating func endArray() {
-        needsComma.removeLast()
+        depth -= 1
         emit("]")
     }
 
-    public mutating func number<T: BinaryInteger>(_ value: T, _ name: String? = nil) {
-        key(name)
+    public mutating func number<T: BinaryInteger>(_ value: T, _ name: StaticString? = nil) {
+        member(name)
         if value < 0 { emit("-") }
         emitDigits(UInt64(value.magnitude))
     }
 
-    public mutating func number(_ value: Double, _ name: String? = nil) {
-        key(name)
+    public mutating func number(_ value: Double, _ name: StaticString? = nil) {
+        member(name)
         if value.isFinite { bytes.append(contentsOf: String(value).utf8) } else { emit("null") }
     }
 
-    public mutating func string(_ value: String, _ name: String? = nil) {
-        key(name)
-        appendString(value)
+    public mutating func string(_ value: String, _ name: StaticString? = nil) {
+        member(name)
+        escaped(value)
     }
 
-    public mutating func bool(_ value: Bool, _ name: String? = nil) {
-        key(name)
+    /// A string value known at compile time, written without escaping (it must need none).
+    public mutating func string(literal value: StaticString, _ name: StaticString? = nil) {
+        member(name)
+        emit("\"")
+        emit(value)
+        emit("\"")
+    }
+
+    public mutating func bool(_ value: Bool, _ name: StaticString? = nil) {
+        member(name)
         if value { emit("true") } else { emit("false") }
     }
 
-    private mutating func appendString(_ value: String) {
+    /// Starts a member whose name is only known at run time; write its value next.
+    public mutating func member(named name: String) {
+        separate()
+        escaped(name)
+        emit(":")
+        hasMember &= ~(1 << UInt64(depth))
+    }
+
+    private mutating func member(_ name: StaticString?) {
+        separate()
+        guard let name else { return }
+        emit("\"")
+        emit(name)
+        emit("\":")
+    }
+
+    private mutating func enter() {
+        precondition(depth < 63, "JSON nested too deeply")
+        depth += 1
+        hasMember &= ~(1 << UInt64(depth))
+    }
+
+    private mutating func separate() {
+        let bit: UInt64 = 1 << UInt64(depth)
+        if hasMember & bit != 0 { bytes.append(UInt8(ascii: ",")) }
+        hasMember |= bit
+    }
+
+    private mutating func emit(_ literal: StaticString) {
+        // Byte by byte and without a closure: for these few bytes it beats a bulk append.
+        guard literal.hasPointerRepresentation else {
+            bytes.append(contentsOf: literal.description.utf8)
+            return
+        }
+        let start = literal.utf8Start
+        for index in 0..<literal.utf8CodeUnitCount { bytes.append(start[index]) }
+    }
+
+    private mutating func emitDigits(_ value: UInt64) {
+        var divisor: UInt64 = 1
+        while value / divisor >= 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(48 + rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
+    private mutating func escaped(_ value: String) {
         emit("\"")
         for byte in value.utf8 {
             switch byte {

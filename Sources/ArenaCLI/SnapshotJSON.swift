@@ -8,9 +8,10 @@ public enum SnapshotJSON {
         json.beginObject("source")
         json.string(snapshot.source.kind.rawValue, "kind")
         for (key, value) in snapshot.source.details {
+            json.member(named: key)
             switch value {
-            case .text(let text): json.string(text, key)
-            case .number(let number): json.number(number, key)
+            case .text(let text): json.string(text)
+            case .number(let number): json.number(number)
             }
         }
         json.endObject()
@@ -27,7 +28,7 @@ public enum SnapshotJSON {
             json.beginObject()
             json.number(run.first, "first")
             json.number(run.count, "count")
-            json.string(run.state.name, "state")
+            json.string(literal: literalName(run.state), "state")
             json.endObject()
         }
         json.endArray()
@@ -41,7 +42,10 @@ public enum SnapshotJSON {
         json.endArray()
         let stats = snapshot.stats
         json.beginObject("stats")
-        for state in PageState.allCases { json.number(stats.count(of: state), state.name) }
+        json.number(stats.free, "free")
+        json.number(stats.allocated, "allocated")
+        json.number(stats.reserved, "reserved")
+        json.number(stats.mapped, "mapped")
         json.number(stats.backed, "backed")
         json.number(stats.freeRanges, "free_ranges")
         json.number(stats.largestFree, "largest_free")
@@ -59,5 +63,14 @@ public enum SnapshotJSON {
         json.endArray()
         json.endObject()
         return json.text
+    }
+
+    private static func literalName(_ state: PageState) -> StaticString {
+        switch state {
+        case .free: "free"
+        case .allocated: "allocated"
+        case .reserved: "reserved"
+        case .mapped: "mapped"
+        }
     }
 }

@@ -1,0 +1,61 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One benchmark figure: what was measured, and the target it is held against.
+struct Figure {
+    let name: String
+    let value: Double
+    let unit: String
+    let target: Double
+    /// True when larger values are better (throughput), false for costs (time, memory).
+    let higherIsBetter: Bool
+
+    var meetsTarget: Bool { higherIsBetter ? value >= target : value <= target }
+
+    var line: String {
+        let comparison = higherIsBetter ? ">=" : "<="
+        return "\(name.padded(46)) \(format(value).leftPadded(14)) \(unit.padded(8)) target \(comparison) \(format(target)) \(unit)  \(meetsTarget ? "ok" : "MISSED")"
+    }
+
+    private func format(_ value: Double) -> String {
+        value >= 100 ? String(Int(value.rounded())) : String((value * 100).rounded() / 100)
+    }
+}
+
+/// A named group of figures measured together (the issue each comes from in its name).
+struct BenchmarkCase: Sendable {
+    let name: String
+    let run: @Sendable () throws -> [Figure]
+}
+
+/// Monotonic seconds.
+func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// The median of `repeats` timings of `body`, in seconds.
+func medianSeconds(repeats: Int = 5, _ body: () throws -> Void) rethrows -> Double {
+    var times: [Double] = []
+    for _ in 0..<repeats {
+        let start = now()
+        try body()
+        times.append(now() - start)
+    }
+    return times.sorted()[times.count / 2]
+}
+
+/// Resident memory of this process in bytes, from /proc/self/statm.
+func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+}
+
+extension String {
+    func padded(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
+    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}

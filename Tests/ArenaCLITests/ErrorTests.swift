@@ -1,0 +1,49 @@
+import Testing
+import Foundation
+
+@Suite struct ErrorTests {
+    static let cases: [(arguments: [String], status: Int32, mentions: String)] = [
+        (["snapshot"], 64, "choose a source"),
+        (["snapshot", "--emulate", "list", "--map-id", "3"], 64, "only one source"),
+        (["snapshot", "--emulate", "nosuch"], 64, "unknown workload 'nosuch'"),
+        (["snapshot", "--emulate", "list", "--pages", "0"], 64, "--pages"),
+        (["snapshot", "--emulate", "list", "--pages", "1048577"], 64, "E2BIG"),
+        (["snapshot", "--emulate", "list", "--seed", "-1"], 64, "--seed"),
+        (["snapshot", "--emulate", "list", "--steps", "lots"], 64, "--steps"),
+        (["snapshot", "--frame", "2", "--emulate", "list"], 64, "--frame"),
+        (["snapshot", "--emulate", "list", "--bogus"], 64, "--bogus"),
+        (["nosuchcommand"], 64, "nosuchcommand"),
+        (["read", "--emulate", "list", "--addr", "0x12zz"], 64, "--addr"),
+        (["read", "--emulate", "list", "--addr", "99999999999999999999999"], 64, "--addr"),
+        (["read", "--emulate", "list"], 64, "--addr"),
+        (["read", "--emulate", "list", "--addr", "0x10"], 3, "outside the arena"),
+        (["read", "--emulate", "list", "--addr", "0x7f0000100000"], 3, "page 256, which is free"),
+        (["read", "--emulate", "list", "--addr", "0x7f0000000000", "--len", "99999999999"], 3, "limit"),
+        (["read", "--emulate", "list", "--addr", "0x7f0000000ff0", "--len", "64"], 3, "page 1"),
+        (["chase", "--emulate", "list", "--addr", "0x7f0000100000"], 3, "not backed"),
+        (["chase", "--emulate", "list", "--addr", "0x7f0000000000", "--max", "0"], 64, "--max"),
+        (["chase", "--emulate", "list", "--addr", "0x7f0000000000", "--offset", "0xffffffffffffffff"], 3, "outside the arena"),
+        (["snapshot", "--map-id", "4294967295"], 69, "map id"),
+        (["demo", "--samples", "0"], 64, "--samples"),
+    ]
+
+    @Test(arguments: cases.indices)
+    func badInputIsOneClearLineAndAStatus(index: Int) throws {
+        let (arguments, status, mentions) = Self.cases[index]
+        let result = try BinaryRunner.run(arguments)
+        #expect(result.status == status, "\(arguments): \(result.stderr)")
+        #expect(result.stderrLines.count == 1, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.hasPrefix("arenascope: error: "))
+        #expect(result.stderr.contains(mentions), "\(arguments): \(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack dump"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func helpExplainsAndSucceeds() throws {
+        let result = try BinaryRunner.run(["--help"])
+        #expect(result.status == 0)
+        for command in ["snapshot", "read", "chase", "workloads", "demo"] { #expect(result.stdout.contains(command)) }
+        let sub = try BinaryRunner.run(["help", "chase"])
+        #expect(sub.status == 0 && sub.stdout.contains("--offset"))
+    }
+}
