@@ -20,14 +20,26 @@ let package = Package(
         .target(
             name: "ArenaCLI",
             dependencies: [
-                "ArenaModel", "ArenaEmulator",
+                "ArenaModel", "ArenaEmulator", "ArenaLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libbpf, and the record layout shared with the BPF programs.
+        .systemLibrary(name: "CLibBPF", pkgConfig: "libbpf", providers: [.apt(["libbpf-dev"])]),
+        // Live kernel arenas: the sampler and reader BPF programs (C beside it, built by the plugin).
+        .target(
+            name: "ArenaLive",
+            dependencies: ["ArenaModel", "CLibBPF"],
+            exclude: ["bpf"],
+            plugins: ["BPFCompiler"]
+        ),
+        .executableTarget(name: "EmbedBytes"),
+        .plugin(name: "BPFCompiler", capability: .buildTool(), dependencies: ["EmbedBytes"]),
         .executableTarget(name: "arenascope", dependencies: ["ArenaCLI"]),
         .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaCLI"]),
         .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel"]),
         .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel"]),
+        .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "CLibBPF"]),
         .testTarget(name: "ArenaCLITests", dependencies: ["ArenaCLI", "arenascope"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,140 @@
+import ArenaModel
+import CLibBPF
+import Glibc
+
+/// What the sampler program reported about one arena.
+public struct ArenaRecord: Sendable, Hashable {
+    public let id: UInt32
+    public let name: String
+    public let maxPages: UInt32
+    public let flags: ArenaFlags
+    public let userVMStart: UInt64
+    public let userVMEnd: UInt64
+    /// Start of the arena's window in kernel memory.
+    public let kernelVMStart: UInt64
+    public let freePages: UInt64
+    public let reservedPages: UInt64
+    /// The map's reference count as the iterator saw it (one of them is the iterator's).
+    public let referenceCount: UInt64
+    let status: UInt32
+    let freeRangeCount: Int
+    let reservedRunCount: Int
+
+    init(_ raw: as_record) {
+        id = raw.id
+        name = withUnsafeBytes(of: raw.name) { bytes in
+            String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        maxPages = raw.max_entries
+        flags = ArenaFlags(rawValue: raw.map_flags)
+        userVMStart = raw.user_vm_start
+        userVMEnd = raw.user_vm_end
+        kernelVMStart = raw.kern_vm_start
+        freePages = raw.free_pages
+        reservedPages = raw.reserved_pages
+        referenceCount = raw.refcnt
+        status = raw.status
+        freeRangeCount = Int(raw.free_ranges)
+        reservedRunCount = Int(raw.reserved_runs)
+    }
+
+    /// Pages with memory behind them (allocated or mapped).
+    public var backedPages: UInt64 { UInt64(maxPages) - freePages - reservedPages }
+
+    /// The arena's geometry; an arena nobody mapped yet has no user address (start 0).
+    public var geometry: ArenaGeometry {
+        ArenaGeometry(maxPages: maxPages, userVMStart: userVMStart, flags: flags)
+    }
+}
+
+/// One pass of the sampler over the arenas it was asked about.
+struct SamplerPass {
+    var records: [ArenaRecord]
+    /// Free ranges of the target arena (empty when listing every arena).
+    var freeRanges: [PageRange]
+    /// Pages out of the free ranges that failed the probe: reserved (guard) pages.
+    var reservedRuns: [PageRange]
+}
+
+/// The loaded sampler program (bpf/sampler.bpf.c): an `iter/bpf_map` program that walks
+/// each arena's free range tree and probes claimed pages, never touching arena memory
+/// through a mapping.
+public final class ArenaSampler {
+    private let object: BPFObject
+    private let link: OpaquePointer
+    private let configFD: Int32
+    private let freeRanges: MappedArray<as_range>
+    private let reservedRuns: MappedArray<as_range>
+    /// Probe claimed pages only where the kernel can reserve pages (6.17+); elsewhere
+    /// every page out of the free ranges is backed.
+    private let probeClaimed: Bool
+
+    public init() throws(LiveError) {
+        try KernelSupport.requireArenas()
+        object = try BPFObject(.sampler)
+        guard let link = bpf_program__attach_iter(try object.program("sample_arenas"), nil) else {
+            let code = errno
+            if code == EPERM { throw .notPermitted(action: "attach the BPF iterator", capability: "CAP_BPF and CAP_PERFMON") }
+            throw .system(call: "attaching the bpf_map iterator", errno: code)
+        }
+        self.link = link
+        configFD = try object.mapFD("config")
+        freeRanges = try MappedArray(fd: try object.mapFD("free_ranges"), capacity: Int(AS_MAX_RANGES))
+        reservedRuns = try MappedArray(fd: try object.mapFD("reserved_runs"), capacity: Int(AS_MAX_RANGES))
+        probeClaimed = KernelSupport.canReservePages
+    }
+
+    deinit { bpf_link__destroy(link) }
+
+    /// Runs the iterator once. `target` 0 describes every arena (counts only).
+    func run(target: UInt32) throws(LiveError) -> SamplerPass {
+        var key: UInt32 = 0
+        var config = as_config(target_id: target, probe_claimed: probeClaimed ? 1 : 0)
+        guard bpf_map_update_elem(configFD, &key, &config, UInt64(BPF_ANY)) == 0 else {
+            throw .system(call: "configuring the sampler", errno: errno)
+        }
+        let iterator = bpf_iter_create(bpf_link__fd(link))
+        guard iterator >= 0 else { throw .system(call: "creating a bpf_map iterator", errno: -iterator) }
+        defer { close(iterator) }
+        let recordSize = MemoryLayout<as_record>.size
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var filled = 0
+        while true {
+            if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
+            let count = buffer.withUnsafeMutableBytes { read(iterator, $0.baseAddress! + filled, $0.count - filled) }
+            if count < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw .system(call: "reading the bpf_map iterator", errno: errno)
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        var records: [ArenaRecord] = []
+        buffer.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset + recordSize <= filled {
+                records.append(ArenaRecord(bytes.loadUnaligned(fromByteOffset: offset, as: as_record.self)))
+                offset += recordSize
+            }
+        }
+        guard target != 0, let record = records.first(where: { $0.id == target }) else {
+            return SamplerPass(records: records, freeRanges: [], reservedRuns: [])
+        }
+        return SamplerPass(
+            records: records,
+            freeRanges: Self.ranges(freeRanges, count: record.status == AS_NO_TREE.rawValue ? 0 : record.freeRangeCount),
+            reservedRuns: Self.ranges(reservedRuns, count: record.reservedRunCount))
+    }
+
+    /// Describes every arena on the system.
+    public func records() throws(LiveError) -> [ArenaRecord] {
+        try run(target: 0).records
+    }
+
+    private static func ranges(_ array: MappedArray<as_range>, count: Int) -> [PageRange] {
+        (0..<min(count, array.capacity)).compactMap { index in
+            let range = array[index]
+            return range.first <= range.last ? PageRange(first: range.first, last: range.last) : nil
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import ArenaModel
+import CLibBPF
+import Glibc
+
+/// Real arenas built by real BPF programs (bpf/workload.bpf.c), for `demo --live` and the
+/// live tests: a 4096-page arena at 0x40000000 and a 256-page BPF_F_NO_USER_CONV arena at
+/// 0x60000000. The arenas live as long as this object (or any other holder).
+public final class LiveWorkload {
+    private let object: BPFObject
+
+    public static let arenaAddress = UInt64(WL_ARENA_ADDRESS)
+    public static let arenaPages = UInt32(WL_ARENA_PAGES)
+    public static let narrowArenaAddress = UInt64(WL_ARENA32_ADDRESS)
+    public static let nodeMagic = UInt64(WL_NODE_MAGIC)
+    public static let pageMagic = UInt64(WL_PAGE_MAGIC)
+
+    public init() throws(LiveError) {
+        try KernelSupport.requireArenas()
+        object = try BPFObject(.workload)
+    }
+
+    /// Map ids of the main arena and the NO_USER_CONV one.
+    public var arenaID: UInt32 { get throws(LiveError) { try mapID("arena") } }
+    public var narrowArenaID: UInt32 { get throws(LiveError) { try mapID("arena32") } }
+
+    /// The main arena's map fd (owned by this object).
+    public var arenaFD: Int32 { get throws(LiveError) { try object.mapFD("arena") } }
+
+    private func mapID(_ name: String) throws(LiveError) -> UInt32 {
+        var info = bpf_map_info()
+        var length = UInt32(MemoryLayout<bpf_map_info>.size)
+        guard bpf_obj_get_info_by_fd(try object.mapFD(name), &info, &length) == 0 else {
+            throw .system(call: "reading map info", errno: errno)
+        }
+        return info.id
+    }
+
+    @discardableResult
+    private func run(_ program: String, _ a: UInt64 = 0, _ b: UInt64 = 0, _ c: UInt64 = 0) throws(LiveError) -> (UInt64, UInt64) {
+        var args = wl_args(a: a, b: b, c: c, result: 0, result2: 0)
+        let status = try runSyscallProgram(try object.programFD(program), &args)
+        guard status == 0 else { throw .system(call: "workload program \(program)", errno: EINVAL) }
+        return (args.result, args.result2)
+    }
+
+    /// Builds a list of `count` `{next, value, magic}` nodes with values first...first+count-1
+    /// (pushed at the head, so the head holds the last value). Returns the head's address.
+    public func buildList(count: UInt64, firstValue: UInt64 = 0, narrow: Bool = false) throws(LiveError) -> UInt64 {
+        try run(narrow ? "build_list_narrow" : "build_list", count, firstValue).0
+    }
+
+    /// Builds a hash table of `buckets` list heads (one page) holding keys 0..<count.
+    public func buildHash(count: UInt64, buckets: UInt64) throws(LiveError) -> UInt64 {
+        try run("build_hash", count, buckets).0
+    }
+
+    /// `bpf_arena_alloc_pages` in the main arena; 0 when it failed.
+    public func allocPages(_ count: UInt32, hint: UInt64 = 0) throws(LiveError) -> UInt64 {
+        try run("alloc_pages", UInt64(count), hint).0
+    }
+
+    public func freePages(_ address: UInt64, count: UInt32) throws(LiveError) {
+        try run("free_pages", address, UInt64(count))
+    }
+
+    /// `bpf_arena_reserve_pages`: 0, a negative errno, or nil where the kernel lacks it.
+    public func reservePages(_ address: UInt64, count: UInt32) throws(LiveError) -> Int32? {
+        let result = try run("reserve_pages", address, UInt64(count)).0
+        return result == 1 ? nil : Int32(truncatingIfNeeded: Int64(bitPattern: result))
+    }
+
+    /// Random allocations and frees of 1-8 pages, `steps` of them.
+    public func churn(steps: UInt64, seed: UInt64) throws(LiveError) {
+        try run("churn", steps, seed)
+    }
+}

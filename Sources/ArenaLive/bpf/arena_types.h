@@ -1,0 +1,72 @@
+/* The few kernel types arenascope's BPF programs read, declared locally for CO-RE:
+ * field offsets are relocated against the running kernel's BTF at load time. */
+#ifndef ARENASCOPE_ARENA_TYPES_H
+#define ARENASCOPE_ARENA_TYPES_H
+
+#include "arena_common.h"
+#include <bpf/bpf_core_read.h>
+/* GUARD_SZ/2 in kernel/bpf/arena.c: the window starts half a guard after kern_vm->addr. */
+#define ARENA_HALF_GUARD (1UL << 15)
+
+struct rb_node {
+    unsigned long __rb_parent_color;
+    struct rb_node *rb_right;
+    struct rb_node *rb_left;
+} __attribute__((preserve_access_index));
+
+struct rb_root {
+    struct rb_node *rb_node;
+} __attribute__((preserve_access_index));
+
+struct rb_root_cached {
+    struct rb_root rb_root;
+    struct rb_node *rb_leftmost;
+} __attribute__((preserve_access_index));
+
+struct range_tree {
+    struct rb_root_cached it_root;
+} __attribute__((preserve_access_index));
+
+struct range_node {
+    struct rb_node rn_rbnode;
+    __u32 rn_start;
+    __u32 rn_last;
+} __attribute__((preserve_access_index));
+
+struct vm_struct {
+    void *addr;
+} __attribute__((preserve_access_index));
+
+typedef struct {
+    __s64 counter;
+} atomic64_t;
+
+struct bpf_map {
+    atomic64_t refcnt;
+    __u32 id;
+    char name[16];
+    enum bpf_map_type map_type;
+    __u32 max_entries;
+    __u32 map_flags;
+} __attribute__((preserve_access_index));
+
+struct bpf_arena {
+    struct bpf_map map;
+    __u64 user_vm_start;
+    __u64 user_vm_end;
+    struct vm_struct *kern_vm;
+    struct range_tree rt;
+} __attribute__((preserve_access_index));
+
+struct seq_file;
+
+struct bpf_iter_meta {
+    struct seq_file *seq;
+} __attribute__((preserve_access_index));
+
+struct bpf_iter__bpf_map {
+    struct bpf_iter_meta *meta;
+    struct bpf_map *map;
+} __attribute__((preserve_access_index));
+
+#endif

@@ -1,0 +1,55 @@
+/* What the sampler program and arenascope's Swift side exchange. Shared by both:
+ * the Swift side imports this header through the CArenaSampler module. */
+#ifndef ARENASCOPE_SAMPLER_ABI_H
+#define ARENASCOPE_SAMPLER_ABI_H
+
+#ifndef __BPF__
+#include <stdint.h>
+typedef uint32_t as_u32;
+typedef uint64_t as_u64;
+#else
+typedef __u32 as_u32;
+typedef __u64 as_u64;
+#endif
+
+/* Capacity of the range maps: a 1,048,576-page arena has at most 524,288 maximal ranges. */
+#define AS_MAX_RANGES 524288
+
+/* Set by user space in the `config` map before each iterator read. */
+struct as_config {
+    as_u32 target_id;      /* only this arena's ranges are kept; 0 = every arena, counts only */
+    as_u32 probe_claimed;  /* 1: probe claimed pages to tell reserved from backed */
+};
+
+/* An inclusive page range. */
+struct as_range {
+    as_u32 first;
+    as_u32 last;
+};
+
+enum as_status {
+    AS_OK = 0,
+    AS_TORN = 1,        /* the tree changed under the walk: ranges out of order */
+    AS_TOO_MANY = 2,    /* more ranges than AS_MAX_RANGES */
+    AS_NO_TREE = 3,     /* no range tree (6.9-6.12): free pages derived by probing */
+};
+
+/* One record per arena, written to the iterator's seq_file. */
+struct as_record {
+    as_u32 id;
+    as_u32 max_entries;
+    as_u32 map_flags;
+    as_u32 status;
+    as_u64 user_vm_start;
+    as_u64 user_vm_end;
+    as_u64 kern_vm_start;
+    as_u32 free_ranges;     /* ranges written to the `free_ranges` map (target only) */
+    as_u32 reserved_runs;   /* runs written to the `reserved_runs` map (target only) */
+    as_u64 free_pages;
+    as_u64 reserved_pages;
+    as_u64 walk_steps;
+    as_u64 refcnt;          /* the map's reference count, the iterator's own included */
+    char name[16];
+};
+
+#endif
