@@ -12,7 +12,7 @@ public struct ArenaScope: ParsableCommand {
             errors are one line on stderr with a documented exit status.
             """,
         version: "0.1.0",
-        subcommands: [DemoCommand.self, SnapshotCommand.self, ReadCommand.self, ChaseCommand.self, WorkloadsCommand.self],
+        subcommands: [DemoCommand.self, ListCommand.self, SnapshotCommand.self, ReadCommand.self, ChaseCommand.self, WorkloadsCommand.self],
         defaultSubcommand: nil)
 
     public init() {}

@@ -1,5 +1,6 @@
 import ArenaModel
 import ArenaEmulator
+import ArenaLive
 
 /// Exit statuses of arenascope, documented in the README. All are below 128.
 public enum ExitStatus: Int32, CaseIterable, Sendable {
@@ -34,12 +35,24 @@ public struct CLIError: Error, CustomStringConvertible {
 
     public var description: String { message }
 
+    private static func status(of error: LiveError) -> ExitStatus {
+        switch error {
+        case .noSuchMap: .noInput
+        case .notArena: .notArena
+        case .notPermitted: .noPermission
+        case .unsupported, .gone: .unavailable
+        case .unreadable: .unreadable
+        case .torn, .system: .failure
+        }
+    }
+
     /// Maps the library errors arenascope knows to their messages and statuses.
     public init(_ error: any Error) {
         switch error {
         case let error as CLIError: self = error
         case let error as ReadError: self.init(error.description, status: .unreadable)
         case let error as EmulationError: self.init(error.description, status: .usage)
+        case let error as LiveError: self.init(error.description, status: Self.status(of: error))
         default: self.init(String(describing: error), status: .failure)
         }
     }

@@ -1,19 +1,23 @@
 import ArgumentParser
 import ArenaModel
 import ArenaEmulator
+import ArenaLive
 import Foundation
 
-/// `arenascope demo`: an emulated arena that keeps changing, watched sample by sample.
+/// `arenascope demo`: an arena that keeps changing, watched sample by sample.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Watch an emulated arena change (headless: a page map, then one line a sample).")
+        abstract: "Watch an arena change: an emulated one, or with --live a real kernel arena (root).",
+        discussion: "Headless: prints the arena, then one line a sample, then the page map again.")
 
-    @Option(help: ArgumentHelp("Workload to run (see 'arenascope workloads').", valueName: "workload"))
+    @Option(help: ArgumentHelp("Emulated workload to run (see 'arenascope workloads').", valueName: "workload"))
     var workload = "churn"
-    @Option(help: "Seed of the workload.")
+    @Flag(help: "Create a real arena driven by BPF programs instead (needs root: CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN).")
+    var live = false
+    @Option(help: "Seed of the emulated workload.")
     var seed: UInt64 = 1
-    @Option(help: "Workload steps between samples.")
+    @Option(help: "Emulated workload steps between samples.")
     var stepsPerSample: UInt64 = 25
     @Option(help: "Milliseconds between samples.")
     var interval: UInt32 = 100
@@ -22,24 +26,67 @@ struct DemoCommand: ParsableCommand {
 
     func validate() throws {
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
-        guard interval <= 60_000 else { throw ValidationError("--interval must be at most 60000 ms") }
+        guard interval >= 1 && interval <= 60_000 else { throw ValidationError("--interval must be between 1 and 60000 ms") }
     }
 
     func run() throws {
-        let source = try EmulatedSource(workload: workload, seed: seed)
-        var previous = source.sample()
-        print(SnapshotText.summary(previous))
-        print(PageMapText.render(previous.pages, columns: 64, rows: 16))
-        for _ in 0..<samples {
-            Thread.sleep(forTimeInterval: Double(interval) / 1000)
-            source.advance(stepsPerSample)
-            let snapshot = source.sample()
-            let diff = SnapshotDiff(from: previous, to: snapshot)
-            let stats = snapshot.stats
-            print("step \(String(source.steps).leftPadded(to: 6))  free \(stats.free)  allocated \(stats.allocated)  mapped \(stats.mapped)  reserved \(stats.reserved)  ranges \(stats.freeRanges)  largest \(stats.largestFree)  frag \(percent(stats.fragmentation))  changed \(diff.changedPageCount) pages, freed \(diff.freed.count) ranges")
-            previous = snapshot
+        let backend: SamplingBackend
+        if live {
+            let demo: LiveDemo
+            do {
+                demo = try LiveDemo()
+            } catch {
+                guard case .notPermitted = error else { throw error }
+                throw CLIError(error.description + "; 'arenascope demo' runs the emulated demo without privileges", status: .noPermission)
+            }
+            backend = SamplingBackend(source: demo.source, interval: Double(interval) / 1000, clock: monotonicNow)
+            backend.driver = demo.step
+        } else {
+            let source = try EmulatedSource(workload: workload, seed: seed)
+            backend = SamplingBackend(source: source, interval: Double(interval) / 1000, clock: monotonicNow)
+            backend.driver = { [stepsPerSample] in source.advance(stepsPerSample) }
         }
-        print(PageMapText.render(previous.pages, columns: 64, rows: 16))
+        try HeadlessWatch(backend: backend).run(samples: samples)
+    }
+}
+
+/// Monotonic seconds for the sampling backend.
+func monotonicNow() -> Double {
+    ProcessInfo.processInfo.systemUptime
+}
+
+/// Prints what a sampling backend sees: the arena, one line a sample, the page map.
+struct HeadlessWatch {
+    let backend: SamplingBackend
+
+    func run(samples: Int) throws {
+        let first = backend.sampleNow()
+        guard case .sampled(let snapshot) = first else { throw CLIError(describe(first), status: .unavailable) }
+        print(SnapshotText.summary(snapshot))
+        print(PageMapText.render(snapshot.pages, columns: 64, rows: 16))
+        var taken = 0
+        while taken < samples {
+            let wait = backend.timeUntilNextSample
+            if wait.isInfinite { break }
+            if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+            guard let outcome = backend.tick() else { continue }
+            taken += 1
+            print(describe(outcome))
+            if case .gone = outcome { break }
+        }
+        if let latest = backend.latest { print(PageMapText.render(latest.pages, columns: 64, rows: 16)) }
+    }
+
+    private func describe(_ outcome: SampleOutcome) -> String {
+        switch outcome {
+        case .sampled(let snapshot):
+            let stats = snapshot.stats
+            let diff = backend.lastDiff
+            let latency = String(Int((backend.lastLatency * 1_000_000).rounded()))
+            return "sample \(String(backend.sampleCount).leftPadded(to: 4))  \(latency.leftPadded(to: 6)) µs  free \(stats.free)  allocated \(stats.allocated)  mapped \(stats.mapped)  reserved \(stats.reserved)  ranges \(stats.freeRanges)  largest \(stats.largestFree)  frag \(percent(stats.fragmentation))  changed \(diff?.changedPageCount ?? 0) pages, freed \(diff?.freed.count ?? 0) ranges"
+        case .gone(let reason): return "\(reason); the last snapshot is kept"
+        case .failed(let reason): return "sample failed: \(reason)"
+        }
     }
 }
 

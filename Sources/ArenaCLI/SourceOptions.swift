@@ -1,6 +1,7 @@
 import ArgumentParser
 import ArenaModel
 import ArenaEmulator
+import ArenaLive
 
 /// Chooses what to look at: an emulated arena, a live one, or a recording.
 struct SourceOptions: ParsableArguments {
@@ -25,6 +26,12 @@ struct SourceOptions: ParsableArguments {
     @Option(name: .customLong("map-id"), help: ArgumentHelp("Attach to the live arena with this BPF map id.", valueName: "id"))
     var mapID: UInt32?
 
+    @Option(name: .customLong("pin"), help: ArgumentHelp("Attach to the live arena pinned at this bpffs path.", valueName: "path"))
+    var pinPath: String?
+
+    @Flag(help: "Hold the live arena open so it outlives its programs (post-mortem inspection).")
+    var keepAlive = false
+
     @Option(name: .customLong("replay"), help: ArgumentHelp("Replay a recording.", valueName: "file"))
     var replayFile: String?
 
@@ -32,12 +39,13 @@ struct SourceOptions: ParsableArguments {
     var frame: Int?
 
     func validate() throws {
-        let chosen = [workload != nil, mapID != nil, replayFile != nil].filter { $0 }.count
+        let chosen = [workload != nil, mapID != nil, pinPath != nil, replayFile != nil].filter { $0 }.count
         guard chosen == 1 else {
             throw ValidationError(chosen == 0
-                ? "choose a source: --emulate WORKLOAD, --map-id ID or --replay FILE"
-                : "choose only one source of --emulate, --map-id and --replay")
+                ? "choose a source: --emulate WORKLOAD, --map-id ID, --pin PATH or --replay FILE"
+                : "choose only one source of --emulate, --map-id, --pin and --replay")
         }
+        if keepAlive && mapID == nil && pinPath == nil { throw ValidationError("--keep-alive goes with --map-id or --pin") }
         if frame != nil && replayFile == nil { throw ValidationError("--frame goes with --replay") }
         if pages == 0 { throw ValidationError("--pages must be at least 1") }
         if workload == nil && (noUserConv || segvOnFault || pages != nil || steps != 0) {
@@ -55,8 +63,15 @@ struct SourceOptions: ParsableArguments {
             source.advance(steps)
             return (source, source.sample(capturingBytes: capturingBytes))
         }
-        if let mapID {
-            throw CLIError("live arenas are not supported by this build yet (asked for map id \(mapID)); try --emulate", status: .unavailable)
+        if mapID != nil || pinPath != nil {
+            let source = try mapID.map { try LiveSource(mapID: $0, keepAlive: keepAlive) }
+                ?? LiveSource(pinnedAt: pinPath!, keepAlive: keepAlive)
+            var snapshot = try source.sample()
+            if capturingBytes {
+                let backed = snapshot.pages.runs.filter(\.state.isBacked).flatMap { Array($0.first...$0.last) }
+                snapshot.contents = PageContents(pages: try source.pageBytes(backed))
+            }
+            return (source, snapshot)
         }
         throw CLIError("recordings are not supported by this build yet; try --emulate", status: .unavailable)
     }

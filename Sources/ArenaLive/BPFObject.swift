@@ -22,9 +22,10 @@ final class BPFObject {
         let result = bpf_object__load(handle)
         guard result == 0 else {
             let code = -result
-            if code == EPERM || code == EACCES {
+            if code == EPERM {
                 throw .notPermitted(action: "load arenascope's BPF programs", capability: "CAP_BPF and CAP_PERFMON")
             }
+            // EACCES is the verifier's refusal; ARENASCOPE_LIBBPF_LOG=1 prints its log.
             throw .system(call: "loading BPF object \(embedded.name)", errno: code)
         }
     }
@@ -68,27 +69,34 @@ final class BPFObject {
     }
 }
 
-/// A read-only shared mapping of an mmapable BPF array map, unmapped when released.
+/// A shared mapping of an mmapable BPF array map of `Element`s, unmapped when released.
 final class MappedArray<Element> {
-    let base: UnsafePointer<Element>
+    let base: UnsafeMutablePointer<Element>
     let capacity: Int
     private let length: Int
 
-    init(fd: Int32, capacity: Int) throws(LiveError) {
+    init(fd: Int32, capacity: Int, writable: Bool = false) throws(LiveError) {
         let bytes = MemoryLayout<Element>.stride * capacity
         let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
         length = (bytes + pageSize - 1) / pageSize * pageSize
-        let address = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0)
+        let protection = writable ? PROT_READ | PROT_WRITE : PROT_READ
+        let address = mmap(nil, length, protection, MAP_SHARED, fd, 0)
         guard let address, address != MAP_FAILED else { throw .system(call: "mmap of a result map", errno: errno) }
-        base = UnsafePointer(address.assumingMemoryBound(to: Element.self))
+        base = address.assumingMemoryBound(to: Element.self)
         self.capacity = capacity
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+    deinit { munmap(base, length) }
 
     subscript(index: Int) -> Element {
-        precondition(index >= 0 && index < capacity)
-        return base[index]
+        get {
+            precondition(index >= 0 && index < capacity)
+            return base[index]
+        }
+        set {
+            precondition(index >= 0 && index < capacity)
+            base[index] = newValue
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import ArenaModel
+import Glibc
 
 /// Why a live arena could not be listed, attached, sampled or read.
 public enum LiveError: Error, Equatable, CustomStringConvertible {
@@ -43,6 +44,13 @@ public enum LiveError: Error, Equatable, CustomStringConvertible {
     static func typeName(_ type: UInt32) -> String { typeNames[Int(type)] ?? "a map of type \(type)" }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif
+
+extension LiveError: ClassifiedSampleError {
+    public var sampleFailureKind: SampleFailureKind {
+        switch self {
+        case .gone, .noSuchMap: .gone
+        case .torn: .torn
+        default: .other
+        }
+    }
+}

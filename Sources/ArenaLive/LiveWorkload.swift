@@ -74,3 +74,37 @@ public final class LiveWorkload {
         try run("churn", steps, seed)
     }
 }
+
+extension LiveWorkload {
+    /// Maps the main arena into this process at its fixed address, as a user program would.
+    /// Stores through the mapping fault pages in: that is what the live tests and the demo want.
+    public func mapArena() throws(LiveError) -> UserMapping {
+        try UserMapping(fd: try arenaFD, address: Self.arenaAddress, length: Int(Self.arenaPages) * 4096)
+    }
+}
+
+/// A user-space mapping of an arena, unmapped when released.
+public final class UserMapping {
+    private let base: UnsafeMutableRawPointer
+    private let address: UInt64
+    private let length: Int
+
+    init(fd: Int32, address: UInt64, length: Int) throws(LiveError) {
+        let wanted = UnsafeMutableRawPointer(bitPattern: UInt(address))
+        let mapped = mmap(wanted, length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0)
+        guard let mapped, mapped != MAP_FAILED, UInt64(UInt(bitPattern: mapped)) == address else {
+            throw .system(call: "mmap of the arena at \(hex(address))", errno: errno)
+        }
+        base = mapped
+        self.address = address
+        self.length = length
+    }
+
+    deinit { munmap(base, length) }
+
+    /// Stores `value` at user address `at` (faulting the page in, as any user store does).
+    public func store(_ value: UInt64, at: UInt64) {
+        precondition(at >= address && at + 8 <= address + UInt64(length))
+        base.storeBytes(of: value, toByteOffset: Int(at - address), as: UInt64.self)
+    }
+}

@@ -51,12 +51,17 @@ static long copy_page(__u32 index, struct ar_args *args)
 SEC("syscall")
 int read_pages(struct ar_args *args)
 {
-    if (args->count > AR_BATCH)
-        return -1;
-    /* Never true: references the arena so the verifier binds this program to it. */
-    if (args->count == AR_BIND_ONLY)
+    struct ar_args local = *args;
+
+    /* Never true in use: references the arena so the verifier binds this program to it. */
+    if (local.count == AR_BIND_ONLY) {
         bpf_arena_free_pages(&arena, (void __arena *)0, 0);
-    args->copied = 0;
-    bpf_loop(args->count, copy_page, args, 0);
+        return 0;
+    }
+    if (local.count > AR_BATCH)
+        return -1;
+    local.copied = 0;
+    bpf_loop(local.count, copy_page, &local, 0);
+    args->copied = local.copied;
     return 0;
 }

@@ -1,0 +1,66 @@
+import CLibBPF
+import Glibc
+
+/// Opening BPF maps by id or pin, with the kernel's refusals turned into `LiveError`s.
+enum LiveMap {
+    static let arenaType: UInt32 = 33
+
+    /// What identifies an arena map besides its id (ids are reused after a map dies).
+    struct Identity: Equatable {
+        let name: String
+        let maxPages: UInt32
+    }
+
+    /// An fd for map `id`, checked to be an arena, and its identity. The caller closes the fd.
+    static func openArena(id: UInt32) throws(LiveError) -> (fd: Int32, identity: Identity) {
+        let fd = bpf_map_get_fd_by_id(id)
+        guard fd >= 0 else {
+            let code = -fd
+            switch code {
+            case ENOENT: throw .noSuchMap(id: id)
+            case EPERM, EACCES: throw .notPermitted(action: "open a BPF map by id", capability: "CAP_SYS_ADMIN")
+            default: throw .system(call: "BPF_MAP_GET_FD_BY_ID", errno: code)
+            }
+        }
+        let info: bpf_map_info
+        do throws(LiveError) {
+            info = try self.info(fd)
+        } catch {
+            close(fd)
+            throw error
+        }
+        guard info.type == arenaType else {
+            close(fd)
+            throw .notArena(id: id, name: name(of: info), type: info.type)
+        }
+        return (fd, Identity(name: name(of: info), maxPages: info.max_entries))
+    }
+
+    /// The id of the arena pinned at `path`.
+    static func arenaID(pinnedAt path: String) throws(LiveError) -> UInt32 {
+        let fd = bpf_obj_get(path)
+        guard fd >= 0 else {
+            let code = -fd
+            switch code {
+            case ENOENT: throw .unreadable("nothing is pinned at \(path)")
+            case EPERM, EACCES: throw .notPermitted(action: "open the pinned object \(path)", capability: "CAP_BPF or read access to bpffs")
+            default: throw .system(call: "BPF_OBJ_GET \(path)", errno: code)
+            }
+        }
+        defer { close(fd) }
+        guard let info = try? self.info(fd) else { throw .unreadable("\(path) is not a pinned BPF map") }
+        guard info.type == arenaType else { throw .notArena(id: info.id, name: name(of: info), type: info.type) }
+        return info.id
+    }
+
+    static func info(_ fd: Int32) throws(LiveError) -> bpf_map_info {
+        var info = bpf_map_info()
+        var length = UInt32(MemoryLayout<bpf_map_info>.size)
+        guard bpf_obj_get_info_by_fd(fd, &info, &length) == 0 else { throw .system(call: "BPF_OBJ_GET_INFO_BY_FD", errno: errno) }
+        return info
+    }
+
+    static func name(of info: bpf_map_info) -> String {
+        withUnsafeBytes(of: info.name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+}

@@ -1,0 +1,195 @@
+import ArenaModel
+import CLibBPF
+import Glibc
+
+/// A live kernel arena, seen by map id through the sampler program. Sampling never
+/// touches arena memory; page bytes come through a reader program bound to the arena.
+///
+/// By default the source does not extend the arena's life: the reader program (which
+/// holds a reference) is dropped as soon as the sampler sees no other user of the map.
+/// With `keepAlive` it holds an fd, so the arena outlives its owner for post-mortem looks.
+public final class LiveSource: ArenaSource {
+    public let mapID: UInt32
+    public let keepAlive: Bool
+    private let sampler: ArenaSampler
+    private var reader: PageReader?
+    private var heldFD: Int32?
+    private let identity: LiveMap.Identity
+    private var lastSnapshot: Snapshot?
+    private var mappingPIDs: [Int32] = []
+    private var pidsScannedAt: Double = -.infinity
+    /// How often the list of mapping processes is refreshed (seconds).
+    public var processScanInterval: Double = 2
+
+    /// Attaches to arena `mapID`; fails with a clear `LiveError` when it does not exist,
+    /// is not an arena, or the caller lacks the capabilities.
+    public init(mapID: UInt32, keepAlive: Bool = false, sampler: ArenaSampler? = nil) throws(LiveError) {
+        let (fd, identity) = try LiveMap.openArena(id: mapID)
+        self.mapID = mapID
+        self.keepAlive = keepAlive
+        self.identity = identity
+        if keepAlive { heldFD = fd } else { close(fd) }
+        do throws(LiveError) {
+            if let sampler { self.sampler = sampler } else { self.sampler = try ArenaSampler() }
+        } catch {
+            if let heldFD { close(heldFD) }
+            throw error
+        }
+    }
+
+    /// Attaches to the arena pinned at `path`.
+    public convenience init(pinnedAt path: String, keepAlive: Bool = false) throws(LiveError) {
+        try self.init(mapID: try LiveMap.arenaID(pinnedAt: path), keepAlive: keepAlive)
+    }
+
+    deinit {
+        if let heldFD { close(heldFD) }
+    }
+
+    /// True once a sample found the arena gone.
+    public private(set) var isGone = false
+
+    public var descriptor: SourceDescriptor {
+        SourceDescriptor(kind: .live, details: [("map_id", .number(UInt64(mapID))), ("name", .text(identity.name))])
+    }
+
+    /// Samples page states and free ranges, retrying a torn walk up to `attempts` times.
+    public func sample() throws -> Snapshot {
+        try sample(attempts: 5)
+    }
+
+    public func sample(attempts: Int) throws(LiveError) -> Snapshot {
+        guard !isGone else { throw .gone(id: mapID) }
+        for _ in 0..<max(1, attempts) {
+            let pass = try sampler.run(target: mapID)
+            guard let record = pass.records.first(where: { $0.id == mapID }),
+                  LiveMap.Identity(name: record.name, maxPages: record.maxPages) == identity else {
+                isGone = true
+                reader = nil
+                throw .gone(id: mapID)
+            }
+            guard let pages = try Self.pageMap(pass, record) else { continue }
+            let snapshot = Snapshot(source: descriptor, geometry: record.geometry, pages: markMapped(pages, geometry: record.geometry))
+            releaseIfAlone(record)
+            lastSnapshot = snapshot
+            return snapshot
+        }
+        throw .torn(id: mapID, attempts: attempts)
+    }
+
+    /// The last good snapshot, kept after the arena is gone.
+    public var lastGoodSnapshot: Snapshot? { lastSnapshot }
+
+    /// Page states from one pass, or nil when the pass is torn (inconsistent).
+    static func pageMap(_ pass: SamplerPass, _ record: ArenaRecord) throws(LiveError) -> PageMap? {
+        switch record.status {
+        case UInt32(AS_TORN.rawValue): return nil
+        case UInt32(AS_TOO_MANY.rawValue): throw .unreadable("arena \(record.id) has more than \(AS_MAX_RANGES) free ranges or guard runs")
+        default: break
+        }
+        let noTree = record.status == UInt32(AS_NO_TREE.rawValue)
+        let free = noTree ? pass.reservedRuns : pass.freeRanges
+        let reserved = noTree ? [] : pass.reservedRuns
+        guard free.count == (noTree ? record.reservedRunCount : record.freeRangeCount),
+              free.reduce(0, { $0 + UInt64($1.count) }) == record.freePages,
+              reserved.reduce(0, { $0 + UInt64($1.count) }) == (noTree ? 0 : record.reservedPages) else { return nil }
+        var builder = PageMapBuilder()
+        var next: UInt32 = 0
+        var freeIndex = 0
+        var reservedIndex = 0
+        while freeIndex < free.count || reservedIndex < reserved.count {
+            let takeFree = reservedIndex == reserved.count
+                || (freeIndex < free.count && free[freeIndex].first < reserved[reservedIndex].first)
+            let range = takeFree ? free[freeIndex] : reserved[reservedIndex]
+            guard range.first >= next, range.last < record.maxPages else { return nil }
+            builder.append(.allocated, count: range.first - next)
+            builder.append(takeFree ? .free : .reserved, count: range.count)
+            next = range.last + 1
+            if takeFree { freeIndex += 1 } else { reservedIndex += 1 }
+        }
+        return builder.build(pageCount: record.maxPages, fill: .allocated)
+    }
+
+    /// Splits allocated runs into allocated and mapped, from the page tables of the
+    /// processes that map the arena.
+    private func markMapped(_ pages: PageMap, geometry: ArenaGeometry) -> PageMap {
+        let now = monotonicSeconds()
+        if now - pidsScannedAt >= processScanInterval {
+            mappingPIDs = ProcessMappings.processes(mapping: geometry.userVMStart, end: geometry.userVMEnd)
+            pidsScannedAt = now
+        }
+        guard !mappingPIDs.isEmpty else { return pages }
+        var builder = PageMapBuilder()
+        for run in pages.runs {
+            guard run.state == .allocated else {
+                builder.append(run.state, count: run.count)
+                continue
+            }
+            var present = [Bool](repeating: false, count: Int(run.count))
+            for pid in mappingPIDs {
+                guard let pidPresent = ProcessMappings.presentPages(pid: pid, geometry: geometry, run: run.range) else { continue }
+                for index in present.indices where pidPresent[index] { present[index] = true }
+            }
+            for flag in present { builder.append(flag ? .mapped : .allocated, count: 1) }
+        }
+        return builder.build(pageCount: pages.pageCount)
+    }
+
+    /// Processes that mapped the arena at the last scan.
+    public var processes: [Int32] { mappingPIDs }
+
+    /// Drops the reader once nobody but arenascope holds the arena.
+    private func releaseIfAlone(_ record: ArenaRecord) {
+        guard !keepAlive else { return }
+        let ours: UInt64 = 1 + (reader == nil ? 0 : 1)
+        if record.referenceCount <= ours { reader = nil }
+    }
+
+    public func pageBytes(_ page: UInt32) throws -> [UInt8] {
+        try pageBytes([page])[page] ?? []
+    }
+
+    /// Bytes of backed pages, copied in batches by the reader program.
+    public func pageBytes(_ pageIndexes: [UInt32]) throws(LiveError) -> [UInt32: [UInt8]] {
+        guard !isGone else { throw .gone(id: mapID) }
+        let reader = try boundReader()
+        var result: [UInt32: [UInt8]] = [:]
+        var start = 0
+        while start < pageIndexes.count {
+            let batch = pageIndexes[start..<min(start + PageReader.batch, pageIndexes.count)]
+            try reader.read(batch) { page, bytes in result[page] = Array(bytes) }
+            start += batch.count
+        }
+        return result
+    }
+
+    /// Streams bytes of backed pages to `body` without copying them into arrays.
+    public func withPageBytes(_ pageIndexes: [UInt32], _ body: (UInt32, UnsafeRawBufferPointer) -> Void) throws(LiveError) {
+        let reader = try boundReader()
+        var start = 0
+        while start < pageIndexes.count {
+            let batch = pageIndexes[start..<min(start + PageReader.batch, pageIndexes.count)]
+            try reader.read(batch, body)
+            start += batch.count
+        }
+    }
+
+    private func boundReader() throws(LiveError) -> PageReader {
+        if let reader { return reader }
+        let geometry: ArenaGeometry
+        if let lastSnapshot { geometry = lastSnapshot.geometry } else { geometry = try sample(attempts: 5).geometry }
+        let fd: Int32
+        if let heldFD { fd = dup(heldFD) } else { fd = try LiveMap.openArena(id: mapID).fd }
+        defer { close(fd) }
+        let reader = try PageReader(arenaFD: fd, geometry: geometry)
+        self.reader = reader
+        return reader
+    }
+}
+
+/// Monotonic seconds.
+func monotonicSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}

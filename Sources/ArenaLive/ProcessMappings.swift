@@ -1,0 +1,34 @@
+import ArenaModel
+import Foundation
+
+/// Which processes map an arena, and which of its pages each has faulted in, from /proc.
+enum ProcessMappings {
+    /// Processes with a mapping of `[start, end)` backed by a BPF map (`anon_inode:bpf-map`).
+    static func processes(mapping start: UInt64, end: UInt64) -> [Int32] {
+        guard start != 0, let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        let wanted = String(start, radix: 16) + "-" + String(end, radix: 16) + " "
+        return entries.compactMap { entry -> Int32? in
+            guard let pid = Int32(entry),
+                  let maps = try? String(contentsOfFile: "/proc/\(entry)/maps", encoding: .utf8) else { return nil }
+            for line in maps.split(separator: "\n") where line.hasPrefix(wanted) && line.hasSuffix("anon_inode:bpf-map") {
+                return pid
+            }
+            return nil
+        }.sorted()
+    }
+
+    /// Pages of `run` that process `pid` has in its page table (pagemap bit 63).
+    /// Returns nil when the process is gone or its pagemap cannot be read.
+    static func presentPages(pid: Int32, geometry: ArenaGeometry, run: PageRange) -> [Bool]? {
+        let fd = open("/proc/\(pid)/pagemap", O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let count = Int(run.count)
+        var entries = [UInt64](repeating: 0, count: count)
+        let offset = off_t((geometry.address(ofPage: run.first) / geometry.pageSize) * 8)
+        let wanted = count * 8
+        let got = entries.withUnsafeMutableBytes { pread(fd, $0.baseAddress, wanted, offset) }
+        guard got == wanted else { return nil }
+        return entries.map { $0 & (1 << 63) != 0 }
+    }
+}
