@@ -138,10 +138,11 @@ public final class LiveSource: ArenaSource {
     /// Processes that mapped the arena at the last scan.
     public var processes: [Int32] { mappingPIDs }
 
-    /// Drops the reader once nobody but arenascope holds the arena.
+    /// Drops the reader once nobody but arenascope holds the arena. Our references: the
+    /// iterator's while it ran, and a bound reader's program and libbpf's fd of the map.
     private func releaseIfAlone(_ record: ArenaRecord) {
         guard !keepAlive else { return }
-        let ours: UInt64 = 1 + (reader == nil ? 0 : 1)
+        let ours: UInt64 = 1 + (reader == nil ? 0 : 2)
         if record.referenceCount <= ours { reader = nil }
     }
 

@@ -3,20 +3,56 @@ import CLibBPF
 import Glibc
 
 /// Real arenas built by real BPF programs (bpf/workload.bpf.c), for `demo --live` and the
-/// live tests: a 4096-page arena at 0x40000000 and a 256-page BPF_F_NO_USER_CONV arena at
-/// 0x60000000. The arenas live as long as this object (or any other holder).
+/// live tests: a 4096-page arena at 0x40000000 (libbpf creates it from `map_extra`) and a
+/// 256-page BPF_F_NO_USER_CONV arena that this class creates and mmaps first, so its user
+/// address is above 4 GiB and its 32-bit pointers differ from full addresses.
+/// The arenas live as long as this object (or any other holder).
 public final class LiveWorkload {
     private let object: BPFObject
+    /// Our fd of the NO_USER_CONV arena (libbpf got a duplicate).
+    private let narrowFD: Int32
 
     public static let arenaAddress = UInt64(WL_ARENA_ADDRESS)
     public static let arenaPages = UInt32(WL_ARENA_PAGES)
-    public static let narrowArenaAddress = UInt64(WL_ARENA32_ADDRESS)
     public static let nodeMagic = UInt64(WL_NODE_MAGIC)
     public static let pageMagic = UInt64(WL_PAGE_MAGIC)
 
     public init() throws(LiveError) {
         try KernelSupport.requireArenas()
-        object = try BPFObject(.workload)
+        let narrowFD = try Self.createMappedArena(pages: UInt32(WL_ARENA32_PAGES), flags: [.mmapable, .noUserConv])
+        do throws(LiveError) {
+            object = try BPFObject(.workload) { object throws(LiveError) in
+                let result = bpf_map__reuse_fd(try object.map("arena32"), narrowFD)
+                guard result == 0 else { throw .system(call: "handing the NO_USER_CONV arena to libbpf", errno: -result) }
+            }
+        } catch {
+            close(narrowFD)
+            throw error
+        }
+        self.narrowFD = narrowFD
+    }
+
+    deinit { close(narrowFD) }
+
+    /// Creates an arena and mmaps it once (wherever the kernel likes) to fix its user
+    /// address, then unmaps it: the address stays.
+    private static func createMappedArena(pages: UInt32, flags: ArenaFlags) throws(LiveError) -> Int32 {
+        var options = bpf_map_create_opts()
+        options.sz = MemoryLayout<bpf_map_create_opts>.size
+        options.map_flags = flags.rawValue
+        let fd = bpf_map_create(bpf_map_type(rawValue: LiveMap.arenaType), "arena32", 0, 0, pages, &options)
+        guard fd >= 0 else {
+            if -fd == EPERM { throw .notPermitted(action: "create an arena", capability: "CAP_BPF") }
+            throw .system(call: "creating an arena", errno: -fd)
+        }
+        let length = Int(pages) * 4096
+        guard let mapped = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), mapped != MAP_FAILED else {
+            let code = errno
+            close(fd)
+            throw .system(call: "mmap of a new arena", errno: code)
+        }
+        munmap(mapped, length)
+        return fd
     }
 
     /// Map ids of the main arena and the NO_USER_CONV one.

@@ -10,7 +10,7 @@ final class PageReader {
     static let batch = Int(AR_BATCH)
     private let object: BPFObject
     private let programFD: Int32
-    private let requests: MappedArray<UInt32>
+    private let requests: MappedArray<UInt64>
     private let pages: MappedArray<UInt8>
     private let geometry: ArenaGeometry
 
@@ -33,7 +33,7 @@ final class PageReader {
     /// bytes to `body` while they are valid.
     func read(_ pageIndexes: ArraySlice<UInt32>, _ body: (UInt32, UnsafeRawBufferPointer) -> Void) throws(LiveError) {
         precondition(pageIndexes.count <= Self.batch)
-        for (slot, page) in pageIndexes.enumerated() { requests[slot] = page }
+        for (slot, page) in pageIndexes.enumerated() { requests[slot] = UInt64(page) }
         var args = ar_args(user_vm_start: geometry.userVMStart, max_pages: geometry.maxPages, count: UInt32(pageIndexes.count), copied: 0, pad: 0)
         let status = try runSyscallProgram(programFD, &args)
         guard status == 0, Int(args.copied) == pageIndexes.count else {

@@ -31,12 +31,12 @@ struct {
     __uint(map_flags, BPF_F_MMAPABLE);
     __uint(max_entries, AR_BATCH);
     __type(key, __u32);
-    __type(value, __u32);
+    __type(value, __u64);   /* array elements are 8-byte aligned: keep the mmap stride plain */
 } requests SEC(".maps");
 
 static long copy_page(__u32 index, struct ar_args *args)
 {
-    __u32 *page = bpf_map_lookup_elem(&requests, &index);
+    __u64 *page = bpf_map_lookup_elem(&requests, &index);
     struct page_bytes *out = bpf_map_lookup_elem(&pages, &index);
 
     if (!page || !out || *page >= args->max_pages)

@@ -2,7 +2,8 @@
 /* Real arena workloads for arenascope's live tests and `demo --live`: syscall programs
  * (run with BPF_PROG_TEST_RUN) that build a linked list and a hash table in an arena,
  * free pages, reserve guard pages, churn, and build a list in a BPF_F_NO_USER_CONV
- * arena. The arenas set map_extra, so Debian's libbpf 1.1 loads them. */
+ * arena. The main arena sets map_extra, so Debian's libbpf 1.1 loads it; user space creates
+ * and mmaps the NO_USER_CONV one first and hands it to libbpf. */
 #include "arena_kfuncs.h"
 #include "workload_abi.h"
 
@@ -19,7 +20,6 @@ struct {
     __uint(type, ARENA_MAP_TYPE);
     __uint(map_flags, BPF_F_MMAPABLE | ARENA_F_NO_USER_CONV);
     __uint(max_entries, WL_ARENA32_PAGES);
-    __map_extra(WL_ARENA32_ADDRESS);
 } arena32 SEC(".maps");
 
 /* { next; value; magic } nodes, carved from the arena page by page. */
@@ -40,7 +40,7 @@ struct build_state {
 /* A program may use one arena only, so each arena gets its own allocator and builder:
  * nodes are carved from the arena page by page by a bump allocator whose state lives in
  * plain globals. */
-#define DEFINE_BUILDER(suffix, arena_map)                                                   \
+#define DEFINE_BUILDER(suffix, arena_map, encode)                                                   \
     __u64 bump_page_##suffix;                                                               \
     __u32 bump_used_##suffix;                                                               \
                                                                                             \
@@ -69,17 +69,22 @@ struct build_state {
             struct wl_node __arena *__arena *slots = (struct wl_node __arena *__arena *)state->table; \
             __u32 bucket = (state->value + index) % state->buckets;                         \
             node->next = slots[bucket];                                                     \
-            slots[bucket] = node;                                                           \
+            slots[bucket] = (struct wl_node __arena *)encode((__u64)node);                  \
         } else {                                                                            \
             node->next = (struct wl_node __arena *)state->head;                             \
-            state->head = (__u64)node;                                                      \
+            state->head = encode((__u64)node);                                              \
         }                                                                                   \
         state->count++;                                                                     \
         return 0;                                                                           \
     }
 
-DEFINE_BUILDER(wide, arena)
-DEFINE_BUILDER(narrow, arena32)
+/* Pointers as programs keep them in memory: full user addresses by default; in a
+ * BPF_F_NO_USER_CONV arena the verifier does no user conversion, so only the low 32 bits. */
+#define FULL_POINTER(p) (p)
+#define LOW32_POINTER(p) ((__u64)(__u32)(p))
+
+DEFINE_BUILDER(wide, arena, FULL_POINTER)
+DEFINE_BUILDER(narrow, arena32, LOW32_POINTER)
 
 /* args: a = nodes, b = first value. result = head, result2 = nodes built. */
 SEC("syscall")

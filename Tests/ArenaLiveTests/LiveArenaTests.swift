@@ -1,0 +1,211 @@
+import Testing
+import Glibc
+import ArenaModel
+import CLibBPF
+@testable import ArenaLive
+
+/// Real arenas built by real BPF programs, inspected through the sampler and the reader.
+/// Serialized: the workload maps its arena at a fixed address.
+@Suite(.serialized, .needsKernelBPF) struct LiveArenaTests {
+    let pageSize: UInt64 = 4096
+    let base = LiveWorkload.arenaAddress
+
+    func address(_ page: UInt32) -> UInt64 { base + UInt64(page) * pageSize }
+
+    @Test func listShowsEveryArenaWithItsFlagsAndMappers() throws {
+        let workload = try LiveWorkload()
+        _ = try workload.buildList(count: 10)
+        let mapping = try workload.mapArena()
+        mapping.store(1, at: address(4000))
+        let arenas = try ArenaSampler().arenas()
+        let main = try #require(arenas.first { $0.record.id == (try? workload.arenaID) })
+        let narrow = try #require(arenas.first { $0.record.id == (try? workload.narrowArenaID) })
+        #expect(main.record.name == "arena" && main.record.maxPages == LiveWorkload.arenaPages)
+        #expect(main.record.userVMStart == base && main.record.userVMEnd == base + UInt64(LiveWorkload.arenaPages) * pageSize)
+        #expect(main.allocated == 2, "one node page and one faulted page")
+        #expect(main.reserved == 0)
+        #expect(main.pids.contains(getpid()))
+        #expect(narrow.record.flags.contains(.noUserConv))
+        #expect(narrow.record.userVMStart > 1 << 32, "the NO_USER_CONV arena lives above 4 GiB")
+        #expect(!narrow.pids.contains(getpid()))
+        withExtendedLifetime(mapping) {}
+    }
+
+    @Test func pageStatesAndFreeRangesFollowWhatTheProgramsDid() throws {
+        let workload = try LiveWorkload()
+        let source = try LiveSource(mapID: try workload.arenaID)
+        #expect(try workload.allocPages(3, hint: address(100)) == address(100))
+        #expect(try workload.allocPages(2, hint: address(200)) == address(200))
+        #expect(try workload.allocPages(1, hint: address(201)) == 0, "busy")
+        var snapshot = try source.sample()
+        #expect(snapshot.freeRanges == [PageRange(first: 0, last: 99), PageRange(first: 103, last: 199), PageRange(first: 202, last: 4095)])
+        #expect(snapshot.pages.state(ofPage: 101) == .allocated)
+        #expect(snapshot.stats.allocated == 5)
+        // Freed pages go back and merge.
+        try workload.freePages(address(100), count: 3)
+        snapshot = try source.sample()
+        #expect(snapshot.freeRanges == [PageRange(first: 0, last: 199), PageRange(first: 202, last: 4095)])
+        // Best fit: a one-page hole is filled before any larger range.
+        #expect(try workload.allocPages(5, hint: address(300)) == address(300))
+        try workload.freePages(address(302), count: 1)
+        #expect(try workload.allocPages(1) == address(302))
+        #expect(try source.sample().freeRanges == [PageRange(first: 0, last: 199), PageRange(first: 202, last: 299), PageRange(first: 305, last: 4095)])
+    }
+
+    @Test func pagesFaultedFromUserSpaceAreMapped() throws {
+        let workload = try LiveWorkload()
+        let source = try LiveSource(mapID: try workload.arenaID)
+        let allocated = try workload.allocPages(1, hint: address(10))
+        #expect(allocated == address(10))
+        let mapping = try workload.mapArena()
+        mapping.store(0xFEED, at: address(3000) + 8)   // faults in a free page
+        mapping.store(0xBEEF, at: address(10) + 16)    // touches a page a program allocated
+        let snapshot = try source.sample()
+        #expect(snapshot.pages.state(ofPage: 3000) == .mapped)
+        #expect(snapshot.pages.state(ofPage: 10) == .mapped)
+        #expect(snapshot.stats.mapped == 2 && snapshot.stats.allocated == 0)
+        var reader = ArenaReader(snapshot: snapshot, source: source)
+        #expect(try reader.word(at: address(3000) + 8) == 0xFEED)
+        #expect(try reader.word(at: address(10)) == LiveWorkload.pageMagic)
+        #expect(try reader.word(at: address(10) + 16) == 0xBEEF)
+        withExtendedLifetime(mapping) {}
+    }
+
+    @Test func reservedGuardPagesAreNeitherFreeNorBacked() throws {
+        let workload = try LiveWorkload()
+        let source = try LiveSource(mapID: try workload.arenaID)
+        guard let result = try workload.reservePages(address(2000), count: 3) else {
+            print("reserve test skipped: this kernel has no bpf_arena_reserve_pages (Linux 6.17+)")
+            return
+        }
+        #expect(result == 0)
+        #expect(try workload.reservePages(address(2001), count: 1) == -16, "EBUSY")
+        _ = try workload.allocPages(1, hint: address(2003))
+        let snapshot = try source.sample()
+        #expect(snapshot.pages.state(ofPage: 2000) == .reserved && snapshot.pages.state(ofPage: 2002) == .reserved)
+        #expect(snapshot.pages.state(ofPage: 2003) == .allocated)
+        #expect(snapshot.stats.reserved == 3)
+        var reader = ArenaReader(snapshot: snapshot, source: source)
+        #expect(throws: ReadError.notBacked(address: address(2001), page: 2001, state: .reserved)) { try reader.read(address(2001), length: 8) }
+    }
+
+    @Test func listChainsAndHashBucketsReadBackAsWritten() throws {
+        let workload = try LiveWorkload()
+        let head = try workload.buildList(count: 50, firstValue: 1000)
+        let table = try workload.buildHash(count: 200, buckets: 64)
+        let source = try LiveSource(mapID: try workload.arenaID)
+        let snapshot = try source.sample()
+        var reader = ArenaReader(snapshot: snapshot, source: source)
+        let decoder = PointerDecoder(geometry: snapshot.geometry)
+        let chain = try reader.chase(from: head, offset: 0, maxHops: 100, decoder: decoder)
+        #expect(chain.stop == .null)
+        #expect(chain.hops.count == 50)
+        for (index, hop) in chain.hops.enumerated() {
+            #expect(try reader.word(at: hop.address + 8) == 1049 - UInt64(index), "values, newest first")
+            #expect(try reader.word(at: hop.address + 16) == LiveWorkload.nodeMagic)
+        }
+        var keys: Set<UInt64> = []
+        for bucket in 0..<UInt64(64) {
+            let first = try reader.word(at: table + bucket * 8)
+            guard first != 0 else { continue }
+            let nodes = try reader.chase(from: first, offset: 0, maxHops: 1000, decoder: decoder)
+            #expect(nodes.stop == .null)
+            for node in nodes.hops {
+                let key = try reader.word(at: node.address + 8)
+                #expect(key % 64 == bucket)
+                keys.insert(key)
+            }
+        }
+        #expect(keys == Set(0..<200))
+    }
+
+    @Test func noUserConvArenasHold32BitPointers() throws {
+        let workload = try LiveWorkload()
+        let head = try workload.buildList(count: 20, narrow: true)
+        let source = try LiveSource(mapID: try workload.narrowArenaID)
+        let snapshot = try source.sample()
+        #expect(snapshot.geometry.flags.contains(.noUserConv))
+        #expect(head >> 32 == 0 || head >= snapshot.geometry.userVMStart)
+        var reader = ArenaReader(snapshot: snapshot, source: source)
+        let first = snapshot.geometry.userVMStart | (head & 0xFFFF_FFFF)
+        let stored = try reader.word(at: first)
+        #expect(stored != 0 && stored >> 32 == 0, "next pointers are stored as their low 32 bits")
+        let chain = try reader.chase(from: first, offset: 0, maxHops: 100, decoder: PointerDecoder(geometry: snapshot.geometry))
+        #expect(chain.stop == .null)
+        #expect(chain.hops.count == 20)
+        let strict = try reader.chase(from: first, offset: 0, maxHops: 100, decoder: PointerDecoder(geometry: snapshot.geometry, acceptsLow32: false))
+        #expect(strict.stop == .notArena, "without the low-32 rule the chain stops at once")
+    }
+
+    @Test func samplingAndReadingEveryPageChangeNothing() throws {
+        let workload = try LiveWorkload()
+        _ = try workload.buildList(count: 300)
+        _ = try workload.allocPages(7, hint: address(1000))
+        try workload.freePages(address(1002), count: 2)
+        _ = try workload.reservePages(address(3000), count: 2)
+        let id = try workload.arenaID
+        let sampler = try ArenaSampler()
+        let before = try LiveEnvironment.freeRanges(sampler, id)
+        let source = try LiveSource(mapID: id, sampler: sampler)
+        var snapshot = try source.sample()
+        for _ in 0..<20 { snapshot = try source.sample() }
+        // Ask the reader program for every page, unbacked ones included: loads from an
+        // unbacked page read 0 and allocate nothing.
+        let all = Array(0..<LiveWorkload.arenaPages)
+        let bytes = try source.pageBytes(all)
+        #expect(bytes.count == all.count)
+        #expect(bytes[2000].map { page in page.allSatisfy { $0 == 0 } } == true, "an unbacked page reads as zeroes")
+        var reader = ArenaReader(snapshot: snapshot, source: source)
+        for page in all { _ = try? reader.read(address(page), length: pageSize) }
+        #expect(try LiveEnvironment.freeRanges(sampler, id) == before, "free ranges exactly as before")
+        #expect(try source.sample().pages == snapshot.pages)
+    }
+
+    @Test func aVanishedArenaIsReportedAndItsLastSnapshotKept() throws {
+        var workload: LiveWorkload? = try LiveWorkload()
+        let id = try workload!.arenaID
+        _ = try workload!.buildList(count: 5)
+        let source = try LiveSource(mapID: id)
+        _ = try source.pageBytes(0)            // binds a reader program to the arena
+        let last = try source.sample()
+        workload = nil                          // the owner goes away; only our reader is left
+        var sawGone = false
+        for _ in 0..<50 where !sawGone {
+            do {
+                _ = try source.sample()
+                usleep(20_000)
+            } catch LiveError.gone(let gone) {
+                #expect(gone == id)
+                sawGone = true
+            }
+        }
+        #expect(sawGone, "the inspector let the arena go")
+        #expect(source.isGone)
+        #expect(source.lastGoodSnapshot?.pages == last.pages)
+        #expect(throws: LiveError.gone(id: id)) { _ = try source.pageBytes(0).count }
+    }
+
+    @Test func keepAliveHoldsTheArenaForPostMortem() throws {
+        var workload: LiveWorkload? = try LiveWorkload()
+        let id = try workload!.arenaID
+        let head = try workload!.buildList(count: 5)
+        let source = try LiveSource(mapID: id, keepAlive: true)
+        workload = nil
+        for _ in 0..<5 { _ = try source.sample(); usleep(10_000) }
+        let snapshot = try source.sample()
+        var reader = ArenaReader(snapshot: snapshot, source: source)
+        #expect(try reader.word(at: head + 16) == LiveWorkload.nodeMagic)
+    }
+
+    @Test func unknownIdsAndOtherMapsAreClearErrors() throws {
+        #expect(throws: LiveError.noSuchMap(id: 0x7FFF_FFF0)) { try LiveSource(mapID: 0x7FFF_FFF0) }
+        let fd = bpf_map_create(BPF_MAP_TYPE_HASH, "notarena", 4, 8, 16, nil)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var info = bpf_map_info()
+        var length = UInt32(MemoryLayout<bpf_map_info>.size)
+        try #require(bpf_obj_get_info_by_fd(fd, &info, &length) == 0)
+        #expect(throws: LiveError.notArena(id: info.id, name: "notarena", type: 1)) { try LiveSource(mapID: info.id) }
+        #expect(LiveError.notArena(id: info.id, name: "notarena", type: 1).description.contains("hash map"))
+    }
+}
