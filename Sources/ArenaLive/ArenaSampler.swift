@@ -16,6 +16,8 @@ public struct ArenaRecord: Sendable, Hashable {
     public let reservedPages: UInt64
     /// The map's reference count as the iterator saw it (one of them is the iterator's).
     public let referenceCount: UInt64
+    /// User mappings of the arena (each process mapping it has at least one).
+    public let mappingCount: UInt32
     let status: UInt32
     let freeRangeCount: Int
     let reservedRunCount: Int
@@ -33,6 +35,7 @@ public struct ArenaRecord: Sendable, Hashable {
         freePages = raw.free_pages
         reservedPages = raw.reserved_pages
         referenceCount = raw.refcnt
+        mappingCount = raw.vma_count
         status = raw.status
         freeRangeCount = Int(raw.free_ranges)
         reservedRunCount = Int(raw.reserved_runs)
@@ -86,10 +89,11 @@ public final class ArenaSampler {
 
     deinit { bpf_link__destroy(link) }
 
-    /// Runs the iterator once. `target` 0 describes every arena (counts only).
-    func run(target: UInt32) throws(LiveError) -> SamplerPass {
+    /// Runs the iterator once. `target` 0 describes every arena (counts only). `walkOnly`
+    /// walks and counts the free ranges and does nothing else: the baseline of benchmarks.
+    func run(target: UInt32, walkOnly: Bool = false) throws(LiveError) -> SamplerPass {
         var key: UInt32 = 0
-        var config = as_config(target_id: target, probe_claimed: probeClaimed ? 1 : 0)
+        var config = as_config(target_id: target, probe_claimed: probeClaimed ? 1 : 0, walk_only: walkOnly ? 1 : 0, pad: 0)
         guard bpf_map_update_elem(configFD, &key, &config, UInt64(BPF_ANY)) == 0 else {
             throw .system(call: "configuring the sampler", errno: errno)
         }
@@ -117,7 +121,7 @@ public final class ArenaSampler {
                 offset += recordSize
             }
         }
-        guard target != 0, let record = records.first(where: { $0.id == target }) else {
+        guard target != 0, !walkOnly, let record = records.first(where: { $0.id == target }) else {
             return SamplerPass(records: records, freeRanges: [], reservedRuns: [])
         }
         return SamplerPass(
@@ -129,6 +133,11 @@ public final class ArenaSampler {
     /// Describes every arena on the system.
     public func records() throws(LiveError) -> [ArenaRecord] {
         try run(target: 0).records
+    }
+
+    /// Walks arena `id`'s free range tree and nothing else; returns the ranges counted.
+    public func bareWalk(_ id: UInt32) throws(LiveError) -> Int {
+        try run(target: id, walkOnly: true).records.first?.freeRangeCount ?? 0
     }
 
     private static func ranges(_ array: MappedArray<as_range>, count: Int) -> [PageRange] {

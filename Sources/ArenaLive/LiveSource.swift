@@ -18,8 +18,10 @@ public final class LiveSource: ArenaSource {
     private var lastSnapshot: Snapshot?
     private var mappingPIDs: [Int32] = []
     private var pidsScannedAt: Double = -.infinity
-    /// How often the list of mapping processes is refreshed (seconds).
-    public var processScanInterval: Double = 2
+    private var mappingsAtScan: UInt32 = 0
+    /// The processes that map the arena are looked up in /proc again when the kernel's
+    /// count of the arena's mappings changes, and at least this often (seconds).
+    public var processScanInterval: Double = 10
 
     /// Attaches to arena `mapID`; fails with a clear `LiveError` when it does not exist,
     /// is not an arena, or the caller lacks the capabilities.
@@ -69,7 +71,7 @@ public final class LiveSource: ArenaSource {
                 throw .gone(id: mapID)
             }
             guard let pages = try Self.pageMap(pass, record) else { continue }
-            let snapshot = Snapshot(source: descriptor, geometry: record.geometry, pages: markMapped(pages, geometry: record.geometry))
+            let snapshot = Snapshot(source: descriptor, geometry: record.geometry, pages: markMapped(pages, record))
             releaseIfAlone(record)
             lastSnapshot = snapshot
             return snapshot
@@ -112,11 +114,13 @@ public final class LiveSource: ArenaSource {
 
     /// Splits allocated runs into allocated and mapped, from the page tables of the
     /// processes that map the arena.
-    private func markMapped(_ pages: PageMap, geometry: ArenaGeometry) -> PageMap {
+    private func markMapped(_ pages: PageMap, _ record: ArenaRecord) -> PageMap {
+        let geometry = record.geometry
         let now = monotonicSeconds()
-        if now - pidsScannedAt >= processScanInterval {
-            mappingPIDs = ProcessMappings.processes(mapping: geometry.userVMStart, end: geometry.userVMEnd)
+        if record.mappingCount != mappingsAtScan || now - pidsScannedAt >= processScanInterval {
+            mappingPIDs = record.mappingCount == 0 ? [] : ProcessMappings.processes(mapping: geometry.userVMStart, end: geometry.userVMEnd)
             pidsScannedAt = now
+            mappingsAtScan = record.mappingCount
         }
         guard !mappingPIDs.isEmpty else { return pages }
         var builder = PageMapBuilder()

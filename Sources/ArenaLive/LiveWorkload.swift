@@ -17,19 +17,32 @@ public final class LiveWorkload {
     public static let nodeMagic = UInt64(WL_NODE_MAGIC)
     public static let pageMagic = UInt64(WL_PAGE_MAGIC)
 
-    public init() throws(LiveError) {
+    /// - Parameter mainArenaFD: an arena to drive instead of creating the 4096-page one
+    ///   (it must already have a user address); the caller keeps its fd.
+    public init(mainArenaFD: Int32? = nil) throws(LiveError) {
         try KernelSupport.requireArenas()
         let narrowFD = try Self.createMappedArena(pages: UInt32(WL_ARENA32_PAGES), flags: [.mmapable, .noUserConv])
         do throws(LiveError) {
             object = try BPFObject(.workload) { object throws(LiveError) in
-                let result = bpf_map__reuse_fd(try object.map("arena32"), narrowFD)
-                guard result == 0 else { throw .system(call: "handing the NO_USER_CONV arena to libbpf", errno: -result) }
+                try Self.reuse(narrowFD, as: "arena32", in: object)
+                if let mainArenaFD { try Self.reuse(mainArenaFD, as: "arena", in: object) }
             }
         } catch {
             close(narrowFD)
             throw error
         }
         self.narrowFD = narrowFD
+    }
+
+    private static func reuse(_ fd: Int32, as name: String, in object: BPFObject) throws(LiveError) {
+        let result = bpf_map__reuse_fd(try object.map(name), fd)
+        guard result == 0 else { throw .system(call: "handing arena \(name) to libbpf", errno: -result) }
+    }
+
+    /// Creates an arena of `pages` pages with a user address (mapped once and unmapped).
+    /// The caller owns the returned fd.
+    public static func createArena(pages: UInt32, flags: ArenaFlags = .mmapable) throws(LiveError) -> Int32 {
+        try createMappedArena(pages: pages, flags: flags.union(.mmapable))
     }
 
     deinit { close(narrowFD) }
@@ -40,7 +53,7 @@ public final class LiveWorkload {
         var options = bpf_map_create_opts()
         options.sz = MemoryLayout<bpf_map_create_opts>.size
         options.map_flags = flags.rawValue
-        let fd = bpf_map_create(bpf_map_type(rawValue: LiveMap.arenaType), "arena32", 0, 0, pages, &options)
+        let fd = bpf_map_create(bpf_map_type(rawValue: LiveMap.arenaType), flags.contains(.noUserConv) ? "arena32" : "arena", 0, 0, pages, &options)
         guard fd >= 0 else {
             if -fd == EPERM { throw .notPermitted(action: "create an arena", capability: "CAP_BPF") }
             throw .system(call: "creating an arena", errno: -fd)
@@ -105,6 +118,11 @@ public final class LiveWorkload {
         return result == 1 ? nil : Int32(truncatingIfNeeded: Int64(bitPattern: result))
     }
 
+    /// One page every `stride` bytes from `address`, `count` times; returns pages allocated.
+    public func allocStrided(from address: UInt64, stride: UInt64, count: UInt64) throws(LiveError) -> UInt64 {
+        try run("alloc_strided", address, stride, count).0
+    }
+
     /// Random allocations and frees of 1-8 pages, `steps` of them.
     public func churn(steps: UInt64, seed: UInt64) throws(LiveError) {
         try run("churn", steps, seed)
@@ -112,10 +130,11 @@ public final class LiveWorkload {
 }
 
 extension LiveWorkload {
-    /// Maps the main arena into this process at its fixed address, as a user program would.
-    /// Stores through the mapping fault pages in: that is what the live tests and the demo want.
-    public func mapArena() throws(LiveError) -> UserMapping {
-        try UserMapping(fd: try arenaFD, address: Self.arenaAddress, length: Int(Self.arenaPages) * 4096)
+    /// Maps the main arena into this process at its user address (by default the fixed one
+    /// of the 4096-page arena), as a user program would. Stores through the mapping fault
+    /// pages in: that is what the live tests and the demo want.
+    public func mapArena(at address: UInt64 = arenaAddress, pages: UInt32 = arenaPages) throws(LiveError) -> UserMapping {
+        try UserMapping(fd: try arenaFD, address: address, length: Int(pages) * 4096)
     }
 }
 
@@ -137,6 +156,9 @@ public final class UserMapping {
     }
 
     deinit { munmap(base, length) }
+
+    /// The mapping's first byte, for benchmarks that copy pages they know are backed.
+    public var baseAddress: UnsafeRawPointer { UnsafeRawPointer(base) }
 
     /// Stores `value` at user address `at` (faulting the page in, as any user store does).
     public func store(_ value: UInt64, at: UInt64) {

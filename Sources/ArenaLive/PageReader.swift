@@ -24,6 +24,7 @@ final class PageReader {
             guard result == 0 else { throw .system(call: "binding the page reader to the arena", errno: -result) }
         }
         programFD = try object.programFD("read_pages")
+        // Each map holds one element: the whole batch.
         requests = try MappedArray(fd: try object.mapFD("requests"), capacity: Self.batch, writable: true)
         pages = try MappedArray(fd: try object.mapFD("pages"), capacity: Self.batch * Int(geometry.pageSize))
         self.geometry = geometry

@@ -50,12 +50,17 @@ struct bpf_map {
     __u32 map_flags;
 } __attribute__((preserve_access_index));
 
+struct list_head {
+    struct list_head *next;
+} __attribute__((preserve_access_index));
+
 struct bpf_arena {
     struct bpf_map map;
     __u64 user_vm_start;
     __u64 user_vm_end;
     struct vm_struct *kern_vm;
     struct range_tree rt;
+    struct list_head vma_list;
 } __attribute__((preserve_access_index));
 
 struct seq_file;

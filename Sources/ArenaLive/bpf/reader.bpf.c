@@ -14,37 +14,57 @@ struct {
     __uint(max_entries, 1);
 } arena SEC(".maps");
 
-struct page_bytes {
-    __u64 words[ARENA_PAGE_SIZE / 8];
+/* One element each, so a batch costs two map lookups per group of pages, not per page. */
+struct page_batch {
+    __u64 words[AR_BATCH * ARENA_PAGE_SIZE / 8];
+};
+
+struct request_batch {
+    __u64 pages[AR_BATCH];
 };
 
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
     __uint(map_flags, BPF_F_MMAPABLE);
-    __uint(max_entries, AR_BATCH);
+    __uint(max_entries, 1);
     __type(key, __u32);
-    __type(value, struct page_bytes);
+    __type(value, struct page_batch);
 } pages SEC(".maps");
 
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
     __uint(map_flags, BPF_F_MMAPABLE);
-    __uint(max_entries, AR_BATCH);
+    __uint(max_entries, 1);
     __type(key, __u32);
-    __type(value, __u64);   /* array elements are 8-byte aligned: keep the mmap stride plain */
+    __type(value, struct request_batch);
 } requests SEC(".maps");
 
-static long copy_page(__u32 index, struct ar_args *args)
-{
-    __u64 *page = bpf_map_lookup_elem(&requests, &index);
-    struct page_bytes *out = bpf_map_lookup_elem(&pages, &index);
+/* Pages copied per callback. */
+#define GROUP 8
 
-    if (!page || !out || *page >= args->max_pages)
+static long copy_group(__u32 group, struct ar_args *args)
+{
+    __u32 zero = 0;
+    struct request_batch *wanted = bpf_map_lookup_elem(&requests, &zero);
+    struct page_batch *out = bpf_map_lookup_elem(&pages, &zero);
+
+    if (!wanted || !out)
         return 1;
-    __u64 __arena *source = (__u64 __arena *)(args->user_vm_start + (__u64)*page * ARENA_PAGE_SIZE);
-    for (int word = 0; word < ARENA_PAGE_SIZE / 8; word++)
-        out->words[word] = source[word];
-    args->copied++;
+    for (int member = 0; member < GROUP; member++) {
+        __u32 slot = (group * GROUP + member) & (AR_BATCH - 1);
+        if (group * GROUP + member >= args->count)
+            return 1;
+        __u64 page = wanted->pages[slot];
+        if (page >= args->max_pages)
+            return 1;
+        __u64 __arena *source = (__u64 __arena *)(args->user_vm_start + page * ARENA_PAGE_SIZE);
+        __u64 *target = &out->words[slot * (ARENA_PAGE_SIZE / 8)];
+        /* Eight words an iteration: constant offsets, a quarter of the loop overhead. */
+#pragma clang loop unroll_count(8)
+        for (int word = 0; word < ARENA_PAGE_SIZE / 8; word++)
+            target[word] = source[word];
+        args->copied++;
+    }
     return 0;
 }
 
@@ -61,7 +81,7 @@ int read_pages(struct ar_args *args)
     if (local.count > AR_BATCH)
         return -1;
     local.copied = 0;
-    bpf_loop(local.count, copy_page, &local, 0);
+    bpf_loop((local.count + GROUP - 1) / GROUP, copy_group, &local, 0);
     args->copied = local.copied;
     return 0;
 }

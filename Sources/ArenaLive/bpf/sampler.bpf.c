@@ -39,19 +39,40 @@ struct walk_state {
     __u32 next_first;  /* ranges must start at or after this page */
     __u32 max_entries;
     __u32 status;
+    __u32 store;       /* 0: count only */
 };
+
+/* One probe read per tree node: its rb_node words, or the whole range_node, are copied
+ * into a small buffer and the fields taken at their CO-RE-relocated offsets. */
+#define NODE_WINDOW 64
+
+#define FIELD_U64(buffer, type, field, base) (*(__u64 *)((buffer) + (base) + bpf_core_field_offset(type, field)))
+#define FIELD_U32(buffer, type, field, base) (*(__u32 *)((buffer) + (base) + bpf_core_field_offset(type, field)))
+
+static __always_inline int read_node(char *buffer, __u64 address, __u32 size)
+{
+    if (size > NODE_WINDOW)
+        return -1;
+    return bpf_probe_read_kernel(buffer, size, (void *)address);
+}
 
 static long walk_step(__u32 index, struct walk_state *state)
 {
-    struct rb_node *node = (struct rb_node *)state->node;
-    struct range_node *range;
+    char node[NODE_WINDOW];
+    __u64 address = state->node;
+    __u32 base = bpf_core_field_offset(struct range_node, rn_rbnode);
     __u32 first, last;
 
-    if (!node)
+    if (!address)
         return 1;
-    range = (struct range_node *)((char *)node - bpf_core_field_offset(struct range_node, rn_rbnode));
-    first = BPF_CORE_READ(range, rn_start);
-    last = BPF_CORE_READ(range, rn_last);
+    /* The range_node holding this rb_node, read once. */
+    if (bpf_core_type_size(struct range_node) > NODE_WINDOW ||
+        read_node(node, address - base, bpf_core_type_size(struct range_node))) {
+        state->status = AS_TORN;
+        return 1;
+    }
+    first = FIELD_U32(node, struct range_node, rn_start, 0);
+    last = FIELD_U32(node, struct range_node, rn_last, 0);
     if (first < state->next_first || last < first || last >= state->max_entries) {
         state->status = AS_TORN;
         return 1;
@@ -60,41 +81,50 @@ static long walk_step(__u32 index, struct walk_state *state)
         state->status = AS_TOO_MANY;
         return 1;
     }
-    __u32 slot = state->count;
-    struct as_range *out = bpf_map_lookup_elem(&free_ranges, &slot);
-    if (!out)
-        return 1;
-    out->first = first;
-    out->last = last;
+    if (state->store) {
+        __u32 slot = state->count;
+        struct as_range *out = bpf_map_lookup_elem(&free_ranges, &slot);
+        if (!out)
+            return 1;
+        out->first = first;
+        out->last = last;
+    }
     state->count++;
     state->free_pages += (__u64)(last - first) + 1;
     state->next_first = last + 1;
 
     /* In-order successor: leftmost of the right subtree, else the first ancestor
      * reached from a left child. Depth is bounded by 2*log2(ranges) < 64. */
-    struct rb_node *right = BPF_CORE_READ(node, rb_right);
+    __u64 right = FIELD_U64(node, struct rb_node, rb_right, base);
     if (right) {
-        node = right;
+        address = right;
         for (int depth = 0; depth < 64; depth++) {
-            struct rb_node *left = BPF_CORE_READ(node, rb_left);
+            if (read_node(node, address, bpf_core_type_size(struct rb_node)))
+                break;
+            __u64 left = FIELD_U64(node, struct rb_node, rb_left, 0);
             if (!left)
                 break;
-            node = left;
+            address = left;
         }
-        state->node = (__u64)node;
+        state->node = address;
         return 0;
     }
+    __u64 parent = FIELD_U64(node, struct rb_node, __rb_parent_color, base) & ~3UL;
     for (int depth = 0; depth < 64; depth++) {
-        struct rb_node *parent = (struct rb_node *)(BPF_CORE_READ(node, __rb_parent_color) & ~3UL);
         if (!parent) {
             state->node = 0;
             return 1;
         }
-        if (BPF_CORE_READ(parent, rb_right) != node) {
-            state->node = (__u64)parent;
+        if (read_node(node, parent, bpf_core_type_size(struct rb_node))) {
+            state->status = AS_TORN;
+            return 1;
+        }
+        if (FIELD_U64(node, struct rb_node, rb_right, 0) != address) {
+            state->node = parent;
             return 0;
         }
-        node = parent;
+        address = parent;
+        parent = FIELD_U64(node, struct rb_node, __rb_parent_color, 0) & ~3UL;
     }
     state->status = AS_TORN;
     return 1;
@@ -176,6 +206,20 @@ static long probe_step(__u32 index, struct probe_state *state)
     return 0;
 }
 
+/* Number of user mappings of the arena: the length of its vma_list. */
+static __u32 count_mappings(struct bpf_arena *arena)
+{
+    struct list_head *head = (struct list_head *)((char *)arena + bpf_core_field_offset(struct bpf_arena, vma_list));
+    struct list_head *node = BPF_CORE_READ(head, next);
+    __u32 count = 0;
+
+    for (int step = 0; step < AS_MAX_VMAS && node && node != head; step++) {
+        count++;
+        node = BPF_CORE_READ(node, next);
+    }
+    return count;
+}
+
 SEC("iter/bpf_map")
 int sample_arenas(struct bpf_iter__bpf_map *ctx)
 {
@@ -202,6 +246,7 @@ int sample_arenas(struct bpf_iter__bpf_map *ctx)
     record.user_vm_start = BPF_CORE_READ(arena, user_vm_start);
     record.user_vm_end = BPF_CORE_READ(arena, user_vm_end);
     record.kern_vm_start = (__u64)BPF_CORE_READ(arena, kern_vm, addr) + ARENA_HALF_GUARD;
+    record.vma_count = count_mappings(arena);
 
     struct probe_state probe = {
         .kern_vm_start = record.kern_vm_start,
@@ -212,6 +257,7 @@ int sample_arenas(struct bpf_iter__bpf_map *ctx)
         struct walk_state walk = {
             .node = (__u64)BPF_CORE_READ(arena, rt.it_root.rb_leftmost),
             .max_entries = record.max_entries,
+            .store = !cfg->walk_only,
         };
         record.walk_steps = bpf_loop(AS_MAX_RANGES + 1, walk_step, &walk, 0);
         record.status = walk.status;
@@ -219,7 +265,7 @@ int sample_arenas(struct bpf_iter__bpf_map *ctx)
         record.free_pages = walk.free_pages;
         if (walk.status == AS_OK && walk.node)
             record.status = AS_TOO_MANY;
-        if (record.status == AS_OK && cfg->probe_claimed) {
+        if (record.status == AS_OK && cfg->probe_claimed && !cfg->walk_only) {
             /* Claimed spans: before the first range, between ranges, after the last. */
             probe.range_count = walk.count;
             probe.page = 0;

@@ -14,11 +14,15 @@ typedef __u64 as_u64;
 
 /* Capacity of the range maps: a 1,048,576-page arena has at most 524,288 maximal ranges. */
 #define AS_MAX_RANGES 524288
+/* Mappings counted at most: past this the count only says "many". */
+#define AS_MAX_VMAS 256
 
 /* Set by user space in the `config` map before each iterator read. */
 struct as_config {
     as_u32 target_id;      /* only this arena's ranges are kept; 0 = every arena, counts only */
     as_u32 probe_claimed;  /* 1: probe claimed pages to tell reserved from backed */
+    as_u32 walk_only;      /* 1: walk and count the free ranges, store and probe nothing (benchmarks) */
+    as_u32 pad;
 };
 
 /* An inclusive page range. */
@@ -49,6 +53,8 @@ struct as_record {
     as_u64 reserved_pages;
     as_u64 walk_steps;
     as_u64 refcnt;          /* the map's reference count, the iterator's own included */
+    as_u32 vma_count;       /* user mappings of the arena (capped at AS_MAX_VMAS) */
+    as_u32 pad;
     char name[16];
 };
 

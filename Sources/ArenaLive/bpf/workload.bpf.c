@@ -158,6 +158,35 @@ int reserve_pages(struct wl_args *args)
     return 0;
 }
 
+struct stride_state {
+    __u64 address;
+    __u64 stride;
+    __u64 done;
+};
+
+static long alloc_one_strided(__u32 index, struct stride_state *state)
+{
+    void __arena *page = bpf_arena_alloc_pages(&arena, (void __arena *)(state->address + index * state->stride), 1,
+                                               ARENA_NUMA_NO_NODE, 0);
+    if (page) {
+        *(__u64 __arena *)page = WL_PAGE_MAGIC;
+        state->done++;
+    }
+    return 0;
+}
+
+/* Allocates one page every `b` bytes from address `a`, `c` times: splits the free space
+ * into many ranges (benchmarks). result = pages allocated. */
+SEC("syscall")
+int alloc_strided(struct wl_args *args)
+{
+    struct stride_state state = { .address = args->a, .stride = args->b };
+
+    bpf_loop(args->c, alloc_one_strided, &state, 0);
+    args->result = state.done;
+    return 0;
+}
+
 struct churn_state {
     __u64 seed;
     __u64 allocated;

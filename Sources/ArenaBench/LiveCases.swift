@@ -1,0 +1,139 @@
+import ArenaModel
+import ArenaLive
+import Glibc
+
+/// A real arena of `pages` pages whose free space is cut into `ranges` ranges by one
+/// allocated page every `pages / ranges` pages, driven by the workload programs.
+struct FragmentedLiveArena {
+    let fd: Int32
+    let workload: LiveWorkload
+    let id: UInt32
+    let start: UInt64
+
+    init(pages: UInt32, ranges: Int, sampler: ArenaSampler) throws {
+        fd = try LiveWorkload.createArena(pages: pages)
+        workload = try LiveWorkload(mainArenaFD: fd)
+        let id = try workload.arenaID
+        self.id = id
+        start = try sampler.records().first { $0.id == id }!.userVMStart
+        let stride = UInt64(pages) / UInt64(ranges) * 4096
+        let allocated = try workload.allocStrided(from: start, stride: stride, count: UInt64(ranges))
+        precondition(allocated == UInt64(ranges), "allocated \(allocated) of \(ranges) pages")
+    }
+
+    func release() { close(fd) }
+}
+
+/// Process CPU time (user + system) in seconds; the iterator's kernel work counts as system.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+/// Runs `body` unless the kernel refuses BPF here, in which case it says why.
+func whereBPFIsAllowed(_ body: () throws -> [Figure]) throws -> [Figure] {
+    do {
+        return try body()
+    } catch let error as LiveError {
+        switch error {
+        case .notPermitted, .unsupported:
+            print("   skipped: \(error)")
+            return []
+        default: throw error
+        }
+    }
+}
+
+let liveCases: [BenchmarkCase] = [
+    BenchmarkCase(name: "live sample vs bare walk (issue 3)") {
+        try whereBPFIsAllowed {
+            let sampler = try ArenaSampler()
+            var figures: [Figure] = []
+            for (pages, ranges) in [(UInt32(1 << 20), 100_000), (UInt32(262_144), 10_000)] {
+                let arena = try FragmentedLiveArena(pages: pages, ranges: ranges, sampler: sampler)
+                defer { arena.release() }
+                let source = try LiveSource(mapID: arena.id, sampler: sampler)
+                let seen = try source.sample().stats.freeRanges
+                precondition(seen == ranges, "sampled \(seen) ranges")
+                let walk = try medianSeconds(repeats: 7) {
+                    let walked = try sampler.bareWalk(arena.id)
+                    precondition(walked == ranges, "walked \(walked) ranges")
+                }
+                let sample = try medianSeconds(repeats: 7) { _ = try source.sample() }
+                figures.append(Figure(
+                    name: "sample/walk, \(pages) pages, \(ranges / 1000)k ranges (\(Int(sample * 1000)) ms/\(format1(walk * 1000)) ms)",
+                    value: sample / walk, unit: "x", target: 2, higherIsBetter: false))
+            }
+            return figures
+        }
+    },
+    BenchmarkCase(name: "live sampling at 10 Hz (issue 3)") {
+        try whereBPFIsAllowed {
+            let sampler = try ArenaSampler()
+            let arena = try FragmentedLiveArena(pages: 65_536, ranges: 1_000, sampler: sampler)
+            defer { arena.release() }
+            let backend = SamplingBackend(source: try LiveSource(mapID: arena.id, sampler: sampler), interval: 0.1, clock: now)
+            let wallStart = now()
+            let cpuStart = processCPUSeconds()
+            var samples = 0
+            while now() - wallStart < 5 {
+                let wait = backend.timeUntilNextSample
+                if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
+                if case .sampled = backend.tick() { samples += 1 }
+            }
+            let share = (processCPUSeconds() - cpuStart) / (now() - wallStart) * 100
+            return [Figure(name: "CPU of one core, 1,000 ranges, \(samples) samples in 5 s", value: share, unit: "%", target: 0.5, higherIsBetter: false)]
+        }
+    },
+    BenchmarkCase(name: "live page bytes (issue 3)") {
+        try whereBPFIsAllowed {
+            let sampler = try ArenaSampler()
+            let pages = 10_000
+            let fd = try LiveWorkload.createArena(pages: 65_536)
+            defer { close(fd) }
+            let workload = try LiveWorkload(mainArenaFD: fd)
+            let id = try workload.arenaID
+            let start = try sampler.records().first { $0.id == id }!.userVMStart
+            let allocated = try workload.allocStrided(from: start, stride: 4096, count: UInt64(pages))
+            precondition(allocated == UInt64(pages))
+            let source = try LiveSource(mapID: id, sampler: sampler)
+            _ = try source.sample()
+            let indexes = (0..<UInt32(pages)).map { $0 }
+            var checksum: UInt64 = 0
+            let read = try medianSeconds(repeats: 5) {
+                try source.withPageBytes(indexes) { _, bytes in checksum &+= UInt64(bytes[0]) }
+            }
+            // The same bytes copied by memcpy through this benchmark's own mapping of its arena
+            // (only backed pages, so nothing is allocated), into a batch-sized buffer as the
+            // reader does. Never done to a user's arena: only to the one made here.
+            let mapping = try workload.mapArena(at: start, pages: 65_536)
+            let from = mapping.baseAddress
+            let batchBytes = 256 * 4096
+            let into = UnsafeMutableRawPointer.allocate(byteCount: batchBytes, alignment: 4096)
+            defer { into.deallocate() }
+            memset(into, 0, batchBytes)
+            let copy = medianSeconds(repeats: 5) {
+                for page in 0..<pages { memcpy(into + (page % 256) * 4096, from + page * 4096, 4096) }
+                checksum &+= UInt64(into.load(as: UInt8.self))
+            }
+            var single: [Double] = []
+            for page in 0..<200 {
+                let t = now()
+                checksum &+= UInt64(try source.pageBytes(UInt32(page * 37 % pages)).count)
+                single.append(now() - t)
+            }
+            precondition(checksum != 0)
+            let gigabytes = Double(pages * 4096) / 1e9
+            return [
+                Figure(name: "bulk read vs memcpy (\(format1(gigabytes / read)) vs \(format1(gigabytes / copy)) GB/s)", value: copy / read * 100, unit: "%", target: 80, higherIsBetter: true),
+                Figure(name: "one page on demand, median", value: single.sorted()[single.count / 2] * 1e6, unit: "µs", target: 50, higherIsBetter: false),
+            ]
+        }
+    },
+]
+
+/// One decimal.
+func format1(_ value: Double) -> String {
+    String(Double(Int((value * 10).rounded())) / 10)
+}
