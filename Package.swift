@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel"]),
         .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel"]),
         .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "CLibBPF"]),
-        .testTarget(name: "ArenaCLITests", dependencies: ["ArenaCLI", "arenascope"]),
+        .testTarget(name: "ArenaCLITests", dependencies: ["ArenaCLI", "arenascope", "ArenaLive", "CLibBPF"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -23,7 +23,8 @@ import Foundation
         (["chase", "--emulate", "list", "--addr", "0x7f0000100000"], 3, "not backed"),
         (["chase", "--emulate", "list", "--addr", "0x7f0000000000", "--max", "0"], 64, "--max"),
         (["chase", "--emulate", "list", "--addr", "0x7f0000000000", "--offset", "0xffffffffffffffff"], 3, "outside the arena"),
-        (["snapshot", "--map-id", "4294967295"], 69, "map id"),
+        (["snapshot", "--emulate", "list", "--keep-alive"], 64, "--keep-alive"),
+        (["snapshot", "--pin", "/sys/fs/bpf/arenascope-does-not-exist"], 3, "nothing is pinned"),
         (["demo", "--samples", "0"], 64, "--samples"),
     ]
 

@@ -1,0 +1,75 @@
+import Testing
+import Foundation
+import Glibc
+import CLibBPF
+import ArenaLive
+
+/// The command line against real kernel arenas, made by this test process.
+@Suite(.serialized, .enabled(if: LiveAvailability.refusal == nil, "the kernel refused BPF")) struct LiveCLITests {
+    @Test func snapshotReadAndChaseOnALiveArena() throws {
+        let workload = try LiveWorkload()
+        let head = try workload.buildList(count: 40)
+        _ = try workload.allocPages(2, hint: LiveWorkload.arenaAddress + 100 * 4096)
+        let id = String(try workload.arenaID)
+        let snapshot = try #require(try BinaryRunner.json(["snapshot", "--map-id", id, "--json"]) as? [String: Any])
+        #expect((snapshot["source"] as? [String: Any])?["kind"] as? String == "live")
+        #expect(snapshot["user_vm_start"] as? UInt64 == LiveWorkload.arenaAddress)
+        let runs = try #require(snapshot["runs"] as? [[String: Any]])
+        #expect(runs.map { $0["state"] as? String } == ["allocated", "free", "allocated", "free"])
+        #expect(snapshot["free_ranges"] as? [[Int]] == [[1, 99], [102, 4095]])
+        let chase = try #require(try BinaryRunner.json(["chase", "--map-id", id, "--addr", String(head), "--json"]) as? [String: Any])
+        #expect((chase["hops"] as? [Any])?.count == 40)
+        #expect(chase["stop"] as? String == "null")
+        let read = try #require(try BinaryRunner.json(["read", "--map-id", id, "--addr", String(head + 16), "--len", "8", "--json"]) as? [String: Any])
+        #expect(read["hex"] as? String == "dec0a5e4a7000000", "the node's magic, little-endian")
+        let unbacked = try BinaryRunner.run(["read", "--map-id", id, "--addr", String(LiveWorkload.arenaAddress + 3000 * 4096)])
+        #expect(unbacked.status == 3 && unbacked.stderr.contains("page 3000, which is free"))
+    }
+
+    @Test func listShowsTheArena() throws {
+        let workload = try LiveWorkload()
+        _ = try workload.buildList(count: 1)
+        let id = try workload.arenaID
+        let list = try #require(try BinaryRunner.json(["list", "--json"]) as? [[String: Any]])
+        let entry = try #require(list.first { $0["id"] as? UInt32 == id })
+        #expect(entry["name"] as? String == "arena")
+        #expect(entry["max_pages"] as? Int == 4096)
+        #expect(entry["allocated"] as? Int == 1)
+        #expect(entry["reserved"] as? Int == 0)
+        #expect(entry["pids"] as? [Int] == [])
+    }
+
+    @Test func wrongMapsAreClearErrors() throws {
+        let fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "plainarray", 4, 8, 4, nil)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var info = bpf_map_info()
+        var length = UInt32(MemoryLayout<bpf_map_info>.size)
+        try #require(bpf_obj_get_info_by_fd(fd, &info, &length) == 0)
+        let notArena = try BinaryRunner.run(["snapshot", "--map-id", String(info.id)])
+        #expect(notArena.status == 67)
+        #expect(notArena.stderr == "arenascope: error: map \(info.id) (plainarray) is an array, not an arena\n")
+        let missing = try BinaryRunner.run(["snapshot", "--map-id", "4294967295"])
+        #expect(missing.status == 66)
+        #expect(missing.stderr == "arenascope: error: no BPF map has id 4294967295\n")
+    }
+
+    @Test(arguments: [
+        (["list"], "CAP_BPF and CAP_PERFMON"),
+        (["snapshot", "--map-id", "1"], "CAP_SYS_ADMIN"),
+        (["demo", "--live"], "'arenascope demo' runs the emulated demo"),
+    ])
+    func withoutPrivilegesTheCapabilityIsNamed(arguments: [String], mentions: String) throws {
+        let setpriv = URL(fileURLWithPath: "/usr/bin/setpriv")
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: setpriv.path) else {
+            print("privilege test skipped: it needs root and /usr/bin/setpriv to drop to an unprivileged user")
+            return
+        }
+        let result = try BinaryRunner.run(
+            ["--reuid=65534", "--regid=65534", "--clear-groups", BinaryRunner.binary.path] + arguments, executable: setpriv)
+        #expect(result.status == 77, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("arenascope: error: not permitted"))
+        #expect(result.stderr.contains(mentions))
+        #expect(result.stderrLines.count == 1)
+    }
+}
