@@ -20,7 +20,7 @@ let package = Package(
         .target(
             name: "ArenaCLI",
             dependencies: [
-                "ArenaModel", "ArenaEmulator", "ArenaLive",
+                "ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaUI", "ArenaTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -33,12 +33,19 @@ let package = Package(
             exclude: ["bpf"],
             plugins: ["BPFCompiler"]
         ),
+        // The inspector's panes, key bindings, layout and themes: pure Swift, renders into a cell grid.
+        .target(name: "ArenaUI", dependencies: ["ArenaModel"]),
+        // ncursesw, with the few macros Swift cannot import wrapped.
+        .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
+        // The only ncurses user: draws grids, reads input, restores the terminal on every exit.
+        .target(name: "ArenaTerminal", dependencies: ["ArenaUI", "CNcurses"]),
         .executableTarget(name: "EmbedBytes"),
         .plugin(name: "BPFCompiler", capability: .buildTool(), dependencies: ["EmbedBytes"]),
         .executableTarget(name: "arenascope", dependencies: ["ArenaCLI"]),
         .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaCLI"]),
         .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel"]),
         .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel"]),
+        .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaModel", "ArenaEmulator"], exclude: ["Snapshots"]),
         .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "CLibBPF"]),
         .testTarget(name: "ArenaCLITests", dependencies: ["ArenaCLI", "arenascope", "ArenaLive", "CLibBPF"]),
     ],

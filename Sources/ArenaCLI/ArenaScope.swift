@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import ArenaEmulator
 
 /// The `arenascope` command line.
 public struct ArenaScope: ParsableCommand {
@@ -7,15 +8,33 @@ public struct ArenaScope: ParsableCommand {
         commandName: "arenascope",
         abstract: "Look inside Linux BPF arenas: page states, free ranges, bytes and pointer chains.",
         discussion: """
-            A source is an emulated arena (--emulate WORKLOAD), a live kernel arena (--map-id ID) \
-            or a recording (--replay FILE). Headless subcommands print text, or JSON with --json; \
-            errors are one line on stderr with a documented exit status.
+            Without a subcommand arenascope opens the interactive inspector on a source: an emulated \
+            arena (--emulate WORKLOAD), a live kernel arena (--map-id ID or --pin PATH) or a recording \
+            (--replay FILE). Without a source it offers the live arenas to choose from (as root), or \
+            starts the demo. Headless subcommands print text, or JSON with --json; errors are one \
+            line on stderr with a documented exit status. Press ? in the inspector for its keys.
             """,
         version: "0.1.0",
         subcommands: [DemoCommand.self, ListCommand.self, SnapshotCommand.self, ReadCommand.self, ChaseCommand.self, WorkloadsCommand.self],
         defaultSubcommand: nil)
 
+    @OptionGroup var source: SourceOptions
+    @OptionGroup var view: ViewOptions
+
     public init() {}
+
+    public func run() throws {
+        if source.isChosen {
+            let (arenaSource, snapshot) = try source.open()
+            try view.inspect(arenaSource, first: snapshot)
+            return
+        }
+        switch try LivePicker.choose(view: view) {
+        case .picked(let chosen): try view.inspect(chosen, first: try chosen.sample())
+        case .nothing: try view.inspect(try EmulatedSource(workload: DemoCommand.defaultWorkload), first: nil)
+        case .cancelled: return
+        }
+    }
 
     /// Parses `arguments` (the process's when nil), runs the command and exits.
     /// Errors become one line on stderr and a status from `ExitStatus`.

@@ -9,25 +9,30 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Watch an arena change: an emulated one, or with --live a real kernel arena (root).",
-        discussion: "Headless: prints the arena, then one line a sample, then the page map again.")
+        discussion: """
+            In a terminal this opens the inspector. With --headless, or when output is not a terminal, \
+            it prints the arena, then one line a sample, then the page map again.
+            """)
+
+    static let defaultWorkload = "churn"
 
     @Option(help: ArgumentHelp("Emulated workload to run (see 'arenascope workloads').", valueName: "workload"))
-    var workload = "churn"
+    var workload = defaultWorkload
     @Flag(help: "Create a real arena driven by BPF programs instead (needs root: CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN).")
     var live = false
     @Option(help: "Seed of the emulated workload.")
     var seed: UInt64 = 1
-    @Option(help: "Emulated workload steps between samples.")
-    var stepsPerSample: UInt64 = 25
-    @Option(help: "Milliseconds between samples.")
-    var interval: UInt32 = 100
-    @Option(help: "Samples to take before stopping.")
+    @Flag(help: "Print text instead of opening the inspector.")
+    var headless = false
+    @Option(help: "Samples to take before stopping (headless).")
     var samples: Int = 30
+    @OptionGroup var view: ViewOptions
 
     func validate() throws {
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
-        guard interval >= 1 && interval <= 60_000 else { throw ValidationError("--interval must be between 1 and 60000 ms") }
     }
+
+    private var interactive: Bool { !headless && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
 
     func run() throws {
         let backend: SamplingBackend
@@ -39,14 +44,18 @@ struct DemoCommand: ParsableCommand {
                 guard case .notPermitted = error else { throw error }
                 throw CLIError(error.description + "; 'arenascope demo' runs the emulated demo without privileges", status: .noPermission)
             }
-            backend = SamplingBackend(source: demo.source, interval: Double(interval) / 1000, clock: monotonicNow)
+            backend = SamplingBackend(source: demo.source, interval: Double(view.interval) / 1000, clock: monotonicNow)
             backend.driver = demo.step
         } else {
             let source = try EmulatedSource(workload: workload, seed: seed)
-            backend = SamplingBackend(source: source, interval: Double(interval) / 1000, clock: monotonicNow)
-            backend.driver = { [stepsPerSample] in source.advance(stepsPerSample) }
+            backend = SamplingBackend(source: source, interval: Double(view.interval) / 1000, clock: monotonicNow)
+            backend.driver = { [stepsPerSample = view.stepsPerSample] in source.advance(stepsPerSample) }
         }
-        try HeadlessWatch(backend: backend).run(samples: samples)
+        if interactive {
+            try view.run(backend: backend, theme: try view.loadTheme())
+        } else {
+            try HeadlessWatch(backend: backend).run(samples: samples)
+        }
     }
 }
 

@@ -39,12 +39,7 @@ struct SourceOptions: ParsableArguments {
     var frame: Int?
 
     func validate() throws {
-        let chosen = [workload != nil, mapID != nil, pinPath != nil, replayFile != nil].filter { $0 }.count
-        guard chosen == 1 else {
-            throw ValidationError(chosen == 0
-                ? "choose a source: --emulate WORKLOAD, --map-id ID, --pin PATH or --replay FILE"
-                : "choose only one source of --emulate, --map-id, --pin and --replay")
-        }
+        guard chosenCount <= 1 else { throw ValidationError("choose only one source of --emulate, --map-id, --pin and --replay") }
         if keepAlive && mapID == nil && pinPath == nil { throw ValidationError("--keep-alive goes with --map-id or --pin") }
         if frame != nil && replayFile == nil { throw ValidationError("--frame goes with --replay") }
         if pages == 0 { throw ValidationError("--pages must be at least 1") }
@@ -53,8 +48,16 @@ struct SourceOptions: ParsableArguments {
         }
     }
 
+    private var chosenCount: Int { [workload != nil, mapID != nil, pinPath != nil, replayFile != nil].filter { $0 }.count }
+
+    /// True when the command line names a source.
+    var isChosen: Bool { chosenCount == 1 }
+
     /// Opens the source and takes its first sample.
     func open(capturingBytes: Bool = false) throws -> (source: ArenaSource, snapshot: Snapshot) {
+        guard isChosen else {
+            throw CLIError("choose a source: --emulate WORKLOAD, --map-id ID, --pin PATH or --replay FILE (see 'arenascope help')", status: .usage)
+        }
         if let workload {
             var flags: ArenaFlags = []
             if noUserConv { flags.insert(.noUserConv) }

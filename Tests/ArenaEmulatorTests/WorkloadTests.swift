@@ -116,6 +116,19 @@ import ArenaModel
         #expect(backed <= perPage.count + 1)
     }
 
+    @Test func churnExtentsChainFromTheNewest() throws {
+        let churn = try source("churn", steps: 2_000)
+        let snapshot = churn.sample()
+        var reader = reader(churn)
+        let chain = try reader.chase(from: snapshot.roots[0].address, offset: 0, maxHops: 100_000, decoder: PointerDecoder(geometry: snapshot.geometry))
+        #expect(chain.stop == .null)
+        #expect(chain.hops.count > 10)
+        for hop in chain.hops {
+            #expect(hop.address % 4096 == 0, "extents start on page boundaries")
+            #expect(try reader.word(at: hop.address + 8) >> 32 == 0xA11C, "each extent carries its tag")
+        }
+    }
+
     @Test func churnFragmentsAndReserves() throws {
         let churn = try source("churn", steps: 3_000)
         let stats = churn.sample().stats

@@ -1,7 +1,9 @@
 import ArenaModel
 
 /// Random multi-page allocations (some at a hinted address), whole and partial frees,
-/// reservations of guard pages and user faults: it fragments the arena.
+/// reservations of guard pages and user faults: it fragments the arena. Each extent's
+/// first word points at the extent allocated before it that is still live, so the
+/// extents form a chain from the newest; the second word holds a tag.
 public final class ChurnWorkload: Workload {
     public static let name = "churn"
     public static let summary = "random multi-page alloc/free/reserve and user faults that fragment the arena"
@@ -45,11 +47,10 @@ public final class ChurnWorkload: Workload {
         let hint = random.chance(10) ? randomPageAddress() : 0
         let address = arena.allocPages(hint: hint, count: count)
         guard address != 0 else { return }
+        arena.bpfStorePointer(address, extents.last?.address ?? 0)
+        arena.bpfStore(address + 8, 0xA11C_0000_0000 | UInt64(count))
         extents.append((address, count))
         claimed += UInt64(count)
-        for page in 0..<UInt64(count) {
-            arena.bpfStore(address + page * pageSize, 0xA11C_0000_0000 | UInt64(extents.count))
-        }
     }
 
     private func release() {
@@ -65,6 +66,9 @@ public final class ChurnWorkload: Workload {
             arena.freePages(extent.address, count: extent.count)
             extents.remove(at: index)
             claimed -= UInt64(extent.count)
+            if index < extents.count {
+                arena.bpfStorePointer(extents[index].address, index > 0 ? extents[index - 1].address : 0)
+            }
         }
     }
 
@@ -89,5 +93,8 @@ public final class ChurnWorkload: Workload {
         }
     }
 
-    public var roots: [StructureRoot] { [] }
+    public var roots: [StructureRoot] {
+        guard let newest = extents.last else { return [] }
+        return [StructureRoot(name: "newest_extent", address: newest.address, nextOffset: 0)]
+    }
 }

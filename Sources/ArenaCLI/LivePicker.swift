@@ -1,0 +1,44 @@
+import ArenaLive
+import ArenaUI
+import ArenaTerminal
+import Glibc
+
+/// Starting without a source: offer the live arenas, or say why not.
+enum LivePicker {
+    enum Choice {
+        case picked(LiveSource)
+        /// Nothing to pick here (a one-line reason was printed).
+        case nothing
+        case cancelled
+    }
+
+    static func choose(view: ViewOptions) throws -> Choice {
+        if let refusal = LiveAvailability.refusal {
+            printError("arenascope: no live arenas to pick (\(refusal)); starting the emulated demo")
+            sleep(1)
+            return .nothing
+        }
+        let arenas = try ArenaSampler().arenas()
+        guard !arenas.isEmpty else {
+            printError("arenascope: no arenas on this system; starting the emulated demo ('arenascope demo --live' makes a real one)")
+            sleep(1)
+            return .nothing
+        }
+        let entries = arenas.map { arena in
+            let record = arena.record
+            return PickerEntry(id: record.id, line: [
+                String(record.id).leftPadded(to: 6), record.name.rightPadded(to: 16), String(record.maxPages).leftPadded(to: 6),
+                String(arena.allocated).leftPadded(to: 10), String(arena.reserved).leftPadded(to: 9),
+                arena.pids.map(String.init).joined(separator: ","),
+            ].joined(separator: "  "))
+        }
+        let picker = ArenaPicker(entries: entries, width: 80, height: 24)
+        do {
+            try TerminalSession.run(picker, theme: try view.loadTheme(), noColor: view.noColor)
+        } catch let error as TerminalError {
+            throw CLIError(error.description, status: .usage)
+        }
+        guard let id = picker.chosen else { return .cancelled }
+        return .picked(try LiveSource(mapID: id))
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import ArenaModel
+import ArenaEmulator
+import ArenaUI
+import ArenaTerminal
+import Foundation
+
+/// How the interactive inspector looks and samples.
+struct ViewOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Colour theme: a name from Themes/ (dark, light, high-contrast, mono) or a path to a .theme file.", valueName: "name|path"))
+    var theme: String?
+
+    @Option(help: ArgumentHelp("Milliseconds between samples.", valueName: "ms"))
+    var interval: UInt32 = 100
+
+    @Option(help: "Emulated workload steps between samples.")
+    var stepsPerSample: UInt64 = 10
+
+    func validate() throws {
+        guard interval >= 10 && interval <= 60_000 else { throw ValidationError("--interval must be between 10 and 60000 ms") }
+    }
+
+    /// The chosen theme, or a one-line error naming the problem.
+    func loadTheme() throws -> Theme {
+        do {
+            return try ThemeLibrary.load(theme)
+        } catch {
+            if case .notFound = error { throw CLIError(error.description, status: .usage) }
+            throw CLIError(error.description, status: .dataError)
+        }
+    }
+
+    /// NO_COLOR (any non-empty value) turns colours off.
+    var noColor: Bool { !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty }
+
+    /// Opens the inspector on `source` until the user quits.
+    func inspect(_ source: ArenaSource, first: Snapshot?) throws {
+        let theme = try loadTheme()
+        let backend = SamplingBackend(source: source, interval: Double(interval) / 1000, clock: monotonicNow)
+        if let emulated = source as? EmulatedSource {
+            backend.driver = { [stepsPerSample] in emulated.advance(stepsPerSample) }
+        }
+        try run(backend: backend, theme: theme)
+    }
+
+    func run(backend: SamplingBackend, theme: Theme) throws {
+        backend.sampleNow()
+        if let reason = backend.goneReason { throw CLIError(reason, status: .unavailable) }
+        let app = InspectorApp(backend: backend, width: 80, height: 24)
+        do {
+            try TerminalSession.run(app, theme: theme, noColor: noColor)
+        } catch {
+            throw CLIError(error.description, status: .usage)
+        }
+    }
+}

@@ -1,0 +1,141 @@
+/// What a piece of the screen means; themes give each role its colours.
+public enum ColorRole: String, CaseIterable, Sendable {
+    case text, dim, title, border, borderFocused, status, statusKey, error, cursor, selection
+    case free, allocated, mapped, reserved, freed, mixed
+    case pointer, changed, unbacked, address, header
+
+    /// The role's name in theme files.
+    public var name: String { rawValue }
+}
+
+/// One character cell of the screen.
+public struct Cell: Equatable, Sendable {
+    public var character: Unicode.Scalar
+    public var role: ColorRole
+    /// Drawn with foreground and background swapped (cursor, selection).
+    public var inverse: Bool
+
+    public init(_ character: Unicode.Scalar = " ", role: ColorRole = .text, inverse: Bool = false) {
+        self.character = character
+        self.role = role
+        self.inverse = inverse
+    }
+}
+
+/// A rectangle of the screen.
+public struct Rect: Equatable, Sendable {
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    public var height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = max(0, width)
+        self.height = max(0, height)
+    }
+
+    /// The rectangle without its one-cell border.
+    public var inner: Rect { Rect(x: x + 1, y: y + 1, width: width - 2, height: height - 2) }
+
+    public func contains(x px: Int, y py: Int) -> Bool {
+        px >= x && px < x + width && py >= y && py < y + height
+    }
+}
+
+/// An in-memory screen: panes render here, the terminal copies it out, tests read it.
+/// Every character that enters goes through `put`, which shows only printable characters:
+/// control characters and escapes can never reach the terminal.
+public struct CellGrid: Equatable, Sendable {
+    public let width: Int
+    public let height: Int
+    public private(set) var cells: [Cell]
+
+    public init(width: Int, height: Int) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        cells = Array(repeating: Cell(), count: self.width * self.height)
+    }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get { cells[y * width + x] }
+        set {
+            guard x >= 0, y >= 0, x < width, y < height else { return }
+            cells[y * width + x] = Cell(Self.displayable(newValue.character), role: newValue.role, inverse: newValue.inverse)
+        }
+    }
+
+    /// A scalar that is safe to draw: printable, one column wide; anything else is '?'.
+    static func displayable(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        let value = scalar.value
+        if value < 0x20 || value == 0x7F || (0x80..<0xA0).contains(value) { return "?" }
+        if value > 0x7F && !scalar.properties.isAlphabetic && !allowedSymbols.contains(value) { return "?" }
+        return scalar
+    }
+
+    /// Non-ASCII symbols arenascope draws itself.
+    private static let allowedSymbols: Set<UInt32> = [
+        0x00B7, 0x2500, 0x2502, 0x250C, 0x2510, 0x2514, 0x2518, 0x2588, 0x2592, 0x2591, 0x25B8, 0x2190, 0x2191, 0x2192, 0x2193, 0x2026, 0x00B5,
+    ]
+
+    /// Writes `text` from (x, y), clipped to `limit` columns (and the grid).
+    public mutating func put(_ text: String, x: Int, y: Int, role: ColorRole = .text, inverse: Bool = false, limit: Int? = nil) {
+        guard y >= 0, y < height else { return }
+        var column = x
+        let end = min(width, x + (limit ?? width))
+        for scalar in text.unicodeScalars {
+            if column >= end { break }
+            if column >= 0 { self[column, y] = Cell(scalar, role: role, inverse: inverse) }
+            column += 1
+        }
+    }
+
+    /// Fills `rect` with `cell`.
+    public mutating func fill(_ rect: Rect, with cell: Cell = Cell()) {
+        for y in rect.y..<rect.y + rect.height {
+            for x in rect.x..<rect.x + rect.width { self[x, y] = cell }
+        }
+    }
+
+    /// A box around `rect` with `title` in its top edge.
+    public mutating func box(_ rect: Rect, title: String, focused: Bool) {
+        guard rect.width >= 2, rect.height >= 2 else { return }
+        let role: ColorRole = focused ? .borderFocused : .border
+        let right = rect.x + rect.width - 1
+        let bottom = rect.y + rect.height - 1
+        for x in rect.x...right {
+            self[x, rect.y] = Cell("─", role: role)
+            self[x, bottom] = Cell("─", role: role)
+        }
+        for y in rect.y...bottom {
+            self[rect.x, y] = Cell("│", role: role)
+            self[right, y] = Cell("│", role: role)
+        }
+        self[rect.x, rect.y] = Cell("┌", role: role)
+        self[right, rect.y] = Cell("┐", role: role)
+        self[rect.x, bottom] = Cell("└", role: role)
+        self[right, bottom] = Cell("┘", role: role)
+        put(" \(title) ", x: rect.x + 2, y: rect.y, role: focused ? .borderFocused : .title, limit: rect.width - 4)
+    }
+
+    /// The characters, one line a row, trailing spaces trimmed (for snapshot tests).
+    public var text: String {
+        (0..<height).map { y in
+            var line = String(String.UnicodeScalarView(cells[y * width..<(y + 1) * width].map(\.character)))
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
+        }.joined(separator: "\n")
+    }
+
+    /// The role of each cell as one letter a cell (for snapshot tests of colour).
+    public func roleLine(_ y: Int) -> String {
+        String(cells[y * width..<(y + 1) * width].map { Self.roleLetter[$0.role] ?? "?" })
+    }
+
+    private static let roleLetter: [ColorRole: Character] = [
+        .text: " ", .dim: "d", .title: "T", .border: "b", .borderFocused: "B", .status: "s", .statusKey: "k", .error: "E",
+        .cursor: "C", .selection: "S", .free: ".", .allocated: "a", .mapped: "m", .reserved: "r", .freed: "f",
+        .mixed: "x", .pointer: "p", .changed: "c", .unbacked: "u", .address: "@", .header: "h",
+    ]
+}

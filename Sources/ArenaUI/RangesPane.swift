@@ -1,0 +1,48 @@
+import ArenaModel
+
+/// Free ranges and allocated extents, sortable by address or size.
+enum RangesPane {
+    static func render(_ app: InspectorApp, _ rect: Rect, _ grid: inout CellGrid) {
+        let inner = rect.inner
+        grid.box(rect, title: "\(PaneID.ranges.title) · by \(app.sortBySize ? "size" : "address")", focused: app.focus == .ranges)
+        guard let snapshot = app.snapshot, inner.height >= 3 else { return }
+        let stats = snapshot.stats
+        let summary = "\(stats.freeRanges) free ranges, largest \(stats.largestFree), frag \(percentText(stats.fragmentation)); \(stats.backedExtents) extents"
+        grid.put(summary, x: inner.x, y: inner.y, role: .header, limit: inner.width)
+        let wide = inner.width >= 44
+        let header = wide ? "first page  address        pages  state" : "first   pages  state"
+        grid.put(header, x: inner.x, y: inner.y + 1, role: .dim, limit: inner.width)
+        let runs = app.runs()
+        let rows = inner.height - 2
+        app.rangeSelection = max(0, min(app.rangeSelection, runs.count - 1))
+        if app.rangeSelection < app.rangeTop { app.rangeTop = app.rangeSelection }
+        if app.rangeSelection >= app.rangeTop + rows { app.rangeTop = app.rangeSelection - rows + 1 }
+        for row in 0..<rows {
+            let index = app.rangeTop + row
+            guard index < runs.count else { break }
+            let run = runs[index]
+            let address = Hexdump.paddedHex(snapshot.geometry.address(ofPage: run.first), width: 12)
+            let line = wide
+                ? String(run.first).leftPadded(to: 10) + "  " + address + "  " + String(run.count).leftPadded(to: 6) + "  " + run.state.name
+                : String(run.first).leftPadded(to: 7) + " " + String(run.count).leftPadded(to: 6) + "  " + run.state.name
+            let selected = index == app.rangeSelection
+            grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 2 + row,
+                     role: selected ? .selection : role(of: run.state), inverse: selected && app.focus == .ranges, limit: inner.width)
+        }
+    }
+
+    static func role(of state: PageState) -> ColorRole {
+        switch state {
+        case .free: .free
+        case .allocated: .allocated
+        case .mapped: .mapped
+        case .reserved: .reserved
+        }
+    }
+}
+
+/// `value` (0…1) as a percentage with one decimal.
+func percentText(_ value: Double) -> String {
+    let tenths = Int((value * 1000).rounded())
+    return "\(tenths / 10).\(tenths % 10)%"
+}

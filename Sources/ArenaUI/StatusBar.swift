@@ -1,0 +1,97 @@
+import ArenaModel
+
+/// The bottom line: source, sampling, counts, state, key hints; or a prompt or a message.
+enum StatusBar {
+    static func render(_ app: InspectorApp, row: Int, _ grid: inout CellGrid) {
+        grid.fill(Rect(x: 0, y: row, width: grid.width, height: 1), with: Cell(" ", role: .status))
+        if case .prompt(let kind, let text) = app.overlay {
+            grid.put(" \(kind.label): \(text)█", x: 0, y: row, role: .statusKey)
+            grid.put("Enter go · Esc cancel ", x: grid.width - 22, y: row, role: .status)
+            return
+        }
+        let backend = app.backend
+        var parts: [String] = backend.isPaused ? ["PAUSED"] : []
+        if let snapshot = app.snapshot {
+            let details = snapshot.source.details.map { detail -> String in
+                switch detail.value {
+                case .text(let text): return text
+                case .number(let number): return "\(detail.key) \(number)"
+                }
+            }
+            parts.append(([snapshot.source.kind.rawValue] + details).joined(separator: " "))
+            let stats = snapshot.stats
+            parts.append("free \(stats.free) alloc \(stats.allocated) map \(stats.mapped) rsv \(stats.reserved)")
+        }
+        let hertz = 1 / backend.interval
+        parts.append((hertz >= 10 ? String(Int(hertz.rounded())) : String(Double(Int(hertz * 10)) / 10)) + " Hz " + latencyText(backend.lastLatency))
+        parts.append("#\(backend.sampleCount)")
+        var line = " " + parts.joined(separator: " │ ")
+        var role = ColorRole.status
+        if let reason = backend.goneReason {
+            line = " \(reason) — showing the last snapshot"
+            role = .error
+        } else if let message = app.message ?? backend.lastError {
+            line = " " + message + " │" + line
+        }
+        grid.put(line, x: 0, y: row, role: role, limit: grid.width - 16)
+        grid.put("? help  q quit ", x: grid.width - 15, y: row, role: .statusKey)
+    }
+
+    static func latencyText(_ seconds: Double) -> String {
+        seconds < 0.001 ? "\(Int((seconds * 1_000_000).rounded())) µs" : "\(Double(Int(seconds * 10_000)) / 10) ms"
+    }
+}
+
+/// The help overlay, generated from the key binding table.
+enum HelpOverlay {
+    /// One column when it fits the height, two side by side when it does not.
+    static func render(width: Int, height: Int, _ grid: inout CellGrid) {
+        let lines = KeyBindings.all.map { $0.label.rightPadded(to: 6) + $0.help }
+        let lineWidth = (lines.map(\.count).max() ?? 0) + 1
+        let columns = lines.count + 3 <= height - 2 ? 1 : 2
+        let rowsPerColumn = (lines.count + columns - 1) / columns
+        let boxWidth = min(width - 2, columns * lineWidth + 4)
+        let boxHeight = min(height - 2, rowsPerColumn + 3)
+        let rect = Rect(x: (width - boxWidth) / 2, y: (height - boxHeight) / 2, width: boxWidth, height: boxHeight)
+        grid.fill(rect)
+        grid.box(rect, title: "Keys (any key closes)", focused: true)
+        let columnWidth = (boxWidth - 4) / columns
+        for (index, line) in lines.enumerated() {
+            let row = index % rowsPerColumn
+            guard row < boxHeight - 3 else { continue }
+            grid.put(line, x: rect.x + 2 + (index / rowsPerColumn) * columnWidth, y: rect.y + 1 + row, role: .text, limit: columnWidth - 1)
+        }
+        grid.put("Click a page to select it. Themes: --theme NAME.", x: rect.x + 2, y: rect.y + boxHeight - 2, role: .dim, limit: boxWidth - 4)
+    }
+}
+
+extension InspectorApp {
+    /// Draws the whole screen.
+    public func render() -> CellGrid {
+        var grid = CellGrid(width: width, height: height)
+        let layout = Layout(width: width, height: height, focus: focus)
+        guard !layout.isTooSmall else {
+            let text = "arenascope needs a terminal of at least \(Layout.minimum.width)x\(Layout.minimum.height) (this one is \(width)x\(height))"
+            var y = 0
+            var rest = Substring(text)
+            while !rest.isEmpty && y < height {
+                grid.put(String(rest.prefix(max(1, width))), x: 0, y: y, role: .error)
+                rest = rest.dropFirst(max(1, width))
+                y += 1
+            }
+            return grid
+        }
+        for pane in PaneID.allCases {
+            guard let rect = layout.rect(pane) else { continue }
+            switch pane {
+            case .pageMap: PageMapPane.render(self, rect, &grid)
+            case .ranges: RangesPane.render(self, rect, &grid)
+            case .hexdump: HexdumpPane.render(self, rect, &grid)
+            case .chase: ChasePane.render(self, rect, &grid)
+            }
+        }
+        StatusBar.render(self, row: layout.statusRow, &grid)
+        if overlay == .help { HelpOverlay.render(width: width, height: height - 1, &grid) }
+        return grid
+    }
+}

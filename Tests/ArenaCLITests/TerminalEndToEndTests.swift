@@ -1,0 +1,138 @@
+import Testing
+import Foundation
+import Glibc
+
+/// The real binary in a real terminal: tmux runs it, sends keys, and reads the screen.
+@Suite(.serialized) struct TerminalEndToEndTests {
+    static let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    final class Session {
+        let name = "arenascope-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let exitFile = FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-exit-\(UUID().uuidString)").path
+
+        /// `shellSetup` runs in the pane's shell first (e.g. a trap).
+        init(_ arguments: String, width: Int = 100, height: Int = 30, shellSetup: String = "") throws {
+            let command = "\(shellSetup) \(BinaryRunner.binary.path) \(arguments); echo EXIT=$? > \(exitFile); sleep 30"
+            // The tmux server this may start keeps its standard streams: give it none of ours.
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: TerminalEndToEndTests.tmux!)
+            process.arguments = ["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), "env TERM=xterm-256color sh -c '\(command)'"]
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+        }
+
+        deinit {
+            _ = try? tmux(["kill-session", "-t", name])
+            try? FileManager.default.removeItem(atPath: exitFile)
+        }
+
+        @discardableResult
+        func tmux(_ arguments: [String]) throws -> String {
+            try BinaryRunner.run(arguments, executable: URL(fileURLWithPath: TerminalEndToEndTests.tmux!)).stdout
+        }
+
+        var screen: String { (try? tmux(["capture-pane", "-p", "-t", name])) ?? "" }
+
+        func keys(_ keys: String...) throws { try tmux(["send-keys", "-t", name] + keys) }
+
+        /// Waits up to `seconds` for `condition` on the screen.
+        func waitFor(_ seconds: Double = 10, _ condition: (String) -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if condition(screen) { return true }
+                usleep(50_000)
+            }
+            return condition(screen)
+        }
+
+        var exitStatus: String? { try? String(contentsOfFile: exitFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
+
+        func waitForExit(_ seconds: Double = 10) -> String? {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline && exitStatus == nil { usleep(50_000) }
+            return exitStatus
+        }
+
+        var alternateScreenOn: Bool { (try? tmux(["display", "-p", "-t", name, "#{alternate_on}"]))?.hasPrefix("1") ?? false }
+
+        /// The arenascope process in the pane.
+        var programPID: Int32? {
+            guard let shell = Int32((try? tmux(["display", "-p", "-t", name, "#{pane_pid}"]))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") else { return nil }
+            let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
+            return children.split(separator: " ").compactMap { Int32($0) }.first
+        }
+    }
+
+    @Test(.enabled(if: tmux != nil, "tmux is not installed")) func demoShowsEveryPaneRespondsToKeysAndQuitsCleanly() throws {
+        let session = try Session("demo --theme mono")
+        #expect(session.waitFor { $0.contains("Pages ·") && $0.contains("Allocator ranges") && $0.contains("Hexdump") && $0.contains("Pointer chase") })
+        #expect(session.alternateScreenOn)
+        try session.keys("?")
+        #expect(session.waitFor { $0.contains("Keys (any key closes)") && $0.contains("next structure root") })
+        try session.keys("Escape")
+        #expect(session.waitFor { !$0.contains("Keys (any key closes)") })
+        try session.keys("o")
+        #expect(session.waitFor { $0.contains("root newest_extent") })
+        try session.keys("p")
+        #expect(session.waitFor { $0.contains("PAUSED") })
+        try session.keys("g")
+        try session.keys("-l", "0x7f0000000000")
+        try session.keys("Enter")
+        #expect(session.waitFor { $0.contains("Hexdump · 0x7f0000000000") })
+        try session.keys("q")
+        #expect(session.waitForExit() == "EXIT=0")
+        #expect(!session.alternateScreenOn, "the terminal is back to its normal screen")
+        #expect(!session.screen.contains("Pages ·"))
+    }
+
+    @Test(.enabled(if: tmux != nil, "tmux is not installed")) func signalsGiveTheTerminalBack() throws {
+        let session = try Session("demo")
+        #expect(session.waitFor { $0.contains("Pages ·") })
+        let pid = try #require(session.programPID)
+        // The pane's process group is orphaned, so SIGTSTP cannot stop it here: the inspector
+        // gives the terminal back, finds itself not stopped, and takes it again.
+        kill(pid, SIGTSTP)
+        kill(pid, SIGCONT)
+        #expect(session.waitFor { $0.contains("Pages ·") }, "after SIGTSTP/SIGCONT the inspector is back")
+        kill(pid, SIGTERM)
+        #expect(session.waitForExit() == "EXIT=0")
+        #expect(!session.alternateScreenOn)
+        #expect(!session.screen.contains("Pages ·"))
+
+        // Ctrl-C interrupts the whole foreground group: the pane's shell ignores it so it can
+        // report how arenascope ended.
+        let interrupted = try Session("demo", shellSetup: "trap \"\" INT;")
+        #expect(interrupted.waitFor { $0.contains("Pages ·") })
+        try interrupted.keys("C-c")
+        #expect(interrupted.waitForExit() == "EXIT=0")
+        #expect(!interrupted.alternateScreenOn)
+    }
+
+    @Test(.enabled(if: tmux != nil, "tmux is not installed")) func resizingDownAndUpKeepsWorking() throws {
+        let session = try Session("demo", width: 100, height: 30)
+        #expect(session.waitFor { $0.contains("Pages ·") })
+        try session.tmux(["resize-window", "-t", session.name, "-x", "50", "-y", "14"])
+        #expect(session.waitFor { $0.contains("Pages ·") && !$0.contains("Hexdump") }, "reduced layout: one pane")
+        try session.tmux(["resize-window", "-t", session.name, "-x", "30", "-y", "10"])
+        #expect(session.waitFor { $0.contains("needs a terminal") })
+        try session.tmux(["resize-window", "-t", session.name, "-x", "120", "-y", "40"])
+        #expect(session.waitFor { $0.contains("Hexdump") && $0.contains("Pointer chase") })
+        try session.keys("q")
+        #expect(session.waitForExit() == "EXIT=0")
+    }
+
+    @Test(.enabled(if: tmux != nil, "tmux is not installed")) func badThemesAreOneLineErrors() throws {
+        let unknown = try BinaryRunner.run(["--emulate", "list", "--theme", "nosuch"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.hasPrefix("arenascope: error: unknown theme 'nosuch'"))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(getpid()).theme")
+        try "text = red\nfree = purple\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let bad = try BinaryRunner.run(["--emulate", "list", "--theme", file.path])
+        #expect(bad.status == 65)
+        #expect(bad.stderr == "arenascope: error: \(file.path):2: unknown colour 'purple'\n")
+    }
+}

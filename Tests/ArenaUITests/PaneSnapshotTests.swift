@@ -1,0 +1,61 @@
+import Testing
+import Foundation
+import ArenaModel
+import ArenaEmulator
+@testable import ArenaUI
+
+@Suite struct PaneSnapshotTests {
+    @Test func fullLayoutAt100x30() throws {
+        let fixture = try Fixture()
+        try assertSnapshot(fixture.app.render().text, named: "list-100x30")
+    }
+
+    @Test func twoColumnsAt160x40WithChurn() throws {
+        let fixture = try Fixture(workload: "churn", steps: 400, width: 160, height: 40)
+        fixture.step()
+        let grid = fixture.app.render()
+        try assertSnapshot(grid.text, named: "churn-160x40")
+        try assertSnapshot((0..<grid.height).map(grid.roleLine).joined(separator: "\n"), named: "churn-160x40-roles")
+    }
+
+    @Test func reducedLayoutShowsTheFocusedPaneOnly() throws {
+        let fixture = try Fixture(width: 60, height: 16)
+        try assertSnapshot(fixture.app.render().text, named: "list-60x16-pagemap")
+        fixture.press(.tab, .tab)
+        try assertSnapshot(fixture.app.render().text, named: "list-60x16-hexdump")
+    }
+
+    @Test func tooSmallSaysSo() throws {
+        let fixture = try Fixture(width: 39, height: 11)
+        let text = fixture.app.render().text.replacingOccurrences(of: "\n", with: "")
+        #expect(text.hasPrefix("arenascope needs a terminal of at least 40x12 (this one is 39x11)"))
+    }
+
+    @Test func helpIsGeneratedFromTheKeyBindings() throws {
+        let fixture = try Fixture()
+        fixture.press(.character("?"))
+        let text = fixture.app.render().text
+        for binding in KeyBindings.all { #expect(text.contains(binding.help), "help lists \(binding.label)") }
+        #expect(fixture.press(.escape) == .redraw)
+        #expect(!fixture.app.render().text.contains("Keys (any key closes)"))
+    }
+
+    @Test func unbackedPagesAndPromptsRender() throws {
+        let fixture = try Fixture()
+        fixture.press(.character("g"))
+        fixture.type("0x7f0000200000")
+        try assertSnapshot(fixture.app.render().text.components(separatedBy: "\n").suffix(1).joined(), named: "goto-prompt")
+        fixture.press(.enter)
+        #expect(fixture.app.render().text.contains("page 512 is free: nothing is behind it to show"))
+    }
+}
+
+@Suite struct HelpLayoutTests {
+    @Test func helpFitsAnEightyByTwentyFourTerminal() throws {
+        let fixture = try Fixture(width: 80, height: 24)
+        fixture.press(.character("?"))
+        let text = fixture.app.render().text
+        try assertSnapshot(text, named: "help-80x24")
+        for binding in KeyBindings.all { #expect(text.contains(binding.help), "help lists \(binding.label) at 80x24") }
+    }
+}

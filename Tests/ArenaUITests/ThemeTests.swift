@@ -1,0 +1,51 @@
+import Testing
+import Foundation
+@testable import ArenaUI
+
+@Suite struct ThemeTests {
+    static let themes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Themes").path
+
+    @Test func shippedThemesParseAndDarkMatchesTheBuiltIn() throws {
+        let names = ThemeLibrary.available(folders: [Self.themes])
+        #expect(Set(["dark", "light", "high-contrast", "mono"]).isSubset(of: Set(names)))
+        for name in names { _ = try ThemeLibrary.load(name, folders: [Self.themes]) }
+        let dark = try ThemeLibrary.load("dark", folders: [Self.themes])
+        #expect(dark.styles == Theme.dark.styles, "Themes/dark.theme and the built-in default agree")
+        let mono = try ThemeLibrary.load("mono", folders: [Self.themes])
+        #expect(ColorRole.allCases.allSatisfy { mono[$0].foreground == .terminalDefault })
+    }
+
+    @Test func badLinesAreNamed() {
+        #expect(throws: ThemeError.syntax(file: "t.theme", line: 3, message: "unknown role 'sparkle' (roles: \(ColorRole.allCases.map(\.name).joined(separator: ", ")))")) {
+            try Theme.parse("# x\ntext = red\nsparkle = blue\n", name: "t", file: "t.theme")
+        }
+        #expect(throws: ThemeError.syntax(file: "t.theme", line: 1, message: "bad colour '#12345' (expected #rrggbb)")) {
+            try Theme.parse("text = #12345", name: "t", file: "t.theme")
+        }
+        #expect(throws: ThemeError.syntax(file: "t.theme", line: 2, message: "expected 'role = colour', found 'text red'")) {
+            try Theme.parse("\ntext red", name: "t", file: "t.theme")
+        }
+        #expect(throws: ThemeError.syntax(file: "t.theme", line: 1, message: "'on' needs a background colour")) {
+            try Theme.parse("text = red on", name: "t", file: "t.theme")
+        }
+        #expect(throws: ThemeError.self) { try ThemeLibrary.load("no-such-theme", folders: [Self.themes]) }
+    }
+
+    @Test func partialThemesFallBackToDark() throws {
+        let theme = try Theme.parse("free = 244 on bright-black bold", name: "p", file: "p")
+        #expect(theme[.free] == RoleStyle(.index(244), on: .index(8), bold: true))
+        #expect(theme[.mapped] == Theme.dark[.mapped])
+    }
+
+    @Test func coloursDegradeTo256To16To8AndNone() {
+        let orange = ThemeColor.rgb(0xFF, 0x87, 0x00)
+        #expect(orange.terminalIndex(depth: .xterm256) == 208)
+        #expect(ThemeColor.rgb(0x80, 0x80, 0x80).terminalIndex(depth: .xterm256) == 244)
+        #expect(orange.terminalIndex(depth: .basic16) == 3 || orange.terminalIndex(depth: .basic16) == 9)
+        #expect((0..<8).contains(orange.terminalIndex(depth: .basic8)!))
+        #expect(ThemeColor.index(196).terminalIndex(depth: .basic16) == 9)
+        #expect(ThemeColor.index(12).terminalIndex(depth: .basic8) == 4)
+        #expect(ThemeColor.terminalDefault.terminalIndex(depth: .basic8) == -1)
+        #expect(orange.terminalIndex(depth: .none) == nil)
+    }
+}
