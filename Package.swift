@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(name: "EmbedBytes"),
         .plugin(name: "BPFCompiler", capability: .buildTool(), dependencies: ["EmbedBytes"]),
         .executableTarget(name: "arenascope", dependencies: ["ArenaCLI"]),
-        .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaCLI"]),
+        .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaUI", "ArenaCLI"]),
         .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel"]),
         .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel"]),
         .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaModel", "ArenaEmulator"], exclude: ["Snapshots"]),
