@@ -1,3 +1,4 @@
+import ArenaModel
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -30,20 +31,13 @@ struct BenchmarkCase: Sendable {
     let run: @Sendable () throws -> [Figure]
 }
 
-/// Monotonic seconds.
-func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}
-
 /// The median of `repeats` timings of `body`, in seconds.
 func medianSeconds(repeats: Int = 5, _ body: () throws -> Void) rethrows -> Double {
     var times: [Double] = []
     for _ in 0..<repeats {
-        let start = now()
+        let start = monotonicSeconds()
         try body()
-        times.append(now() - start)
+        times.append(monotonicSeconds() - start)
     }
     return times.sorted()[times.count / 2]
 }

@@ -7,7 +7,7 @@ let interfaceCases: [BenchmarkCase] = [
         // A 1,048,576-page arena fragmented by the churn workload.
         let source = try EmulatedSource(workload: "churn", seed: 3, pages: 1 << 20)
         source.advance(40_000)
-        let backend = SamplingBackend(source: source, interval: 0.1, clock: now)
+        let backend = SamplingBackend(source: source, interval: 0.1, clock: monotonicSeconds)
         backend.sampleNow()
         let app = InspectorApp(backend: backend, width: 200, height: 60)
         _ = app.render()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArenaUI
 import ArenaModel
 
 /// `arenascope chase`: follows a chain of pointers.

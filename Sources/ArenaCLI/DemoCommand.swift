@@ -2,6 +2,7 @@ import ArgumentParser
 import ArenaModel
 import ArenaEmulator
 import ArenaLive
+import ArenaUI
 import Foundation
 
 /// `arenascope demo`: an arena that keeps changing, watched sample by sample.
@@ -44,11 +45,11 @@ struct DemoCommand: ParsableCommand {
                 guard case .notPermitted = error else { throw error }
                 throw CLIError(error.description + "; 'arenascope demo' runs the emulated demo without privileges", status: .noPermission)
             }
-            backend = SamplingBackend(source: demo.source, interval: Double(view.interval) / 1000, clock: monotonicNow)
+            backend = SamplingBackend(source: demo.source, interval: Double(view.interval) / 1000, clock: monotonicSeconds)
             backend.driver = demo.step
         } else {
             let source = try EmulatedSource(workload: workload, seed: seed)
-            backend = SamplingBackend(source: source, interval: Double(view.interval) / 1000, clock: monotonicNow)
+            backend = SamplingBackend(source: source, interval: Double(view.interval) / 1000, clock: monotonicSeconds)
             backend.driver = { [stepsPerSample = view.stepsPerSample] in source.advance(stepsPerSample) }
         }
         if interactive {
@@ -57,11 +58,6 @@ struct DemoCommand: ParsableCommand {
             try HeadlessWatch(backend: backend).run(samples: samples)
         }
     }
-}
-
-/// Monotonic seconds for the sampling backend.
-func monotonicNow() -> Double {
-    ProcessInfo.processInfo.systemUptime
 }
 
 /// Prints what a sampling backend sees: the arena, one line a sample, the page map.
@@ -92,40 +88,30 @@ struct HeadlessWatch {
             let stats = snapshot.stats
             let diff = backend.lastDiff
             let latency = String(Int((backend.lastLatency * 1_000_000).rounded()))
-            return "sample \(String(backend.sampleCount).leftPadded(to: 4))  \(latency.leftPadded(to: 6)) µs  free \(stats.free)  allocated \(stats.allocated)  mapped \(stats.mapped)  reserved \(stats.reserved)  ranges \(stats.freeRanges)  largest \(stats.largestFree)  frag \(percent(stats.fragmentation))  changed \(diff?.changedPageCount ?? 0) pages, freed \(diff?.freed.count ?? 0) ranges"
+            return "sample \(String(backend.sampleCount).leftPadded(to: 4))  \(latency.leftPadded(to: 6)) µs  free \(stats.free)  allocated \(stats.allocated)  mapped \(stats.mapped)  reserved \(stats.reserved)  ranges \(stats.freeRanges)  largest \(stats.largestFree)  frag \(percentText(stats.fragmentation))  changed \(diff?.changedPageCount ?? 0) pages, freed \(diff?.freed.count ?? 0) ranges"
         case .gone(let reason): return "\(reason); the last snapshot is kept"
         case .failed(let reason): return "sample failed: \(reason)"
         }
     }
 }
 
-/// A plain-text page map: one character a cell, `.` free, `#` allocated, `M` mapped,
-/// `r` reserved, lower-case `a`/`m` where a cell mixes free and claimed pages.
+/// A plain-text page map with the inspector's glyphs (`·` free, `#` allocated, `M` mapped,
+/// `R` reserved, lower case where a cell is partly free).
 enum PageMapText {
     static func render(_ map: PageMap, columns: Int, rows: Int) -> String {
         let cells = columns * rows
         let perCell = max(1, (map.pageCount + UInt32(cells) - 1) / UInt32(cells))
         let bins = map.bins(from: 0, pagesPerBin: perCell, count: cells)
-        var lines = ["page map: \(perCell) page\(perCell == 1 ? "" : "s") a cell  (. free  # allocated  M mapped  r reserved  a/m partly)"]
+        var lines = ["page map: \(perCell) page\(perCell == 1 ? "" : "s") a cell  (· free  # allocated  M mapped  R reserved  a/m/r partly)"]
         for row in 0..<rows {
             let first = UInt32(row * columns) * perCell
             guard first < map.pageCount else { break }
             var line = String(first).leftPadded(to: 8) + " "
             for bin in bins[row * columns..<(row + 1) * columns] where bin.total > 0 {
-                line.append(symbol(bin))
+                line.unicodeScalars.append(PageGlyph.glyph(bin, freedAge: nil).0)
             }
             lines.append(line)
         }
         return lines.joined(separator: "\n")
-    }
-
-    private static func symbol(_ bin: PageBin) -> Character {
-        let partly = bin.free > 0 && bin.isMixed
-        switch bin.dominant == .free && bin.isMixed ? (bin.mapped > 0 ? .mapped : bin.allocated > 0 ? .allocated : .reserved) : bin.dominant {
-        case .free: return "."
-        case .allocated: return partly ? "a" : "#"
-        case .mapped: return partly ? "m" : "M"
-        case .reserved: return "r"
-        }
     }
 }

@@ -128,4 +128,11 @@ public struct JSONWriter {
         }
         emit("\"")
     }
+
+    /// An arena's flags as an array of names.
+    public mutating func flags(_ flags: ArenaFlags, _ name: StaticString) {
+        beginArray(name)
+        for flag in flags.names { string(flag) }
+        endArray()
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArenaUI
 import ArenaModel
 import ArenaLive
 
@@ -21,9 +22,7 @@ struct ListCommand: ParsableCommand {
                 json.number(record.id, "id")
                 json.string(record.name, "name")
                 json.number(record.maxPages, "max_pages")
-                json.beginArray("flags")
-                for name in record.flags.names { json.string(name) }
-                json.endArray()
+                json.flags(record.flags, "flags")
                 json.number(record.userVMStart, "user_vm_start")
                 json.number(record.userVMEnd, "user_vm_end")
                 json.number(arena.allocated, "allocated")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArenaModel
+import ArenaUI
 
 /// `arenascope snapshot`: the whole arena at one moment.
 struct SnapshotCommand: ParsableCommand {
@@ -27,7 +28,7 @@ enum SnapshotText {
         lines.append("source     \(snapshot.source.kind.rawValue) \(details)")
         lines.append("arena      \(hex(geometry.userVMStart))-\(hex(geometry.userVMEnd))  \(geometry.maxPages) pages of \(geometry.pageSize) bytes  flags: \(geometry.flags.names.joined(separator: ","))")
         lines.append("pages      free \(stats.free)  allocated \(stats.allocated)  mapped \(stats.mapped)  reserved \(stats.reserved)")
-        lines.append("free space \(stats.freeRanges) ranges, largest \(stats.largestFree) pages, fragmentation \(percent(stats.fragmentation))")
+        lines.append("free space \(stats.freeRanges) ranges, largest \(stats.largestFree) pages, fragmentation \(percentText(stats.fragmentation))")
         lines.append("extents    \(stats.backedExtents) runs of backed pages")
         for root in snapshot.roots {
             lines.append("root       \(root.name) at \(hex(root.address)) (next at +\(root.nextOffset))")
@@ -44,8 +45,3 @@ enum SnapshotText {
 
 }
 
-/// `value` (0…1) as a percentage with one decimal.
-func percent(_ value: Double) -> String {
-    let tenths = Int((value * 1000).rounded())
-    return "\(tenths / 10).\(tenths % 10)%"
-}

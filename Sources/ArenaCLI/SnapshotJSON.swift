@@ -20,9 +20,7 @@ public enum SnapshotJSON {
         json.number(geometry.maxPages, "max_pages")
         json.number(geometry.userVMStart, "user_vm_start")
         json.number(geometry.userVMEnd, "user_vm_end")
-        json.beginArray("flags")
-        for name in geometry.flags.names { json.string(name) }
-        json.endArray()
+        json.flags(geometry.flags, "flags")
         json.beginArray("runs")
         for run in snapshot.pages.runs {
             json.beginObject()

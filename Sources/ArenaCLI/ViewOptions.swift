@@ -36,7 +36,7 @@ struct ViewOptions: ParsableArguments {
     /// Opens the inspector on `source` until the user quits.
     func inspect(_ source: ArenaSource, first: Snapshot?) throws {
         let theme = try loadTheme()
-        let backend = SamplingBackend(source: source, interval: Double(interval) / 1000, clock: monotonicNow)
+        let backend = SamplingBackend(source: source, interval: Double(interval) / 1000, clock: monotonicSeconds)
         if let emulated = source as? EmulatedSource {
             backend.driver = { [stepsPerSample] in emulated.advance(stepsPerSample) }
         }

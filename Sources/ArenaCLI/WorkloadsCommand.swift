@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArenaUI
 import ArenaEmulator
 
 /// `arenascope workloads`: the emulated workloads, one line each.

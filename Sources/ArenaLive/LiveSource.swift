@@ -191,10 +191,3 @@ public final class LiveSource: ArenaSource {
         return reader
     }
 }
-
-/// Monotonic seconds.
-func monotonicSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}

@@ -119,11 +119,13 @@ extension InspectorApp {
 }
 
 extension String {
-    func leftPadded(to width: Int) -> String {
+    /// The string right-aligned in `width` columns.
+    public func leftPadded(to width: Int) -> String {
         String(repeating: " ", count: max(0, width - count)) + self
     }
 
-    func rightPadded(to width: Int) -> String {
+    /// The string left-aligned in `width` columns.
+    public func rightPadded(to width: Int) -> String {
         self + String(repeating: " ", count: max(0, width - count))
     }
 }

@@ -42,7 +42,7 @@ enum RangesPane {
 }
 
 /// `value` (0…1) as a percentage with one decimal.
-func percentText(_ value: Double) -> String {
+public func percentText(_ value: Double) -> String {
     let tenths = Int((value * 1000).rounded())
     return "\(tenths / 10).\(tenths % 10)%"
 }

@@ -87,28 +87,21 @@ DEFINE_BUILDER(wide, arena, FULL_POINTER)
 DEFINE_BUILDER(narrow, arena32, LOW32_POINTER)
 
 /* args: a = nodes, b = first value. result = head, result2 = nodes built. */
-SEC("syscall")
-int build_list(struct wl_args *args)
-{
-    struct build_state state = { .value = args->b };
+#define DEFINE_LIST_PROGRAM(name, suffix)                  \
+    SEC("syscall")                                         \
+    int name(struct wl_args *args)                         \
+    {                                                      \
+        struct build_state state = { .value = args->b };   \
+                                                           \
+        bpf_loop(args->a, build_one_##suffix, &state, 0);  \
+        args->result = state.head;                         \
+        args->result2 = state.count;                       \
+        return 0;                                          \
+    }
 
-    bpf_loop(args->a, build_one_wide, &state, 0);
-    args->result = state.head;
-    args->result2 = state.count;
-    return 0;
-}
-
+DEFINE_LIST_PROGRAM(build_list, wide)
 /* The same in the BPF_F_NO_USER_CONV arena. */
-SEC("syscall")
-int build_list_narrow(struct wl_args *args)
-{
-    struct build_state state = { .value = args->b };
-
-    bpf_loop(args->a, build_one_narrow, &state, 0);
-    args->result = state.head;
-    args->result2 = state.count;
-    return 0;
-}
+DEFINE_LIST_PROGRAM(build_list_narrow, narrow)
 
 /* args: a = nodes, b = buckets (<= 512). result = bucket array (one page). */
 SEC("syscall")
