@@ -18,6 +18,8 @@ public struct ArenaRecord: Sendable, Hashable {
     public let referenceCount: UInt64
     /// User mappings of the arena (each process mapping it has at least one).
     public let mappingCount: UInt32
+    /// The processes that map the arena, from the kernel (nil where it cannot tell).
+    public let mappingProcesses: [Int32]?
     let status: UInt32
     let freeRangeCount: Int
     let reservedRunCount: Int
@@ -36,6 +38,9 @@ public struct ArenaRecord: Sendable, Hashable {
         reservedPages = raw.reserved_pages
         referenceCount = raw.refcnt
         mappingCount = raw.vma_count
+        mappingProcesses = raw.pids_known == 0 ? nil : withUnsafeBytes(of: raw.pids) { bytes in
+            Set(bytes.bindMemory(to: UInt32.self).prefix(Int(raw.pid_count)).map { Int32(bitPattern: $0) }).filter { $0 > 0 }.sorted()
+        }
         status = raw.status
         freeRangeCount = Int(raw.free_ranges)
         reservedRunCount = Int(raw.reserved_runs)

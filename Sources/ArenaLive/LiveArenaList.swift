@@ -15,7 +15,7 @@ extension ArenaSampler {
     /// Every arena on the system with the processes that map it.
     public func arenas() throws(LiveError) -> [LiveArenaSummary] {
         try records().sorted { $0.id < $1.id }.map { record in
-            LiveArenaSummary(record: record, pids: ProcessMappings.processes(mapping: record.userVMStart, end: record.userVMEnd))
+            LiveArenaSummary(record: record, pids: ProcessMappings.processes(of: record))
         }
     }
 }

@@ -117,8 +117,10 @@ public final class LiveSource: ArenaSource {
     private func markMapped(_ pages: PageMap, _ record: ArenaRecord) -> PageMap {
         let geometry = record.geometry
         let now = monotonicSeconds()
-        if record.mappingCount != mappingsAtScan || now - pidsScannedAt >= processScanInterval {
-            mappingPIDs = record.mappingCount == 0 ? [] : ProcessMappings.processes(mapping: geometry.userVMStart, end: geometry.userVMEnd)
+        if let known = record.mappingProcesses {
+            mappingPIDs = known
+        } else if record.mappingCount != mappingsAtScan || now - pidsScannedAt >= processScanInterval {
+            mappingPIDs = ProcessMappings.processes(of: record)
             pidsScannedAt = now
             mappingsAtScan = record.mappingCount
         }

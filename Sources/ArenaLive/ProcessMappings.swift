@@ -3,6 +3,14 @@ import Foundation
 
 /// Which processes map an arena, and which of its pages each has faulted in, from /proc.
 enum ProcessMappings {
+    /// The processes that map the arena: as the kernel names them (mm owners) where it can,
+    /// else those with a BPF-map mapping of exactly the arena's range, which two arenas at the
+    /// same address in different processes would share.
+    static func processes(of record: ArenaRecord) -> [Int32] {
+        if record.mappingCount == 0 { return [] }
+        return record.mappingProcesses ?? processes(mapping: record.userVMStart, end: record.userVMEnd)
+    }
+
     /// Processes with a mapping of `[start, end)` backed by a BPF map (`anon_inode:bpf-map`).
     static func processes(mapping start: UInt64, end: UInt64) -> [Int32] {
         guard start != 0, let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }

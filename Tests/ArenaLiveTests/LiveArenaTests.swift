@@ -31,6 +31,16 @@ import CLibBPF
         withExtendedLifetime(mapping) {}
     }
 
+    @Test func processesAreAttributedToTheirOwnArena() throws {
+        let mapped = try LiveWorkload()
+        let mapping = try mapped.mapArena()
+        let other = try LiveWorkload()   // the same fixed address, mapped by nobody
+        let arenas = try ArenaSampler().arenas()
+        #expect(arenas.first { $0.record.id == (try? mapped.arenaID) }?.pids == [getpid()])
+        #expect(arenas.first { $0.record.id == (try? other.arenaID) }?.pids == [], "not fooled by an equal address range")
+        withExtendedLifetime(mapping) {}
+    }
+
     @Test func pageStatesAndFreeRangesFollowWhatTheProgramsDid() throws {
         let workload = try LiveWorkload()
         let source = try LiveSource(mapID: try workload.arenaID)

@@ -54,6 +54,25 @@ struct list_head {
     struct list_head *next;
 } __attribute__((preserve_access_index));
 
+struct task_struct {
+    int tgid;
+} __attribute__((preserve_access_index));
+
+/* `owner` exists with CONFIG_MEMCG; the sampler checks before reading it. */
+struct mm_struct {
+    struct task_struct *owner;
+} __attribute__((preserve_access_index));
+
+struct vm_area_struct {
+    struct mm_struct *vm_mm;
+} __attribute__((preserve_access_index));
+
+/* kernel/bpf/arena.c's record of one user mapping, linked in arena->vma_list. */
+struct vma_list {
+    struct vm_area_struct *vma;
+    struct list_head head;
+} __attribute__((preserve_access_index));
+
 struct bpf_arena {
     struct bpf_map map;
     __u64 user_vm_start;

@@ -206,18 +206,53 @@ static long probe_step(__u32 index, struct probe_state *state)
     return 0;
 }
 
-/* Number of user mappings of the arena: the length of its vma_list. */
-static __u32 count_mappings(struct bpf_arena *arena)
+struct mapping_walk {
+    __u64 node;
+    __u64 head;
+    __u32 count;
+    __u32 owners;      /* the kernel has mm->owner */
+    __u32 overflow;    /* more mappings than AS_MAX_PIDS */
+    __u32 pid_count;
+    __u32 pids[AS_MAX_PIDS];
+};
+
+static long mapping_step(__u32 index, struct mapping_walk *walk)
+{
+    struct list_head *node = (struct list_head *)walk->node;
+
+    if (!node || walk->node == walk->head)
+        return 1;
+    walk->count++;
+    if (walk->owners) {
+        /* One entry a mapping; user space drops repeats of a process. */
+        struct vma_list *mapping = (struct vma_list *)((char *)node - bpf_core_field_offset(struct vma_list, head));
+        __u32 pid = BPF_CORE_READ(mapping, vma, vm_mm, owner, tgid);
+        if (walk->pid_count < AS_MAX_PIDS)
+            walk->pids[walk->pid_count++ & (AS_MAX_PIDS - 1)] = pid;
+        else
+            walk->overflow = 1;
+    }
+    walk->node = (__u64)BPF_CORE_READ(node, next);
+    return 0;
+}
+
+/* The user mappings of the arena (its vma_list) and, where the kernel tracks mm owners,
+ * the processes they belong to. */
+static void describe_mappings(struct bpf_arena *arena, struct as_record *record)
 {
     struct list_head *head = (struct list_head *)((char *)arena + bpf_core_field_offset(struct bpf_arena, vma_list));
-    struct list_head *node = BPF_CORE_READ(head, next);
-    __u32 count = 0;
+    struct mapping_walk walk = {
+        .node = (__u64)BPF_CORE_READ(head, next),
+        .head = (__u64)head,
+        .owners = bpf_core_field_exists(((struct mm_struct *)0)->owner),
+    };
 
-    for (int step = 0; step < AS_MAX_VMAS && node && node != head; step++) {
-        count++;
-        node = BPF_CORE_READ(node, next);
-    }
-    return count;
+    bpf_loop(AS_MAX_VMAS, mapping_step, &walk, 0);
+    record->vma_count = walk.count;
+    record->pids_known = walk.owners && !walk.overflow;
+    record->pid_count = walk.pid_count;
+    for (int known = 0; known < AS_MAX_PIDS; known++)
+        record->pids[known] = walk.pids[known];
 }
 
 SEC("iter/bpf_map")
@@ -246,7 +281,7 @@ int sample_arenas(struct bpf_iter__bpf_map *ctx)
     record.user_vm_start = BPF_CORE_READ(arena, user_vm_start);
     record.user_vm_end = BPF_CORE_READ(arena, user_vm_end);
     record.kern_vm_start = (__u64)BPF_CORE_READ(arena, kern_vm, addr) + ARENA_HALF_GUARD;
-    record.vma_count = count_mappings(arena);
+    describe_mappings(arena, &record);
 
     struct probe_state probe = {
         .kern_vm_start = record.kern_vm_start,

@@ -16,6 +16,8 @@ typedef __u64 as_u64;
 #define AS_MAX_RANGES 524288
 /* Mappings counted at most: past this the count only says "many". */
 #define AS_MAX_VMAS 256
+/* Mappings whose process is named, per arena, at most. */
+#define AS_MAX_PIDS 16
 
 /* Set by user space in the `config` map before each iterator read. */
 struct as_config {
@@ -54,7 +56,9 @@ struct as_record {
     as_u64 walk_steps;
     as_u64 refcnt;          /* the map's reference count, the iterator's own included */
     as_u32 vma_count;       /* user mappings of the arena (capped at AS_MAX_VMAS) */
-    as_u32 pad;
+    as_u32 pids_known;      /* 1: `pids` names the mapping processes (the kernel has mm->owner) */
+    as_u32 pid_count;       /* entries in `pids`: one a mapping, a process may repeat */
+    as_u32 pids[AS_MAX_PIDS];
     char name[16];
 };
 
