@@ -26,6 +26,33 @@ import ArenaLive
         #expect(unbacked.status == 3 && unbacked.stderr.contains("page 3000, which is free"))
     }
 
+    @Test func aPinnedArenaOpensByPath() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-bpffs-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard mount("bpf", folder.path, "bpf", 0, nil) == 0 else {
+            print("pin test skipped: cannot mount a bpf filesystem here (errno \(errno))")
+            return
+        }
+        defer { umount2(folder.path, Int32(MNT_DETACH)) }
+        let workload = try LiveWorkload()
+        _ = try workload.buildList(count: 3)
+        let pin = folder.appendingPathComponent("arena").path
+        try #require(bpf_obj_pin(try workload.arenaFD, pin) == 0)
+        let snapshot = try #require(try BinaryRunner.json(["snapshot", "--pin", pin, "--json"]) as? [String: Any])
+        let source = try #require(snapshot["source"] as? [String: Any])
+        #expect(source["kind"] as? String == "live")
+        #expect(source["map_id"] as? UInt32 == (try workload.arenaID))
+        #expect((snapshot["stats"] as? [String: Any])?["allocated"] as? Int == 1)
+        let plain = bpf_map_create(BPF_MAP_TYPE_ARRAY, "pinnedarray", 4, 8, 4, nil)
+        try #require(plain >= 0)
+        defer { close(plain) }
+        let arrayPin = folder.appendingPathComponent("array").path
+        try #require(bpf_obj_pin(plain, arrayPin) == 0)
+        let wrong = try BinaryRunner.run(["snapshot", "--pin", arrayPin])
+        #expect(wrong.status == 67 && wrong.stderr.contains("is an array, not an arena"))
+    }
+
     @Test func listShowsTheArena() throws {
         let workload = try LiveWorkload()
         _ = try workload.buildList(count: 1)
