@@ -25,13 +25,12 @@ public struct ArenaScope: ParsableCommand {
 
     public func run() throws {
         if source.isChosen {
-            let (arenaSource, snapshot) = try source.open()
-            try view.inspect(arenaSource, first: snapshot)
+            try view.inspect(try source.open().source)
             return
         }
         switch try LivePicker.choose(view: view) {
-        case .picked(let chosen): try view.inspect(chosen, first: try chosen.sample())
-        case .nothing: try view.inspect(try EmulatedSource(workload: DemoCommand.defaultWorkload), first: nil)
+        case .picked(let chosen): try view.inspect(chosen)
+        case .nothing: try view.inspect(try EmulatedSource(workload: DemoCommand.defaultWorkload))
         case .cancelled: return
         }
     }

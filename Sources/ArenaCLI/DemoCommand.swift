@@ -45,12 +45,10 @@ struct DemoCommand: ParsableCommand {
                 guard case .notPermitted = error else { throw error }
                 throw CLIError(error.description + "; 'arenascope demo' runs the emulated demo without privileges", status: .noPermission)
             }
-            backend = SamplingBackend(source: demo.source, interval: Double(view.interval) / 1000, clock: monotonicSeconds)
+            backend = view.backend(for: demo.source)
             backend.driver = demo.step
         } else {
-            let source = try EmulatedSource(workload: workload, seed: seed)
-            backend = SamplingBackend(source: source, interval: Double(view.interval) / 1000, clock: monotonicSeconds)
-            backend.driver = { [stepsPerSample = view.stepsPerSample] in source.advance(stepsPerSample) }
+            backend = view.backend(for: try EmulatedSource(workload: workload, seed: seed))
         }
         if interactive {
             try view.run(backend: backend, theme: try view.loadTheme())

@@ -54,7 +54,7 @@ struct SourceOptions: ParsableArguments {
     var isChosen: Bool { chosenCount == 1 }
 
     /// Opens the source and takes its first sample.
-    func open(capturingBytes: Bool = false) throws -> (source: ArenaSource, snapshot: Snapshot) {
+    func open() throws -> (source: ArenaSource, snapshot: Snapshot) {
         guard isChosen else {
             throw CLIError("choose a source: --emulate WORKLOAD, --map-id ID, --pin PATH or --replay FILE (see 'arenascope help')", status: .usage)
         }
@@ -64,17 +64,12 @@ struct SourceOptions: ParsableArguments {
             if segvOnFault { flags.insert(.segvOnFault) }
             let source = try EmulatedSource(workload: workload, seed: seed, pages: pages, flags: flags)
             source.advance(steps)
-            return (source, source.sample(capturingBytes: capturingBytes))
+            return (source, source.sample())
         }
         if mapID != nil || pinPath != nil {
             let source = try mapID.map { try LiveSource(mapID: $0, keepAlive: keepAlive) }
                 ?? LiveSource(pinnedAt: pinPath!, keepAlive: keepAlive)
-            var snapshot = try source.sample()
-            if capturingBytes {
-                let backed = snapshot.pages.runs.filter(\.state.isBacked).flatMap { Array($0.first...$0.last) }
-                snapshot.contents = PageContents(pages: try source.pageBytes(backed))
-            }
-            return (source, snapshot)
+            return (source, try source.sample())
         }
         throw CLIError("recordings are not supported by this build yet; try --emulate", status: .unavailable)
     }

@@ -34,13 +34,19 @@ struct ViewOptions: ParsableArguments {
     var noColor: Bool { !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty }
 
     /// Opens the inspector on `source` until the user quits.
-    func inspect(_ source: ArenaSource, first: Snapshot?) throws {
+    func inspect(_ source: ArenaSource) throws {
         let theme = try loadTheme()
+        try run(backend: backend(for: source), theme: theme)
+    }
+
+    /// A sampling backend at the chosen interval; an emulated source's workload advances
+    /// `stepsPerSample` steps before each sample.
+    func backend(for source: ArenaSource) -> SamplingBackend {
         let backend = SamplingBackend(source: source, interval: Double(interval) / 1000, clock: monotonicSeconds)
         if let emulated = source as? EmulatedSource {
             backend.driver = { [stepsPerSample] in emulated.advance(stepsPerSample) }
         }
-        try run(backend: backend, theme: theme)
+        return backend
     }
 
     func run(backend: SamplingBackend, theme: Theme) throws {

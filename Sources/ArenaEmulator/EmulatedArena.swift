@@ -45,10 +45,15 @@ public final class EmulatedArena {
 
     private var pageSize: UInt64 { geometry.pageSize }
 
-    /// The page a kernel-side address refers to: the kernel uses only its low 32 bits.
+    /// The offset of `address` in the arena's window as the kernel computes it (`compute_pgoff`):
+    /// from the low 32 bits only, wrapping.
+    private func windowOffset(_ address: UInt64) -> UInt64 {
+        UInt64(UInt32(truncatingIfNeeded: address) &- UInt32(truncatingIfNeeded: geometry.userVMStart))
+    }
+
+    /// The page a kernel-side address refers to, or nil outside the arena.
     private func kernelPage(_ address: UInt64) -> UInt32? {
-        let offset = UInt32(truncatingIfNeeded: address) &- UInt32(truncatingIfNeeded: geometry.userVMStart)
-        let page = UInt64(offset) / pageSize
+        let page = windowOffset(address) / pageSize
         return page < UInt64(geometry.maxPages) ? UInt32(page) : nil
     }
 
@@ -65,7 +70,7 @@ public final class EmulatedArena {
         let first: UInt32
         if hint != 0 {
             guard hint & (pageSize - 1) == 0 else { return 0 }
-            let pgoff = UInt64(UInt32(truncatingIfNeeded: hint) &- UInt32(truncatingIfNeeded: geometry.userVMStart)) / pageSize
+            let pgoff = windowOffset(hint) / pageSize
             guard pgoff <= UInt64(geometry.maxPages - count) else { return 0 }
             first = UInt32(pgoff)
             guard freeIndex.isSet(first, count: count) else { return 0 }
@@ -105,7 +110,7 @@ public final class EmulatedArena {
     public func reservePages(_ address: UInt64, count: UInt32) -> Int32 {
         guard count > 0 else { return 0 }
         guard address & (pageSize - 1) == 0 else { return 0 }
-        let pgoff = UInt64(UInt32(truncatingIfNeeded: address) &- UInt32(truncatingIfNeeded: geometry.userVMStart)) / pageSize
+        let pgoff = windowOffset(address) / pageSize
         guard pgoff + UInt64(count) <= UInt64(geometry.maxPages) else { return -22 }
         let first = UInt32(pgoff)
         guard freeIndex.isSet(first, count: count) else { return -16 }
@@ -155,7 +160,7 @@ public final class EmulatedArena {
     /// A BPF program's load of `width` bytes: 0 from an unbacked page, allocating nothing.
     public func bpfLoad(_ address: UInt64, width: Int = 8) -> UInt64 {
         guard let page = kernelPage(address), PageState(rawValue: states[Int(page)])!.isBacked else { return 0 }
-        let inPage = Int(UInt64(UInt32(truncatingIfNeeded: address) &- UInt32(truncatingIfNeeded: geometry.userVMStart)) % pageSize)
+        let inPage = Int(windowOffset(address) % pageSize)
         guard inPage + width <= Int(pageSize), let pageData = bytes[page] else { return 0 }
         var value: UInt64 = 0
         for index in 0..<width { value |= UInt64(pageData[inPage + index]) << (8 * UInt64(index)) }
@@ -165,7 +170,7 @@ public final class EmulatedArena {
     /// A BPF program's store of `width` bytes: dropped on an unbacked page.
     public func bpfStore(_ address: UInt64, _ value: UInt64, width: Int = 8) {
         guard let page = kernelPage(address), PageState(rawValue: states[Int(page)])!.isBacked else { return }
-        let inPage = Int(UInt64(UInt32(truncatingIfNeeded: address) &- UInt32(truncatingIfNeeded: geometry.userVMStart)) % pageSize)
+        let inPage = Int(windowOffset(address) % pageSize)
         guard inPage + width <= Int(pageSize) else { return }
         var data: [UInt8] = []
         for index in 0..<width { data.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(index)))) }

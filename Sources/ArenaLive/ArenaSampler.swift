@@ -26,9 +26,7 @@ public struct ArenaRecord: Sendable, Hashable {
 
     init(_ raw: as_record) {
         id = raw.id
-        name = withUnsafeBytes(of: raw.name) { bytes in
-            String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
-        }
+        name = fixedCString(raw.name)
         maxPages = raw.max_entries
         flags = ArenaFlags(rawValue: raw.map_flags)
         userVMStart = raw.user_vm_start

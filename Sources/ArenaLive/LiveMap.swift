@@ -61,6 +61,11 @@ enum LiveMap {
     }
 
     static func name(of info: bpf_map_info) -> String {
-        withUnsafeBytes(of: info.name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        fixedCString(info.name)
     }
+}
+
+/// The text of a fixed-size C `char` array (a map name), up to its first NUL.
+func fixedCString<Characters>(_ characters: Characters) -> String {
+    withUnsafeBytes(of: characters) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
 }

@@ -158,20 +158,14 @@ public final class LiveSource: ArenaSource {
 
     /// Bytes of backed pages, copied in batches by the reader program.
     public func pageBytes(_ pageIndexes: [UInt32]) throws(LiveError) -> [UInt32: [UInt8]] {
-        guard !isGone else { throw .gone(id: mapID) }
-        let reader = try boundReader()
         var result: [UInt32: [UInt8]] = [:]
-        var start = 0
-        while start < pageIndexes.count {
-            let batch = pageIndexes[start..<min(start + PageReader.batch, pageIndexes.count)]
-            try reader.read(batch) { page, bytes in result[page] = Array(bytes) }
-            start += batch.count
-        }
+        try withPageBytes(pageIndexes) { page, bytes in result[page] = Array(bytes) }
         return result
     }
 
     /// Streams bytes of backed pages to `body` without copying them into arrays.
     public func withPageBytes(_ pageIndexes: [UInt32], _ body: (UInt32, UnsafeRawBufferPointer) -> Void) throws(LiveError) {
+        guard !isGone else { throw .gone(id: mapID) }
         let reader = try boundReader()
         var start = 0
         while start < pageIndexes.count {
