@@ -21,7 +21,7 @@ public final class TerminalScreen {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw TerminalError(description: "the inspector needs a terminal; use the headless commands (snapshot, read, chase) in scripts")
         }
-        setlocale(LC_ALL, "")
+        Self.chooseUTF8Locale()
         arenascope_install_crash_restore()
         guard let output = fdopen(STDOUT_FILENO, "w"), let input = fdopen(STDIN_FILENO, "r"),
               let screen = newterm(nil, output, input) else {
@@ -42,6 +42,15 @@ public final class TerminalScreen {
     }
 
     deinit { restore() }
+
+    /// The panes draw box and block characters, which ncursesw mangles in a non-UTF-8 locale
+    /// (an unset LANG under CI, cron or `env -i`): take the user's locale when it is UTF-8,
+    /// otherwise C.UTF-8 for character handling.
+    private static func chooseUTF8Locale() {
+        setlocale(LC_ALL, "")
+        let codeset = String(cString: nl_langinfo(nl_item(CODESET))).uppercased()
+        if codeset != "UTF-8" && codeset != "UTF8" { setlocale(LC_CTYPE, "C.UTF-8") }
+    }
 
     /// The terminal's size now.
     public var size: (width: Int, height: Int) {

@@ -14,14 +14,9 @@ import Glibc
         init(_ arguments: String, width: Int = 100, height: Int = 30, shellSetup: String = "") throws {
             let command = "\(shellSetup) \(BinaryRunner.binary.path) \(arguments); echo EXIT=$? > \(exitFile); sleep 30"
             // The tmux server this may start keeps its standard streams: give it none of ours.
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: TerminalEndToEndTests.tmux!)
-            process.arguments = ["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), "env TERM=xterm-256color sh -c '\(command)'"]
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
+            _ = try BinaryRunner.run(
+                ["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), "env TERM=xterm-256color sh -c '\(command)'"],
+                executable: URL(fileURLWithPath: TerminalEndToEndTests.tmux!), timeout: 20, captureOutput: false)
         }
 
         deinit {
