@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "arenascope", targets: ["arenascope"]),
         .executable(name: "arenascope-bench", targets: ["ArenaBench"]),
+        // The recording format on its own, for the fuzzer (Fuzz/).
+        .library(name: "ArenaRecording", targets: ["ArenaRecording"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -14,13 +16,17 @@ let package = Package(
     targets: [
         // Pure Swift: geometry, page states, runs, ranges, stats, diffs, pointers, reading.
         .target(name: "ArenaModel"),
+        // Recordings: the versioned file format, its writer and its checked reader.
+        .target(name: "ArenaRecording", dependencies: ["ArenaModel", "CZlib"]),
+        // zlib, which compresses recordings.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // A user-space arena with the kernel's rules and workloads that build real structures.
         .target(name: "ArenaEmulator", dependencies: ["ArenaModel"]),
         // Headless subcommands and their wiring; the executable is a thin entry point.
         .target(
             name: "ArenaCLI",
             dependencies: [
-                "ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaUI", "ArenaTerminal",
+                "ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaUI", "ArenaTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,11 +48,12 @@ let package = Package(
         .executableTarget(name: "EmbedBytes"),
         .plugin(name: "BPFCompiler", capability: .buildTool(), dependencies: ["EmbedBytes"]),
         .executableTarget(name: "arenascope", dependencies: ["ArenaCLI"]),
-        .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaUI", "ArenaCLI"]),
+        .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaUI", "ArenaCLI"]),
         .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel"]),
         .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel"]),
         .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaModel", "ArenaEmulator"], exclude: ["Snapshots"]),
-        .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "CLibBPF"]),
+        .testTarget(name: "ArenaRecordingTests", dependencies: ["ArenaRecording", "ArenaModel", "ArenaEmulator", "CZlib"], exclude: ["Damaged"]),
+        .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "ArenaRecording", "CLibBPF"]),
         .testTarget(name: "ArenaCLITests", dependencies: ["ArenaCLI", "arenascope", "ArenaLive", "CLibBPF"]),
     ],
     swiftLanguageModes: [.v6]

@@ -15,7 +15,7 @@ public struct ArenaScope: ParsableCommand {
             line on stderr with a documented exit status. Press ? in the inspector for its keys.
             """,
         version: "0.1.0",
-        subcommands: [DemoCommand.self, ListCommand.self, SnapshotCommand.self, ReadCommand.self, ChaseCommand.self, WorkloadsCommand.self],
+        subcommands: [DemoCommand.self, ListCommand.self, SnapshotCommand.self, ReadCommand.self, ChaseCommand.self, RecordCommand.self, InfoCommand.self, WorkloadsCommand.self],
         defaultSubcommand: nil)
 
     @OptionGroup var source: SourceOptions

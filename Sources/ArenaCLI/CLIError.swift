@@ -1,6 +1,7 @@
 import ArenaModel
 import ArenaEmulator
 import ArenaLive
+import ArenaRecording
 
 /// Exit statuses of arenascope, documented in the README. All are below 128.
 public enum ExitStatus: Int32, CaseIterable, Sendable {
@@ -46,6 +47,15 @@ public struct CLIError: Error, CustomStringConvertible {
         }
     }
 
+    private static func status(of error: RecordingError) -> ExitStatus {
+        switch error {
+        case .notFound: .noInput
+        case .notARecording, .unsupportedVersion, .damaged: .dataError
+        case .noSuchFrame: .usage
+        case .io: .failure
+        }
+    }
+
     /// Maps the library errors arenascope knows to their messages and statuses.
     public init(_ error: any Error) {
         switch error {
@@ -53,6 +63,7 @@ public struct CLIError: Error, CustomStringConvertible {
         case let error as ReadError: self.init(error.description, status: .unreadable)
         case let error as EmulationError: self.init(error.description, status: .usage)
         case let error as LiveError: self.init(error.description, status: Self.status(of: error))
+        case let error as RecordingError: self.init(error.description, status: Self.status(of: error))
         default: self.init(String(describing: error), status: .failure)
         }
     }

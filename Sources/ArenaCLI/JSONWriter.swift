@@ -65,6 +65,11 @@ public struct JSONWriter {
         if value { emit("true") } else { emit("false") }
     }
 
+    public mutating func null(_ name: StaticString? = nil) {
+        member(name)
+        emit("null")
+    }
+
     /// Starts a member whose name is only known at run time; write its value next.
     public mutating func member(named name: String) {
         separate()
@@ -134,5 +139,16 @@ public struct JSONWriter {
         beginArray(name)
         for flag in flags.names { string(flag) }
         endArray()
+    }
+
+    /// A source's details as members of the open object.
+    public mutating func details(_ details: [(key: String, value: SourceDescriptor.DetailValue)]) {
+        for (key, value) in details {
+            member(named: key)
+            switch value {
+            case .text(let text): string(text)
+            case .number(let value): number(value)
+            }
+        }
     }
 }

@@ -36,7 +36,7 @@ enum SnapshotText {
         return lines.joined(separator: "\n")
     }
 
-    private static func describe(_ value: SourceDescriptor.DetailValue) -> String {
+    static func describe(_ value: SourceDescriptor.DetailValue) -> String {
         switch value {
         case .text(let text): text
         case .number(let number): String(number)

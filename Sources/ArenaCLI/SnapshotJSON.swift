@@ -7,13 +7,7 @@ public enum SnapshotJSON {
         json.beginObject()
         json.beginObject("source")
         json.string(snapshot.source.kind.rawValue, "kind")
-        for (key, value) in snapshot.source.details {
-            json.member(named: key)
-            switch value {
-            case .text(let text): json.string(text)
-            case .number(let number): json.number(number)
-            }
-        }
+        json.details(snapshot.source.details)
         json.endObject()
         let geometry = snapshot.geometry
         json.number(geometry.pageSize, "page_size")

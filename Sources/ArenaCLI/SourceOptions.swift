@@ -2,6 +2,7 @@ import ArgumentParser
 import ArenaModel
 import ArenaEmulator
 import ArenaLive
+import ArenaRecording
 
 /// Chooses what to look at: an emulated arena, a live one, or a recording.
 struct SourceOptions: ParsableArguments {
@@ -35,7 +36,7 @@ struct SourceOptions: ParsableArguments {
     @Option(name: .customLong("replay"), help: ArgumentHelp("Replay a recording.", valueName: "file"))
     var replayFile: String?
 
-    @Option(help: ArgumentHelp("Frame of the recording to look at.", valueName: "i"))
+    @Option(help: ArgumentHelp("Frame of the recording to look at (default 0, the first).", valueName: "i"))
     var frame: Int?
 
     func validate() throws {
@@ -71,6 +72,9 @@ struct SourceOptions: ParsableArguments {
                 ?? LiveSource(pinnedAt: pinPath!, keepAlive: keepAlive)
             return (source, try source.sample())
         }
-        throw CLIError("recordings are not supported by this build yet; try --emulate", status: .unavailable)
+        let reader = try RecordingReader(path: replayFile!)
+        let name = replayFile!.split(separator: "/").last.map(String.init) ?? replayFile!
+        let source = try ReplaySource(reader: reader, name: name, frame: frame ?? 0)
+        return (source, try source.sample())
     }
 }

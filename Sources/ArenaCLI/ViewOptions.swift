@@ -40,19 +40,27 @@ struct ViewOptions: ParsableArguments {
     }
 
     /// A sampling backend at the chosen interval; an emulated source's workload advances
-    /// `stepsPerSample` steps before each sample.
+    /// `stepsPerSample` steps before each sample; a recording starts paused and, playing,
+    /// moves one frame a sample at its own pace.
     func backend(for source: ArenaSource) -> SamplingBackend {
         let backend = SamplingBackend(source: source, interval: Double(interval) / 1000, clock: monotonicSeconds)
         if let emulated = source as? EmulatedSource {
             backend.driver = { [stepsPerSample] in emulated.advance(stepsPerSample) }
         }
+        if let timeline = source as? Timeline {
+            backend.interval = timeline.frameInterval
+            backend.isPaused = true
+            backend.driver = { timeline.seek(to: timeline.position + 1) }
+        }
         return backend
     }
 
     func run(backend: SamplingBackend, theme: Theme) throws {
-        backend.sampleNow()
+        backend.sampleNow(runningDriver: false)
         if let reason = backend.goneReason { throw CLIError(reason, status: .unavailable) }
         let app = InspectorApp(backend: backend, width: 80, height: 24)
+        if !(backend.source is Timeline) { app.recording = InspectorRecording { [backend] in backend.interval } }
+        defer { if let recording = app.recording, recording.isRecording { print(recording.stop()) } }
         do {
             try TerminalSession.run(app, theme: theme, noColor: noColor)
         } catch {

@@ -175,6 +175,15 @@ public final class LiveSource: ArenaSource {
         }
     }
 
+    public func withBytes(ofPages pages: [UInt32], _ body: (UInt32, UnsafeRawBufferPointer) throws -> Void) throws {
+        var failure: (any Error)?
+        try withPageBytes(pages) { page, bytes in
+            guard failure == nil else { return }
+            do { try body(page, bytes) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
     private func boundReader() throws(LiveError) -> PageReader {
         if let reader { return reader }
         let geometry: ArenaGeometry

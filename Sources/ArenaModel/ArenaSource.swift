@@ -34,4 +34,13 @@ public protocol ArenaSource: AnyObject {
     /// The bytes of one backed page as they are now. Sources must refuse pages that
     /// are not backed rather than read them; callers check the page map first.
     func pageBytes(_ page: UInt32) throws -> [UInt8]
+    /// Calls `body` with the bytes of each of `pages` (all backed in the latest sample), in
+    /// order. Sources with a bulk path (live arenas) provide it; the default asks page by page.
+    func withBytes(ofPages pages: [UInt32], _ body: (UInt32, UnsafeRawBufferPointer) throws -> Void) throws
+}
+
+extension ArenaSource {
+    public func withBytes(ofPages pages: [UInt32], _ body: (UInt32, UnsafeRawBufferPointer) throws -> Void) throws {
+        for page in pages { try pageBytes(page).withUnsafeBytes { try body(page, $0) } }
+    }
 }

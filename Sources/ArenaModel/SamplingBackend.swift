@@ -71,11 +71,12 @@ public final class SamplingBackend {
         return sampleNow()
     }
 
-    /// Takes a sample now (running the driver first).
+    /// Takes a sample now, running the driver first unless `runningDriver` is false (the
+    /// first look at a source, or a recording moved by hand).
     @discardableResult
-    public func sampleNow() -> SampleOutcome {
+    public func sampleNow(runningDriver: Bool = true) -> SampleOutcome {
         if let goneReason { return .gone(goneReason) }
-        driver?()
+        if runningDriver { driver?() }
         let start = clock()
         defer {
             lastLatency = clock() - start

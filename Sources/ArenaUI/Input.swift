@@ -35,6 +35,7 @@ public enum Command: Sendable {
     case moveUp, moveDown, moveLeft, moveRight, pageUp, pageDown, home, end
     case activate, back, gotoAddress, search, togglePause, zoomIn, zoomOut
     case slower, faster, toggleSort, setChainOffset, togglePointerWidth, nextRoot
+    case stepForward, stepBack, jumpForward, jumpBack, seekFrame, toggleRecording
 }
 
 /// One key binding: the keys, what they do, and the help text. The help screen is
@@ -68,9 +69,15 @@ public enum KeyBindings {
         KeyBinding(keys: [.character("+"), .character("=")], label: "+", command: .zoomIn, help: "zoom in: fewer pages a cell"),
         KeyBinding(keys: [.character("-")], label: "-", command: .zoomOut, help: "zoom out: more pages a cell"),
         KeyBinding(keys: [.character("s")], label: "s", command: .toggleSort, help: "sort ranges: address/size"),
-        KeyBinding(keys: [.character("p"), .character(" ")], label: "p", command: .togglePause, help: "pause or resume sampling"),
-        KeyBinding(keys: [.character("<")], label: "<", command: .slower, help: "sample half as often"),
-        KeyBinding(keys: [.character(">")], label: ">", command: .faster, help: "sample twice as often"),
+        KeyBinding(keys: [.character("p"), .character(" ")], label: "p", command: .togglePause, help: "pause/resume (replay: play)"),
+        KeyBinding(keys: [.character("<")], label: "<", command: .slower, help: "sample (replay) half as fast"),
+        KeyBinding(keys: [.character(">")], label: ">", command: .faster, help: "sample (replay) twice as fast"),
+        KeyBinding(keys: [.character("r")], label: "r", command: .toggleRecording, help: "start or stop recording"),
+        KeyBinding(keys: [.character(".")], label: ".", command: .stepForward, help: "replay: next frame"),
+        KeyBinding(keys: [.character(",")], label: ",", command: .stepBack, help: "replay: previous frame"),
+        KeyBinding(keys: [.character("]")], label: "]", command: .jumpForward, help: "replay: 10 frames on"),
+        KeyBinding(keys: [.character("[")], label: "[", command: .jumpBack, help: "replay: 10 frames back"),
+        KeyBinding(keys: [.character("t")], label: "t", command: .seekFrame, help: "replay: go to a frame or time"),
         KeyBinding(keys: [.character("?")], label: "?", command: .help, help: "this help"),
         KeyBinding(keys: [.escape], label: "Esc", command: .closeOverlay, help: "close help or a prompt"),
         KeyBinding(keys: [.character("q")], label: "q", command: .quit, help: "quit"),

@@ -41,7 +41,7 @@ extension InspectorApp {
             if let previous = history.popLast() { jump(to: previous, remember: false) } else { message = "nothing to go back to" }
         case .gotoAddress: overlay = .prompt(.gotoAddress, "")
         case .search: overlay = .prompt(.search, "")
-        case .togglePause: backend.isPaused.toggle()
+        case .togglePause: togglePlayback()
         case .zoomIn: zoom(in: true)
         case .zoomOut: zoom(in: false)
         case .slower: backend.interval = min(10, backend.interval * 2)
@@ -60,6 +60,13 @@ extension InspectorApp {
             chaseSelection = 0
         case .togglePointerWidth: pointer32.toggle()
         case .nextRoot: nextRoot()
+        case .stepForward: step(1, pausing: true)
+        case .stepBack: step(-1, pausing: true)
+        case .jumpForward: step(10, pausing: false)
+        case .jumpBack: step(-10, pausing: false)
+        case .seekFrame:
+            if timeline == nil { message = "only a recording has frames (--replay FILE)" } else { overlay = .prompt(.seekFrame, "") }
+        case .toggleRecording: toggleRecording()
         }
     }
 
@@ -77,7 +84,7 @@ extension InspectorApp {
     }
 
     func visibleRows(_ pane: PaneID) -> Int {
-        Layout(width: width, height: height, focus: focus).rect(pane).map { max(1, $0.height - 3) } ?? 1
+        layout.rect(pane).map { max(1, $0.height - 3) } ?? 1
     }
 
     private func move(rows: Int = 0, columns: Int = 0) {
@@ -158,7 +165,6 @@ extension InspectorApp {
     }
 
     private func handleClick(x: Int, y: Int) -> Reaction {
-        let layout = Layout(width: width, height: height, focus: focus)
         for pane in PaneID.allCases {
             guard let rect = layout.rect(pane), rect.contains(x: x, y: y) else { continue }
             focus = pane
@@ -176,7 +182,11 @@ extension InspectorApp {
             overlay = .prompt(kind, text + String(character))
         case .enter:
             overlay = nil
-            kind == .gotoAddress ? gotoAddress(text) : search(text)
+            switch kind {
+            case .gotoAddress: gotoAddress(text)
+            case .search: search(text)
+            case .seekFrame: seek(text)
+            }
         default: return .none
         }
         return .redraw

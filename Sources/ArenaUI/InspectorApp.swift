@@ -48,11 +48,20 @@ public final class InspectorApp {
         case prompt(PromptKind, String)
     }
     enum PromptKind: Equatable {
-        case gotoAddress, search
-        var label: String { self == .gotoAddress ? "go to address" : "search hex bytes" }
+        case gotoAddress, search, seekFrame
+        var label: String {
+            switch self {
+            case .gotoAddress: "go to address"
+            case .search: "search hex bytes"
+            case .seekFrame: "go to frame, or time with s (12.5s)"
+            }
+        }
     }
     var overlay: Overlay?
     var message: String?
+
+    /// Starts and stops recordings for `r`; nil where recording is not offered.
+    public var recording: SessionRecording?
 
     public init(backend: SamplingBackend, width: Int, height: Int) {
         self.backend = backend
@@ -62,6 +71,11 @@ public final class InspectorApp {
     }
 
     var snapshot: Snapshot? { backend.latest }
+
+    /// The recording's timeline when the source is one.
+    var timeline: Timeline? { backend.source as? Timeline }
+
+    var layout: Layout { Layout(width: width, height: height, focus: focus, barRows: timeline == nil ? 1 : 2) }
 
     var decoder: PointerDecoder? {
         snapshot.map { PointerDecoder(geometry: $0.geometry, acceptsLow32: pointer32 ? true : nil) }
@@ -79,6 +93,13 @@ public final class InspectorApp {
     /// Folds a sampling outcome into the view state.
     public func absorb(_ outcome: SampleOutcome) {
         guard case .sampled(let snapshot) = outcome else { return }
+        if let recording, recording.isRecording {
+            if let problem = recording.record(snapshot, from: backend.source) { message = problem }
+        }
+        if let timeline, !backend.isPaused, timeline.position >= timeline.frameCount - 1 {
+            backend.isPaused = true
+            message = "end of the recording"
+        }
         if let diff = backend.lastDiff {
             recentlyFreed.insert(diff.freed, at: 0)
             if recentlyFreed.count > Self.freedMemory { recentlyFreed.removeLast() }

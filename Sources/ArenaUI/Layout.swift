@@ -11,11 +11,14 @@ public struct Layout: Equatable {
     public let width: Int
     public let height: Int
     public let focus: PaneID
+    /// Rows under the panes: the status bar, and a timeline above it for recordings.
+    public let barRows: Int
 
-    public init(width: Int, height: Int, focus: PaneID) {
+    public init(width: Int, height: Int, focus: PaneID, barRows: Int = 1) {
         self.width = width
         self.height = height
         self.focus = focus
+        self.barRows = barRows
     }
 
     public var isTooSmall: Bool { width < Self.minimum.width || height < Self.minimum.height }
@@ -23,11 +26,13 @@ public struct Layout: Equatable {
 
     /// The status bar's row.
     public var statusRow: Int { height - 1 }
+    /// The timeline's row, when there is one.
+    public var timelineRow: Int? { barRows > 1 ? height - 2 : nil }
 
     /// The pane's rectangle, or nil when it is not shown.
     public func rect(_ pane: PaneID) -> Rect? {
         guard !isTooSmall else { return nil }
-        let body = height - 1
+        let body = height - barRows
         if isReduced { return pane == focus ? Rect(x: 0, y: 0, width: width, height: body) : nil }
         if width >= 120 {
             let right = 80

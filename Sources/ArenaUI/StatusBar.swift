@@ -10,9 +10,13 @@ enum StatusBar {
             return
         }
         let backend = app.backend
-        var parts: [String] = backend.isPaused ? ["PAUSED"] : []
+        let timeline = app.timeline
+        var parts: [String] = backend.isPaused && timeline == nil ? ["PAUSED"] : []
+        if let recording = app.recording, recording.isRecording { parts.append("● REC \(recording.frameCount)") }
         if let snapshot = app.snapshot {
-            let details = snapshot.source.details.map { detail -> String in
+            // A recording's position is on the timeline row; its file name and the recorded details stay here.
+            let shown = snapshot.source.details.filter { timeline == nil || !["frame", "frames", "time_ms"].contains($0.key) }
+            let details = shown.map { detail -> String in
                 switch detail.value {
                 case .text(let text): return text
                 case .number(let number): return "\(detail.key) \(number)"
@@ -22,9 +26,11 @@ enum StatusBar {
             let stats = snapshot.stats
             parts.append("free \(stats.free) alloc \(stats.allocated) map \(stats.mapped) rsv \(stats.reserved)")
         }
-        let hertz = 1 / backend.interval
-        parts.append((hertz >= 10 ? String(Int(hertz.rounded())) : String(Double(Int(hertz * 10)) / 10)) + " Hz " + latencyText(backend.lastLatency))
-        parts.append("#\(backend.sampleCount)")
+        if timeline == nil {
+            let hertz = 1 / backend.interval
+            parts.append((hertz >= 10 ? String(Int(hertz.rounded())) : String(Double(Int(hertz * 10)) / 10)) + " Hz " + latencyText(backend.lastLatency))
+            parts.append("#\(backend.sampleCount)")
+        }
         var line = " " + parts.joined(separator: " │ ")
         var role = ColorRole.status
         if let reason = backend.goneReason {
@@ -69,7 +75,6 @@ extension InspectorApp {
     /// Draws the whole screen.
     public func render() -> CellGrid {
         var grid = CellGrid(width: width, height: height)
-        let layout = Layout(width: width, height: height, focus: focus)
         guard !layout.isTooSmall else {
             let text = "arenascope needs a terminal of at least \(Layout.minimum.width)x\(Layout.minimum.height) (this one is \(width)x\(height))"
             var y = 0
@@ -91,6 +96,7 @@ extension InspectorApp {
             }
         }
         StatusBar.render(self, row: layout.statusRow, &grid)
+        if let row = layout.timelineRow, let timeline { TimelineBar.render(self, timeline, row: row, &grid) }
         if overlay == .help { HelpOverlay.render(width: width, height: height - 1, &grid) }
         return grid
     }

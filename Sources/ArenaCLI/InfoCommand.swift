@@ -1,0 +1,73 @@
+import ArgumentParser
+import ArenaModel
+import ArenaRecording
+import Foundation
+
+/// `arenascope info`: what a recording holds.
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Describe a recording: frames, duration, source, sizes, and any damage (--verify checks every frame).",
+        discussion: "A recording that was cut short (no index) is described up to its last complete frame; 'complete' is false and 'damage' says where reading stopped.")
+
+    @Argument(help: ArgumentHelp("The recording.", valueName: "file"))
+    var file: String
+    @Flag(help: "Also decode every frame and page and check every checksum; exit 65 at the first damage.")
+    var verify = false
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let reader = try RecordingReader(path: file)
+        print(output.json ? Self.json(reader, file: file) : Self.text(reader, file: file))
+        guard verify else { return }
+        let verification = reader.verify()
+        if let problem = verification.problem { throw CLIError("damaged recording: \(problem)", status: .dataError) }
+        if !output.json { print("verified   \(verification.framesChecked) frames, \(verification.pagesChecked) page reads") }
+    }
+
+    static func json(_ reader: RecordingReader, file: String) -> String {
+        let header = reader.header
+        var json = JSONWriter()
+        json.beginObject()
+        json.string(file, "file")
+        json.number(UInt64(RecordingFormat.version), "version")
+        json.bool(reader.isComplete, "complete")
+        if let damage = reader.damage { json.string(damage, "damage") } else { json.null("damage") }
+        json.number(UInt64(reader.frameCount), "frames")
+        json.number(UInt64(reader.keyframeCount), "keyframes")
+        json.number(reader.duration, "duration")
+        json.number(header.frameInterval, "interval")
+        json.string(header.bytesMode.rawValue, "bytes")
+        json.number(header.createdAt, "created")
+        json.beginObject("source")
+        json.string(header.source.kind.rawValue, "kind")
+        json.details(header.source.details)
+        json.endObject()
+        json.number(header.geometry.pageSize, "page_size")
+        json.number(header.geometry.maxPages, "max_pages")
+        json.number(header.geometry.userVMStart, "user_vm_start")
+        json.number(header.geometry.userVMEnd, "user_vm_end")
+        json.flags(header.geometry.flags, "flags")
+        json.number(reader.fileSize, "file_bytes")
+        json.number(reader.rawSize, "raw_bytes")
+        json.number(reader.rawSize == 0 ? 0 : Double(reader.fileSize) / Double(reader.rawSize), "ratio")
+        json.endObject()
+        return json.text
+    }
+
+    static func text(_ reader: RecordingReader, file: String) -> String {
+        let header = reader.header
+        let geometry = header.geometry
+        let details = header.source.details.map { "\($0.key)=\(SnapshotText.describe($0.value))" }.joined(separator: " ")
+        var lines = [
+            "file       \(file) (format \(RecordingFormat.version), \(reader.isComplete ? "complete" : "cut short: \(reader.damage ?? "no index")"))",
+            "frames     \(reader.frameCount) over \(RecordCommand.describe(reader.duration)), every \(Int(header.frameInterval * 1000)) ms; \(reader.keyframeCount) keyframes",
+            "source     \(header.source.kind.rawValue) \(details)",
+            "arena      \(hex(geometry.userVMStart))-\(hex(geometry.userVMEnd))  \(geometry.maxPages) pages of \(geometry.pageSize) bytes  flags: \(geometry.flags.names.joined(separator: ","))",
+            "bytes      \(header.bytesMode.rawValue)",
+            "size       \(RecordCommand.size(reader.fileSize)), \(RecordCommand.share(reader.fileSize, of: reader.rawSize)) of \(RecordCommand.size(reader.rawSize)) raw",
+        ]
+        lines.append("recorded   \(Date(timeIntervalSince1970: Double(header.createdAt)))")
+        return lines.joined(separator: "\n")
+    }
+}

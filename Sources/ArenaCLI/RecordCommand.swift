@@ -1,0 +1,148 @@
+import ArgumentParser
+import ArenaModel
+import ArenaEmulator
+import ArenaRecording
+import Foundation
+
+/// `arenascope record`: frames of a source into a recording file.
+struct RecordCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Record what a source shows, frame by frame, into a file for replay.",
+        discussion: """
+            An emulated source records as fast as it can: frame i is taken after (i+1)*K workload steps \
+            (--steps-per-frame K), so it equals 'snapshot --emulate ... --steps S+(i+1)*K'; its frames are \
+            stamped --interval apart. A live source is sampled every --interval. Without --frames or \
+            --duration, an emulated source records 100 frames and a live one records until Ctrl-C. \
+            Ctrl-C always ends a recording cleanly. The file is written with mode 0600; \
+            docs/recording-format.md describes it.
+            """)
+
+    @OptionGroup var source: SourceOptions
+    @Option(name: .shortAndLong, help: ArgumentHelp("The recording file to write.", valueName: "file"))
+    var output: String
+    @Option(help: "Stop after this many frames.")
+    var frames: Int?
+    @Option(help: ArgumentHelp("Stop after this many seconds of recording.", valueName: "seconds"))
+    var duration: Double?
+    @Option(help: ArgumentHelp("Milliseconds between frames.", valueName: "ms"))
+    var interval: UInt32 = 100
+    @Option(help: ArgumentHelp("Emulated workload steps before each frame.", valueName: "k"))
+    var stepsPerFrame: UInt64 = 1
+    @Option(help: ArgumentHelp("Page bytes to keep: all (every backed page, then changes), changed (only pages that change), none.", valueName: "mode"))
+    var bytes: BytesMode = .all
+    @Option(help: ArgumentHelp("Frames between keyframes.", valueName: "n"))
+    var keyframeInterval: UInt32 = RecordingFormat.defaultKeyframeInterval
+    @Flag(help: "Replace the file if it exists.")
+    var force = false
+    @OptionGroup var json: OutputOptions
+
+    func validate() throws {
+        if let frames, frames < 1 { throw ValidationError("--frames must be at least 1") }
+        if let duration, !(duration > 0 && duration <= 86_400 * 365) { throw ValidationError("--duration must be a positive number of seconds") }
+        guard interval >= 10 && interval <= 60_000 else { throw ValidationError("--interval must be between 10 and 60000 ms") }
+        guard stepsPerFrame >= 1 else { throw ValidationError("--steps-per-frame must be at least 1") }
+        guard keyframeInterval >= 1 && keyframeInterval <= 4096 else { throw ValidationError("--keyframe-interval must be between 1 and 4096") }
+        if source.replayFile != nil { throw ValidationError("a recording cannot be recorded again: copy the file") }
+        if source.workload == nil && stepsPerFrame != 1 { throw ValidationError("--steps-per-frame goes with --emulate") }
+    }
+
+    func run() throws {
+        let (opened, first) = try source.open()
+        let emulated = opened as? EmulatedSource
+        let seconds = Double(interval) / 1000
+        let frameLimit = frames ?? (duration == nil && emulated != nil ? 100 : Int.max)
+        let timeLimit = duration ?? .infinity
+        let header = RecordingHeader(
+            geometry: first.geometry, source: first.source, bytesMode: bytes, keyframeInterval: keyframeInterval,
+            frameInterval: seconds, createdAt: UInt64(Date().timeIntervalSince1970))
+        let writer = try RecordingWriter(path: output, header: header, overwrite: force)
+        let interrupt = InterruptFlag()
+        let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
+        let backend = SamplingBackend(source: opened, interval: seconds, clock: monotonicSeconds)
+        if let emulated { backend.driver = { [stepsPerFrame] in emulated.advance(stepsPerFrame) } }
+        let start = monotonicSeconds()
+        var failure: (any Error)?
+        while writer.frameCount < frameLimit && !interrupt.isRaised {
+            let time = emulated != nil ? Double(writer.frameCount) * seconds : monotonicSeconds() - start
+            if time > timeLimit { break }
+            if emulated == nil {
+                let wait = backend.timeUntilNextSample
+                if wait > 0 {
+                    Thread.sleep(forTimeInterval: min(wait, 0.05))
+                    continue
+                }
+            }
+            do {
+                try appendFrame(backend, writer, time: time)
+            } catch {
+                failure = error
+                break
+            }
+            progress.show("recording \(output): frame \(writer.frameCount)\(frameLimit == .max ? "" : "/\(frameLimit)") · \(Self.describe(time)) · \(Self.size(writer.fileSize)) (\(Self.share(writer.fileSize, of: writer.rawSize)) of raw)")
+        }
+        progress.finish()
+        try writer.finish()
+        if let failure {
+            throw CLIError("recording stopped after \(writer.frameCount) frames (kept in \(output)): \(CLIError(failure).message)", status: CLIError(failure).status)
+        }
+        let reader = try RecordingReader(path: output)
+        print(json.json ? InfoCommand.json(reader, file: output) : "recorded \(reader.frameCount) frames (\(Self.describe(reader.duration))) to \(output): \(Self.size(reader.fileSize)), \(Self.share(reader.fileSize, of: reader.rawSize)) of \(Self.size(reader.rawSize)) raw")
+    }
+
+    /// Samples and appends one frame; a live arena that changes between the sample and the
+    /// reading of its pages is sampled again (three tries).
+    private func appendFrame(_ backend: SamplingBackend, _ writer: RecordingWriter, time: Double) throws {
+        var lastError: (any Error)?
+        for _ in 0..<3 {
+            switch backend.sampleNow() {
+            case .sampled(let snapshot):
+                do {
+                    try writer.append(snapshot, time: time, source: backend.source)
+                    return
+                } catch let error as RecordingError {
+                    throw error
+                } catch {
+                    lastError = error
+                }
+            case .gone(let reason): throw CLIError(reason, status: .unavailable)
+            case .failed(let reason): lastError = CLIError(reason, status: .failure)
+            }
+        }
+        throw lastError ?? CLIError("no sample", status: .failure)
+    }
+
+    static func describe(_ seconds: Double) -> String { String(format: "%.1f s", seconds) }
+
+    static func size(_ bytes: UInt64) -> String {
+        bytes < 1 << 20 ? String(format: "%.1f KiB", Double(bytes) / 1024) : String(format: "%.1f MiB", Double(bytes) / 1_048_576)
+    }
+
+    static func share(_ part: UInt64, of whole: UInt64) -> String {
+        whole == 0 ? "-" : String(format: "%.1f%%", Double(part) * 100 / Double(whole))
+    }
+}
+
+extension BytesMode: ExpressibleByArgument {}
+
+/// A status line rewritten in place on a terminal, at most ten times a second.
+final class ProgressLine {
+    private let enabled: Bool
+    private var lastShown = -Double.infinity
+    private var shown = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(_ text: @autoclosure () -> String) {
+        guard enabled else { return }
+        let now = monotonicSeconds()
+        guard now - lastShown >= 0.1 else { return }
+        lastShown = now
+        shown = true
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text()).utf8))
+    }
+
+    func finish() {
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}

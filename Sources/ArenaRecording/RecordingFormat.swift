@@ -1,0 +1,175 @@
+import ArenaModel
+
+/// Constants and limits of the recording format (docs/recording-format.md describes it).
+public enum RecordingFormat {
+    /// The format this build writes and the newest it reads.
+    public static let version: UInt16 = 1
+    static let fileMagic: [UInt8] = Array("ARENAREC".utf8)
+    static let footerMagic: [UInt8] = Array("ARECEND1".utf8)
+    static let frameMagic: UInt32 = 0x4D41_5246  // "FRAM"
+    static let indexMagic: UInt32 = 0x5844_4E49  // "INDX"
+    /// magic, version, header length.
+    static let preambleSize = 14
+    static let chunkHeaderSize = 48
+    static let footerSize = 24
+    static let indexEntrySize = 25
+    /// Stored pages per compressed data block: one lookup inflates at most this many.
+    static let pagesPerBlock = 16
+    /// Default frames between keyframes.
+    public static let defaultKeyframeInterval: UInt32 = 64
+
+    // Limits that keep a hostile file from asking for unbounded memory.
+    static let maxHeaderSize = 1 << 20
+    static let maxMetaSize = 64 << 20
+    static let maxKeyframeInterval: UInt32 = 4096
+    static let maxPageSize: UInt64 = 1 << 16
+    static let maxPages: UInt32 = 1 << 20
+}
+
+/// Which page bytes a recording keeps.
+public enum BytesMode: String, Sendable, CaseIterable {
+    /// Every backed page in the first frame, then every page whose bytes change.
+    case all
+    /// Only pages whose bytes change after the first frame.
+    case changed
+    /// Page states only.
+    case none
+
+    var code: UInt8 {
+        switch self {
+        case .none: 0
+        case .changed: 1
+        case .all: 2
+        }
+    }
+
+    init?(code: UInt8) {
+        guard let mode = Self.allCases.first(where: { $0.code == code }) else { return nil }
+        self = mode
+    }
+}
+
+/// What a recording says about itself before its first frame.
+public struct RecordingHeader: Sendable, Equatable {
+    public var geometry: ArenaGeometry
+    /// The source as it was when recording began.
+    public var source: SourceDescriptor
+    public var bytesMode: BytesMode
+    public var keyframeInterval: UInt32
+    /// Nominal seconds between frames (the sampling interval).
+    public var frameInterval: Double
+    /// Seconds since 1970 when recording began.
+    public var createdAt: UInt64
+
+    public init(geometry: ArenaGeometry, source: SourceDescriptor, bytesMode: BytesMode,
+                keyframeInterval: UInt32 = RecordingFormat.defaultKeyframeInterval, frameInterval: Double, createdAt: UInt64) {
+        self.geometry = geometry
+        self.source = source
+        self.bytesMode = bytesMode
+        self.keyframeInterval = keyframeInterval
+        self.frameInterval = frameInterval
+        self.createdAt = createdAt
+    }
+
+    func encoded() -> [UInt8] {
+        var body = ByteWriter()
+        body.u64(geometry.pageSize)
+        body.u32(geometry.maxPages)
+        body.u64(geometry.userVMStart)
+        body.u32(geometry.flags.rawValue)
+        body.u8(bytesMode.code)
+        body.u32(keyframeInterval)
+        body.u64(UInt64(max(0, frameInterval) * 1e9))
+        body.u64(createdAt)
+        body.string(source.kind.rawValue)
+        SourceDetailsCoding.write(source.details, into: &body)
+        body.u16(0)  // sections: none in version 1
+        var file = ByteWriter()
+        file.raw(RecordingFormat.fileMagic)
+        file.u16(RecordingFormat.version)
+        file.u32(UInt32(body.bytes.count))
+        file.raw(body.bytes)
+        file.u32(Deflate.crc(body.bytes))
+        return file.bytes
+    }
+
+    /// Size of the preamble and body declared at the start of a file.
+    static func bodyLength(preamble: [UInt8]) throws(RecordingError) -> Int {
+        guard preamble.count >= RecordingFormat.preambleSize, Array(preamble.prefix(8)) == RecordingFormat.fileMagic else {
+            throw .notARecording("it does not start with ARENAREC")
+        }
+        var reader = ByteReader(Array(preamble[8...]), context: "header")
+        let version = try reader.u16()
+        guard version >= 1 else { throw .damaged("version 0") }
+        guard version <= RecordingFormat.version else { throw .unsupportedVersion(version) }
+        let length = Int(try reader.u32())
+        guard length <= RecordingFormat.maxHeaderSize else { throw .damaged("header of \(length) bytes") }
+        return length
+    }
+
+    init(body: [UInt8], crc: UInt32) throws(RecordingError) {
+        guard Deflate.crc(body) == crc else { throw .damaged("header checksum mismatch") }
+        var reader = ByteReader(body, context: "header")
+        let pageSize = try reader.u64()
+        let maxPages = try reader.u32()
+        let start = try reader.u64()
+        let flags = ArenaFlags(rawValue: try reader.u32())
+        guard pageSize >= 512, pageSize <= RecordingFormat.maxPageSize, pageSize & (pageSize - 1) == 0 else {
+            throw .damaged("page size \(pageSize)")
+        }
+        guard maxPages >= 1, maxPages <= RecordingFormat.maxPages else { throw .damaged("\(maxPages) pages") }
+        guard start % pageSize == 0, start <= UInt64.max - UInt64(maxPages) * pageSize else {
+            throw .damaged("arena start \(hex(start))")
+        }
+        geometry = ArenaGeometry(pageSize: pageSize, maxPages: maxPages, userVMStart: start, flags: flags)
+        guard let mode = BytesMode(code: try reader.u8()) else { throw .damaged("unknown bytes mode") }
+        bytesMode = mode
+        keyframeInterval = try reader.u32()
+        guard keyframeInterval >= 1, keyframeInterval <= RecordingFormat.maxKeyframeInterval else {
+            throw .damaged("keyframe interval \(keyframeInterval)")
+        }
+        frameInterval = Double(try reader.u64()) / 1e9
+        createdAt = try reader.u64()
+        guard let kind = SourceDescriptor.Kind(rawValue: try reader.string()) else { throw .damaged("unknown source kind") }
+        source = SourceDescriptor(kind: kind, details: try SourceDetailsCoding.read(&reader))
+        let sections = try reader.u16()
+        for _ in 0..<sections {
+            _ = try reader.u16()
+            _ = try reader.raw(Int(try reader.u32()))
+        }
+        try reader.expectEnd()
+    }
+}
+
+/// Source details (`workload`, `seed`, `map_id`…) as stored in headers and frames.
+enum SourceDetailsCoding {
+    static func write(_ details: [(key: String, value: SourceDescriptor.DetailValue)], into writer: inout ByteWriter) {
+        let kept = details.prefix(255)
+        writer.u8(UInt8(kept.count))
+        for (key, value) in kept {
+            writer.string(key)
+            switch value {
+            case .text(let text):
+                writer.u8(0)
+                writer.string(text)
+            case .number(let number):
+                writer.u8(1)
+                writer.u64(number)
+            }
+        }
+    }
+
+    static func read(_ reader: inout ByteReader) throws(RecordingError) -> [(key: String, value: SourceDescriptor.DetailValue)] {
+        let count = Int(try reader.u8())
+        var details: [(key: String, value: SourceDescriptor.DetailValue)] = []
+        for _ in 0..<count {
+            let key = try reader.string()
+            switch try reader.u8() {
+            case 0: details.append((key, .text(try reader.string())))
+            case 1: details.append((key, .number(try reader.u64())))
+            default: throw .damaged("\(reader.context): unknown detail type")
+            }
+        }
+        return details
+    }
+}

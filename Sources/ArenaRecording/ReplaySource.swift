@@ -1,0 +1,39 @@
+import ArenaModel
+
+/// A recording seen as a source: each sample is the frame at `position`, and page bytes
+/// are the bytes that page held at that frame.
+public final class ReplaySource: ArenaSource, Timeline {
+    public let reader: RecordingReader
+    /// The name shown as the source (the file name).
+    public let name: String
+    public private(set) var position: Int
+
+    public init(reader: RecordingReader, name: String, frame: Int = 0) throws(RecordingError) {
+        guard frame >= 0, frame < reader.frameCount else { throw .noSuchFrame(frame, count: reader.frameCount) }
+        self.reader = reader
+        self.name = name
+        position = frame
+    }
+
+    public var frameCount: Int { reader.frameCount }
+    public var frameInterval: Double { reader.header.frameInterval > 0 ? reader.header.frameInterval : 0.1 }
+    public func time(ofFrame frame: Int) -> Double { reader.time(ofFrame: frame) }
+    public func frame(atTime seconds: Double) -> Int { reader.frame(atTime: seconds) }
+    public func seek(to frame: Int) { position = max(0, min(frame, frameCount - 1)) }
+
+    public func sample() throws -> Snapshot {
+        let (pages, frame) = try reader.frame(position)
+        let header = reader.header
+        var details: [(key: String, value: SourceDescriptor.DetailValue)] = [
+            ("file", .text(name)), ("frame", .number(UInt64(position))), ("frames", .number(UInt64(frameCount))),
+            ("time_ms", .number(UInt64((frame.time * 1000).rounded()))), ("recorded", .text(header.source.kind.rawValue)),
+        ]
+        details += frame.details
+        return Snapshot(source: SourceDescriptor(kind: .replay, details: details), geometry: header.geometry,
+                        pages: pages, roots: frame.roots)
+    }
+
+    public func pageBytes(_ page: UInt32) throws -> [UInt8] {
+        try reader.pageBytes(page, at: position)
+    }
+}

@@ -1,0 +1,177 @@
+import ArenaModel
+import ArenaRecording
+import CZlib
+import Foundation
+import Testing
+
+/// Damaged and hostile recordings, kept as files in Damaged/ (the fuzzer's finds go there
+/// too). ARENASCOPE_RECORD=1 writes the generated ones again.
+@Suite struct DamageTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Damaged")
+
+    /// Each damaged file and what opening it must give: a frame count, or an error.
+    static let expectations: [(name: String, outcome: Outcome)] = [
+        ("empty", .error("not an arenascope recording")),
+        ("not-a-recording", .error("not an arenascope recording")),
+        ("cut-in-header", .error("the file ends before byte")),
+        ("future-version", .error("format version 9 is newer")),
+        ("header-checksum", .error("header checksum mismatch")),
+        ("huge-arena", .error("2147483648 pages")),
+        ("cut-mid-frame", .frames(6, complete: false)),
+        ("cut-before-index", .frames(12, complete: false)),
+        ("index-checksum", .frames(12, complete: false)),
+        ("index-out-of-order", .frames(12, complete: false)),
+        ("frame-bit-flip", .framesWithDamage(12, firstBad: 5)),
+        ("block-bit-flip", .framesWithDamage(12, firstBad: 0)),
+        ("meta-claims-4gib", .framesWithDamage(12, firstBad: 3)),
+        ("meta-lies-about-size", .framesWithDamage(12, firstBad: 2)),
+        ("second-frame-missing", .frames(1, complete: false)),
+    ]
+
+    enum Outcome {
+        case error(String)
+        case frames(Int, complete: Bool)
+        /// Opens, but verification stops at a damaged frame.
+        case framesWithDamage(Int, firstBad: Int)
+    }
+
+    @Test func everyDamagedFileGivesItsExpectedOutcome() throws {
+        if ProcessInfo.processInfo.environment["ARENASCOPE_RECORD"] == "1" { try Self.generate() }
+        for (name, outcome) in Self.expectations {
+            let path = Self.folder.appendingPathComponent(name + ".arec").path
+            switch outcome {
+            case .error(let text):
+                do {
+                    _ = try RecordingReader(path: path)
+                    Issue.record("\(name) opened")
+                } catch {
+                    #expect(error.description.contains(text), "\(name): \(error)")
+                    #expect(!error.description.contains("\n"))
+                }
+            case .frames(let count, let complete):
+                let reader = try RecordingReader(path: path)
+                #expect(reader.frameCount == count, "\(name)")
+                #expect(reader.isComplete == complete, "\(name)")
+                #expect(complete || reader.damage != nil, "\(name) says why it stopped")
+                let verification = reader.verify()
+                #expect(verification.problem == nil, "\(name): \(verification.problem ?? "")")
+                #expect(verification.framesChecked == count)
+            case .framesWithDamage(let count, let firstBad):
+                let reader = try RecordingReader(path: path)
+                #expect(reader.frameCount == count, "\(name)")
+                let verification = reader.verify()
+                #expect(verification.framesChecked == firstBad, "\(name): \(verification.problem ?? "no problem")")
+                #expect(verification.problem?.contains("frame \(firstBad)") == true, "\(name): \(verification.problem ?? "")")
+            }
+        }
+    }
+
+    /// Every file in Damaged/ (fuzzer finds included) opens or fails cleanly, and what
+    /// opens verifies without trapping.
+    @Test func noFileInTheCorpusTraps() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".arec") || $0.hasPrefix("crash-") }
+        #expect(files.count >= Self.expectations.count)
+        for file in files {
+            if let reader = try? RecordingReader(path: Self.folder.appendingPathComponent(file).path) {
+                _ = reader.verify(maxFrames: 64, maxPagesPerFrame: 256)
+            }
+        }
+    }
+
+    // MARK: making the corpus
+
+    static func generate() throws {
+        let base = try RecordedWorkload.record("list", frames: 12, stepsPerFrame: 2, keyframeInterval: 4, pages: 64)
+        defer { base.remove() }
+        let good = base.fileBytes
+        let reader = try RecordingReader(path: base.path)
+        let offsets = try (0..<12).map { try frameOffset(good, reader: reader, frame: $0) }
+        let indexOffset = Int(footerIndexOffset(good))
+        func write(_ name: String, _ bytes: [UInt8]) throws {
+            try Data(bytes).write(to: folder.appendingPathComponent(name + ".arec"))
+        }
+        try write("empty", [])
+        try write("not-a-recording", Array("#!/bin/sh\necho this is a script\n".utf8))
+        try write("cut-in-header", Array(good.prefix(30)))
+        var future = good
+        future[8] = 9
+        try write("future-version", future)
+        var header = good
+        header[20] ^= 0xFF
+        try write("header-checksum", header)
+        var huge = good
+        patch(&huge, at: 14 + 8, UInt32(1) << 31)
+        resealHeader(&huge)
+        try write("huge-arena", huge)
+        try write("cut-mid-frame", Array(good.prefix(offsets[6] + 30)))
+        try write("cut-before-index", Array(good.prefix(indexOffset)))
+        var index = good
+        index[indexOffset + 12] ^= 0x01
+        try write("index-checksum", index)
+        var order = good
+        patch(&order, at: indexOffset + 8 + 25, UInt64(offsets[5]))
+        resealIndex(&order, indexOffset: indexOffset)
+        try write("index-out-of-order", order)
+        var flipped = good
+        flipped[offsets[5] + 48 + 3] ^= 0x10
+        try write("frame-bit-flip", flipped)
+        var block = good
+        block[offsets[1] - 5] ^= 0x20  // the last data byte of frame 0
+        try write("block-bit-flip", block)
+        var claims = good
+        patch(&claims, at: offsets[3] + 24, UInt32(0xFFFF_FFF0))
+        resealChunk(&claims, at: offsets[3])
+        try write("meta-claims-4gib", claims)
+        var lies = good
+        let metaRaw = readU32(lies, at: offsets[2] + 24)
+        patch(&lies, at: offsets[2] + 24, metaRaw + 100)
+        resealChunk(&lies, at: offsets[2])
+        try write("meta-lies-about-size", lies)
+        var missing = Array(good.prefix(offsets[1]))
+        missing += good[offsets[2]..<indexOffset]
+        try write("second-frame-missing", missing)
+    }
+
+    static func frameOffset(_ bytes: [UInt8], reader: RecordingReader, frame: Int) throws -> Int {
+        // Frames follow the header back to back: walk their sizes.
+        var offset = 14 + Int(readU32(bytes, at: 10)) + 4
+        for _ in 0..<frame {
+            let meta = Int(readU32(bytes, at: offset + 28))
+            let data = Int(readU64(bytes, at: offset + 36))
+            offset += 48 + meta + data
+        }
+        return offset
+    }
+
+    static func footerIndexOffset(_ bytes: [UInt8]) -> UInt64 { readU64(bytes, at: bytes.count - 24) }
+
+    static func readU32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
+        (0..<4).reduce(0) { $0 | UInt32(bytes[offset + $1]) << (8 * $1) }
+    }
+
+    static func readU64(_ bytes: [UInt8], at offset: Int) -> UInt64 {
+        (0..<8).reduce(0) { $0 | UInt64(bytes[offset + $1]) << (8 * $1) }
+    }
+
+    static func patch<T: FixedWidthInteger>(_ bytes: inout [UInt8], at offset: Int, _ value: T) {
+        for index in 0..<MemoryLayout<T>.size { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * index)) }
+    }
+
+    static func crc(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        Array(bytes).withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, uInt($0.count))) }
+    }
+
+    /// A hostile writer recomputes checksums: so do these.
+    static func resealHeader(_ bytes: inout [UInt8]) {
+        let length = Int(readU32(bytes, at: 10))
+        patch(&bytes, at: 14 + length, crc(bytes[14..<14 + length]))
+    }
+
+    static func resealChunk(_ bytes: inout [UInt8], at offset: Int) {
+        patch(&bytes, at: offset + 44, crc(bytes[offset..<offset + 44]))
+    }
+
+    static func resealIndex(_ bytes: inout [UInt8], indexOffset: Int) {
+        patch(&bytes, at: bytes.count - 16, crc(bytes[indexOffset..<bytes.count - 24]))
+    }
+}
