@@ -15,25 +15,13 @@ public struct ArenaScope: ParsableCommand {
             line on stderr with a documented exit status. Press ? in the inspector for its keys.
             """,
         version: "0.1.0",
-        subcommands: [DemoCommand.self, ListCommand.self, SnapshotCommand.self, ReadCommand.self, ChaseCommand.self, RecordCommand.self, InfoCommand.self, WorkloadsCommand.self],
-        defaultSubcommand: nil)
-
-    @OptionGroup var source: SourceOptions
-    @OptionGroup var view: ViewOptions
+        subcommands: [
+            InspectCommand.self, DemoCommand.self, ListCommand.self, SnapshotCommand.self, ReadCommand.self, ChaseCommand.self,
+            RecordCommand.self, InfoCommand.self, WorkloadsCommand.self,
+        ],
+        defaultSubcommand: InspectCommand.self)
 
     public init() {}
-
-    public func run() throws {
-        if source.isChosen {
-            try view.inspect(try source.open().source)
-            return
-        }
-        switch try LivePicker.choose(view: view) {
-        case .picked(let chosen): try view.inspect(chosen)
-        case .nothing: try view.inspect(try EmulatedSource(workload: DemoCommand.defaultWorkload))
-        case .cancelled: return
-        }
-    }
 
     /// Parses `arguments` (the process's when nil), runs the command and exits.
     /// Errors become one line on stderr and a status from `ExitStatus`.

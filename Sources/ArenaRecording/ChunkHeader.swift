@@ -54,7 +54,8 @@ struct ChunkHeader: Equatable {
         guard Deflate.crc(Array(bytes.prefix(RecordingFormat.chunkHeaderSize - 4))) == crc else {
             throw .damaged("frame header checksum mismatch")
         }
-        guard metaRawCount <= RecordingFormat.maxMetaSize, metaPackedCount <= RecordingFormat.maxMetaSize + 1024 else {
+        guard metaRawCount <= RecordingFormat.maxMetaSize, metaPackedCount <= RecordingFormat.maxMetaSize + 1024,
+              UInt64(metaRawCount) <= UInt64(metaPackedCount) * RecordingFormat.maxExpansion + 1024 else {
             throw .damaged("frame \(frame) claims \(metaRawCount) bytes of description")
         }
         guard dataPackedCount < 1 << 48 else { throw .damaged("frame \(frame) claims \(dataPackedCount) bytes of data") }

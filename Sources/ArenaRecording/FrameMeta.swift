@@ -153,7 +153,8 @@ struct FrameMeta: Equatable {
         for index in 0..<blockCount {
             let block = Block(rawCount: try reader.u32(), packedCount: try reader.u32(), crc: try reader.u32())
             let pagesInBlock = min(RecordingFormat.pagesPerBlock, stored - index * RecordingFormat.pagesPerBlock)
-            guard UInt64(block.rawCount) == UInt64(pagesInBlock) * geometry.pageSize else {
+            guard UInt64(block.rawCount) == UInt64(pagesInBlock) * geometry.pageSize,
+                  UInt64(block.rawCount) <= UInt64(block.packedCount) * RecordingFormat.maxExpansion + 1024 else {
                 throw .damaged("frame \(frame): data block \(index) has the wrong size")
             }
             blocks.append(block)

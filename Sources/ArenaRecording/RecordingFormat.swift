@@ -24,6 +24,8 @@ public enum RecordingFormat {
     static let maxKeyframeInterval: UInt32 = 4096
     static let maxPageSize: UInt64 = 1 << 16
     static let maxPages: UInt32 = 1 << 20
+    /// zlib never expands data more than about 1032 times: a part claiming more is lying.
+    static let maxExpansion: UInt64 = 1040
 }
 
 /// Which page bytes a recording keeps.

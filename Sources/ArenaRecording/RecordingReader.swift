@@ -67,7 +67,7 @@ public final class RecordingReader {
 
     /// The last frame at or before `seconds` (the first frame for earlier times).
     public func frame(atTime seconds: Double) -> Int {
-        let target = UInt64(max(0, min(seconds, 1e10)) * 1e9)
+        let target = seconds.isNaN ? 0 : UInt64(max(0, min(seconds, 1e10)) * 1e9)
         var low = 0
         var high = frameCount - 1
         while low < high {

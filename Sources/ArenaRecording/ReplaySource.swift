@@ -16,7 +16,8 @@ public final class ReplaySource: ArenaSource, Timeline {
     }
 
     public var frameCount: Int { reader.frameCount }
-    public var frameInterval: Double { reader.header.frameInterval > 0 ? reader.header.frameInterval : 0.1 }
+    /// The recording's interval, kept between 1 ms and a minute whatever the file says.
+    public var frameInterval: Double { max(0.001, min(60, reader.header.frameInterval)) }
     public func time(ofFrame frame: Int) -> Double { reader.time(ofFrame: frame) }
     public func frame(atTime seconds: Double) -> Int { reader.frame(atTime: seconds) }
     public func seek(to frame: Int) { position = max(0, min(frame, frameCount - 1)) }

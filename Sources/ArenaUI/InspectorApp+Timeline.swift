@@ -67,7 +67,7 @@ enum TimelineBar {
         grid.fill(Rect(x: 0, y: row, width: grid.width, height: 1), with: Cell(" ", role: .text))
         let last = max(1, timeline.frameCount - 1)
         let speed = app.replaySpeed
-        let speedText = speed >= 1 ? "×\(Int(speed.rounded()))" : "×1/\(Int((1 / speed).rounded()))"
+        let speedText = speed >= 1 ? "×\(Int(min(speed, 1e6).rounded()))" : "×1/\(Int(min(1 / speed, 1e6).rounded()))"
         let label = " \(app.backend.isPaused ? "❚❚" : "▶") frame \(timeline.position)/\(last) · \(seconds(timeline.time(ofFrame: timeline.position)))/\(seconds(timeline.time(ofFrame: last))) · \(speedText) "
         let barWidth = max(0, grid.width - label.count - 2)
         grid.put(label, x: 0, y: row, role: .title)

@@ -1,0 +1,29 @@
+import ArenaRecording
+
+/// One input: open it as a recording and, when it opens, decode a bounded number of
+/// frames and pages. Any trap, leak or overflow is a finding.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzRecording(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    guard let reader = try? RecordingReader(input: RecordingBytes(bytes)) else { return 0 }
+    _ = reader.verify(maxFrames: 24, maxPagesPerFrame: 48)
+    _ = reader.frame(atTime: reader.duration / 2)
+    if let source = try? ReplaySource(reader: reader, name: "fuzz", frame: reader.frameCount - 1) {
+        _ = try? source.sample()
+    }
+    return 0
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
+
+/// SwiftPM links an executable's entry point as `<module>_main`; hand it to libFuzzer's driver.
+@_cdecl("RecordingFuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var vector = argv
+    return runFuzzerDriver(&count, &vector, fuzzRecording)
+}

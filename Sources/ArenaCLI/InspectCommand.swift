@@ -1,0 +1,27 @@
+import ArgumentParser
+import ArenaEmulator
+
+/// `arenascope [inspect]`: the interactive inspector, the default command. Its options
+/// live here rather than on the root so that subcommands' own options of the same name
+/// (--interval) are theirs.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Open the inspector on a source (the default command).",
+        discussion: "Without a source: the live arenas to choose from (as root), else the demo.")
+
+    @OptionGroup var source: SourceOptions
+    @OptionGroup var view: ViewOptions
+
+    func run() throws {
+        if source.isChosen {
+            try view.inspect(try source.open().source)
+            return
+        }
+        switch try LivePicker.choose(view: view) {
+        case .picked(let chosen): try view.inspect(chosen)
+        case .nothing: try view.inspect(try EmulatedSource(workload: DemoCommand.defaultWorkload))
+        case .cancelled: return
+        }
+    }
+}

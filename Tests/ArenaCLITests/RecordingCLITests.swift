@@ -1,0 +1,127 @@
+import Foundation
+import Glibc
+import Testing
+
+/// `record`, `info` and `--replay` through the real binary.
+@Suite struct RecordingCLITests {
+    static func temporary(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-cli-\(name)-\(UUID().uuidString).arec").path
+    }
+
+    static func withoutSource(_ object: Any?) -> NSDictionary? {
+        guard var dictionary = object as? [String: Any] else { return nil }
+        dictionary["source"] = nil
+        return dictionary as NSDictionary
+    }
+
+    @Test func frameIEqualsTheSnapshotAfterIPlusOneTimesKSteps() throws {
+        let file = Self.temporary("churn")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let recorded = try BinaryRunner.run(["record", "--emulate", "churn", "--steps-per-frame", "3", "--frames", "12", "-o", file, "--json"])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(recorded.stdout.utf8)) as? [String: Any])
+        #expect(summary["frames"] as? Int == 12)
+        var info = stat()
+        #expect(stat(file, &info) == 0 && info.st_mode & 0o777 == 0o600, "recordings are private")
+        for frame in [0, 5, 11] {
+            let replayed = try BinaryRunner.json(["snapshot", "--replay", file, "--frame", String(frame), "--json"])
+            let emulated = try BinaryRunner.json(["snapshot", "--emulate", "churn", "--steps", String((frame + 1) * 3), "--json"])
+            #expect(Self.withoutSource(replayed) == Self.withoutSource(emulated), "frame \(frame)")
+            let source = try #require((replayed as? [String: Any])?["source"] as? [String: Any])
+            #expect(source["kind"] as? String == "replay")
+            #expect(source["frame"] as? Int == frame)
+            #expect(source["steps"] as? Int == (frame + 1) * 3)
+        }
+        let root = try #require(((try BinaryRunner.json(["snapshot", "--replay", file, "--frame", "7", "--json"]) as? [String: Any])?["roots"] as? [[String: Any]])?.first?["addr"] as? UInt64)
+        let chaseReplay = try BinaryRunner.run(["chase", "--replay", file, "--frame", "7", "--addr", String(root), "--json"])
+        let chaseLive = try BinaryRunner.run(["chase", "--emulate", "churn", "--steps", "24", "--addr", String(root), "--json"])
+        #expect(chaseReplay.status == 0 && chaseReplay.stdout == chaseLive.stdout)
+        let readReplay = try BinaryRunner.run(["read", "--replay", file, "--frame", "7", "--addr", String(root), "--len", "64"])
+        let readEmulated = try BinaryRunner.run(["read", "--emulate", "churn", "--steps", "24", "--addr", String(root), "--len", "64"])
+        #expect(readReplay.status == 0 && readReplay.stdout == readEmulated.stdout)
+    }
+
+    @Test func infoDescribesTheRecording() throws {
+        let file = Self.temporary("info")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        #expect(try BinaryRunner.run(["record", "--emulate", "list", "--frames", "30", "--interval", "50", "-o", file]).status == 0)
+        let info = try #require(try BinaryRunner.json(["info", file, "--json"]) as? [String: Any])
+        #expect(info["frames"] as? Int == 30)
+        #expect(info["keyframes"] as? Int == 1)
+        #expect(info["complete"] as? Bool == true)
+        #expect(info["duration"] as? Double == 1.45)
+        #expect(info["bytes"] as? String == "all")
+        #expect((info["source"] as? [String: Any])?["workload"] as? String == "list")
+        #expect((info["file_bytes"] as? Int ?? 0) > 0)
+        #expect((info["raw_bytes"] as? Int ?? 0) > (info["file_bytes"] as? Int ?? 0))
+        let text = try BinaryRunner.run(["info", file, "--verify"])
+        #expect(text.status == 0 && text.stdout.contains("verified   30 frames"))
+    }
+
+    @Test func aRecordingCutShortReplaysToItsLastCompleteFrame() throws {
+        let file = Self.temporary("cut")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        #expect(try BinaryRunner.run(["record", "--emulate", "churn", "--frames", "40", "-o", file]).status == 0)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        try bytes.prefix(bytes.count * 2 / 3).write(to: URL(fileURLWithPath: file))
+        let info = try #require(try BinaryRunner.json(["info", file, "--json"]) as? [String: Any])
+        let frames = try #require(info["frames"] as? Int)
+        #expect(frames > 0 && frames < 40)
+        #expect(info["complete"] as? Bool == false)
+        #expect((info["damage"] as? String)?.contains("cut short") == true)
+        #expect(try BinaryRunner.run(["snapshot", "--replay", file, "--frame", String(frames - 1)]).status == 0)
+        let past = try BinaryRunner.run(["snapshot", "--replay", file, "--frame", String(frames)])
+        #expect(past.status == 64 && past.stderr.contains("is not in the recording"))
+    }
+
+    @Test func recordingErrorsAreOneLineWithAStatus() throws {
+        let existing = Self.temporary("exists")
+        _ = FileManager.default.createFile(atPath: existing, contents: Data("x".utf8))
+        defer { try? FileManager.default.removeItem(atPath: existing) }
+        let damaged = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("ArenaRecordingTests/Damaged")
+        let cases: [(arguments: [String], status: Int32, mentions: String)] = [
+            (["record", "--emulate", "list", "-o", existing], 1, "exists (use --force"),
+            (["record", "--emulate", "list"], 64, "-o"),
+            (["record", "--emulate", "list", "-o", "/nonexistent-dir/x.arec"], 1, "cannot create"),
+            (["record", "--emulate", "list", "--frames", "0", "-o", "x"], 64, "--frames"),
+            (["record", "--emulate", "list", "--bytes", "some", "-o", "x"], 64, "--bytes"),
+            (["record", "--replay", existing, "-o", "x"], 64, "cannot be recorded again"),
+            (["info", "/nonexistent.arec"], 66, "no file at"),
+            (["info", existing], 65, "not an arenascope recording"),
+            (["info", damaged.appendingPathComponent("future-version.arec").path], 65, "newer than this arenascope"),
+            (["info", damaged.appendingPathComponent("frame-bit-flip.arec").path, "--verify"], 65, "frame 5 checksum mismatch"),
+            (["snapshot", "--replay", damaged.appendingPathComponent("huge-arena.arec").path], 65, "damaged recording"),
+            (["--replay", damaged.appendingPathComponent("empty.arec").path], 65, "not an arenascope recording"),
+        ]
+        for (arguments, status, mentions) in cases {
+            let result = try BinaryRunner.run(arguments)
+            #expect(result.status == status, "\(arguments): \(result.stderr)")
+            #expect(result.stderrLines.count == 1 && result.stderr.hasPrefix("arenascope: error: "), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(mentions), "\(arguments): \(result.stderr)")
+        }
+    }
+
+    @Test func ctrlCEndsARecordingWithItsIndex() throws {
+        let file = Self.temporary("interrupt")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        // An emulated recording of a huge frame count, interrupted: the file must still be complete.
+        var pid: pid_t = 0
+        let arguments: [String] = [BinaryRunner.binary.path, "record", "--emulate", "list", "--frames", "100000000", "-o", file]
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        #expect(posix_spawn(&pid, BinaryRunner.binary.path, nil, nil, argv, environ) == 0)
+        var waited = 0
+        while waited < 100, (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0) ?? 0 < 4096 {
+            usleep(50_000)
+            waited += 1
+        }
+        kill(pid, SIGINT)
+        var status: Int32 = 0
+        for _ in 0..<200 where waitpid(pid, &status, WNOHANG) == 0 { usleep(50_000) }
+        #expect(status == 0, "arenascope exits 0 after Ctrl-C (status \(status))")
+        let info = try #require(try BinaryRunner.json(["info", file, "--json"]) as? [String: Any])
+        #expect(info["complete"] as? Bool == true)
+        #expect((info["frames"] as? Int ?? 0) > 1)
+    }
+}
