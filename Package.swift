@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaUI", "ArenaCLI"]),
         .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel"]),
         .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel"]),
-        .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaModel", "ArenaEmulator"], exclude: ["Snapshots"]),
+        .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaModel", "ArenaEmulator", "ArenaRecording"], exclude: ["Snapshots"]),
         .testTarget(name: "ArenaRecordingTests", dependencies: ["ArenaRecording", "ArenaModel", "ArenaEmulator", "CZlib"], exclude: ["Damaged"]),
         .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "ArenaRecording", "CLibBPF"]),
         .testTarget(name: "ArenaCLITests", dependencies: ["ArenaCLI", "arenascope", "ArenaLive", "CLibBPF"]),

@@ -26,6 +26,22 @@ import ArenaLive
         #expect(unbacked.status == 3 && unbacked.stderr.contains("page 3000, which is free"))
     }
 
+    @Test func recordALiveArenaAndReplayIt() throws {
+        let workload = try LiveWorkload()
+        let head = try workload.buildList(count: 12)
+        let id = String(try workload.arenaID)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-live-cli-\(UUID().uuidString).arec").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let recorded = try BinaryRunner.run(["record", "--map-id", id, "--frames", "4", "--interval", "20", "-o", file])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let info = try #require(try BinaryRunner.json(["info", file, "--json"]) as? [String: Any])
+        #expect(info["frames"] as? Int == 4)
+        #expect((info["source"] as? [String: Any])?["kind"] as? String == "live")
+        #expect((info["duration"] as? Double ?? 0) >= 0.05, "frames 20 ms apart")
+        let chase = try #require(try BinaryRunner.json(["chase", "--replay", file, "--frame", "3", "--addr", String(head), "--json"]) as? [String: Any])
+        #expect((chase["hops"] as? [Any])?.count == 12)
+    }
+
     @Test func aPinnedArenaOpensByPath() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-bpffs-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -119,6 +119,46 @@ import Glibc
         #expect(session.waitForExit() == "EXIT=0")
     }
 
+    @Test(.enabled(if: tmux != nil, "tmux is not installed")) func replayMovesAlongItsTimeline() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-tmux-\(UUID().uuidString).arec").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        #expect(try BinaryRunner.run(["record", "--emulate", "churn", "--frames", "40", "-o", file]).status == 0)
+        let session = try Session("--replay \(file) --theme mono", width: 120, height: 32)
+        #expect(session.waitFor { $0.contains("frame 0/39") && $0.contains("Hexdump") })
+        try session.keys(".")
+        #expect(session.waitFor { $0.contains("frame 1/39") && $0.contains("steps 2") })
+        try session.keys("t")
+        try session.keys("-l", "30")
+        try session.keys("Enter")
+        #expect(session.waitFor { $0.contains("frame 30/39") })
+        try session.keys("p")
+        #expect(session.waitFor { $0.contains("frame 39/39") && $0.contains("end of the recording") })
+        try session.keys("q")
+        #expect(session.waitForExit() == "EXIT=0")
+        #expect(!session.alternateScreenOn)
+    }
+
+    @Test(.enabled(if: tmux != nil, "tmux is not installed")) func rRecordsFromTheInspector() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-rec-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let session = try Session("demo --interval 50", shellSetup: "cd \(folder.path);")
+        #expect(session.waitFor { $0.contains("Pages ·") })
+        try session.keys("r")
+        #expect(session.waitFor { $0.contains("recording to arenascope-") })
+        #expect(session.waitFor { $0.contains("● REC ") })
+        usleep(800_000)
+        try session.keys("r")
+        #expect(session.waitFor { $0.contains("recorded ") && $0.contains(" frames to arenascope-") })
+        try session.keys("q")
+        #expect(session.waitForExit() == "EXIT=0")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".arec") }
+        let file = try #require(files.first)
+        let info = try #require(try BinaryRunner.json(["info", folder.appendingPathComponent(file).path, "--json"]) as? [String: Any])
+        #expect((info["frames"] as? Int ?? 0) >= 10)
+        #expect(info["complete"] as? Bool == true)
+    }
+
     @Test(.enabled(if: tmux != nil, "tmux is not installed")) func badThemesAreOneLineErrors() throws {
         let unknown = try BinaryRunner.run(["--emulate", "list", "--theme", "nosuch"])
         #expect(unknown.status == 64)

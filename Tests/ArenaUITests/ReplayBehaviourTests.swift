@@ -1,0 +1,186 @@
+import ArenaEmulator
+import ArenaModel
+import ArenaRecording
+import Foundation
+import Testing
+@testable import ArenaUI
+
+/// The inspector on a recording: timeline keys, playback, bytes as they were.
+final class ReplayFixture {
+    var now = 0.0
+    let path: String
+    let source: ReplaySource
+    let backend: SamplingBackend
+    let app: InspectorApp
+    /// The emulated snapshots the recording was made of, by frame.
+    let expected: [Snapshot]
+    let emulated: EmulatedSource
+
+    init(frames: Int = 30, width: Int = 100, height: Int = 30) throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-ui-\(UUID().uuidString).arec").path
+        emulated = try EmulatedSource(workload: "churn", seed: 2, pages: 2048)
+        var snapshots: [Snapshot] = []
+        var writer: RecordingWriter?
+        for frame in 0..<frames {
+            emulated.advance(4)
+            let snapshot = emulated.sample()
+            if writer == nil {
+                writer = try RecordingWriter(path: path, header: RecordingHeader(
+                    geometry: snapshot.geometry, source: snapshot.source, bytesMode: .all, keyframeInterval: 8, frameInterval: 0.1, createdAt: 0))
+            }
+            try writer!.append(snapshot, time: Double(frame) / 10, source: emulated)
+            snapshots.append(snapshot)
+        }
+        try writer!.finish()
+        expected = snapshots
+        source = try ReplaySource(reader: RecordingReader(path: path), name: "ui.arec")
+        var clock = { 0.0 }
+        backend = SamplingBackend(source: source, interval: source.frameInterval, clock: { clock() })
+        backend.isPaused = true
+        backend.driver = { [source] in source.seek(to: source.position + 1) }
+        backend.sampleNow(runningDriver: false)
+        app = InspectorApp(backend: backend, width: width, height: height)
+        clock = { [unowned self] in now }
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func press(_ events: InputEvent...) { for event in events { _ = app.handle(event) } }
+    func type(_ text: String) { for character in text { _ = app.handle(.character(character)) } }
+
+    /// Lets time pass and runs whatever sampling is due, like the terminal loop.
+    func play(seconds: Double) {
+        let end = now + seconds
+        while now < end {
+            now += 0.05
+            _ = app.tick()
+        }
+    }
+}
+
+@Suite struct ReplayBehaviourTests {
+    @Test func stepsJumpsAndSeeksShowTheRecordedFrames() throws {
+        let fixture = try ReplayFixture()
+        let app = fixture.app
+        #expect(app.snapshot?.pages == fixture.expected[0].pages)
+        fixture.press(.character("."), .character("."), .character("."))
+        #expect(fixture.source.position == 3)
+        #expect(app.snapshot?.pages == fixture.expected[3].pages)
+        fixture.press(.character(","))
+        #expect(fixture.source.position == 2)
+        fixture.press(.character("]"), .character("]"))
+        #expect(fixture.source.position == 22)
+        fixture.press(.character("["))
+        #expect(fixture.source.position == 12)
+        #expect(app.snapshot?.pages == fixture.expected[12].pages)
+        fixture.press(.character("t"))
+        fixture.type("2.55s")
+        fixture.press(.enter)
+        #expect(fixture.source.position == 25, "the last frame at or before 2.55 s")
+        fixture.press(.character("t"))
+        fixture.type("7")
+        fixture.press(.enter)
+        #expect(fixture.source.position == 7)
+        fixture.press(.character("t"))
+        fixture.type("soon")
+        fixture.press(.enter)
+        #expect(app.message?.contains("neither a frame number nor a time") == true)
+        fixture.press(.character("t"))
+        fixture.type("500")
+        fixture.press(.enter)
+        #expect(fixture.source.position == 29)
+        #expect(app.message == "the last frame is 29")
+    }
+
+    @Test func playbackRunsAtTheRecordedPaceAndStopsAtTheEnd() throws {
+        let fixture = try ReplayFixture()
+        fixture.press(.character("p"))
+        #expect(!fixture.backend.isPaused)
+        fixture.play(seconds: 1.0)
+        #expect((9...11).contains(fixture.source.position), "ten frames a second: \(fixture.source.position)")
+        fixture.press(.character(">"))
+        #expect(fixture.app.replaySpeed == 2)
+        fixture.play(seconds: 1.0)
+        #expect((28...29).contains(fixture.source.position), "twenty frames a second: \(fixture.source.position)")
+        fixture.play(seconds: 1.0)
+        #expect(fixture.source.position == 29)
+        #expect(fixture.backend.isPaused, "playback stops at the last frame")
+        #expect(fixture.app.message == "end of the recording")
+        fixture.press(.character("p"))
+        #expect(fixture.source.position == 0 && !fixture.backend.isPaused, "playing again starts over")
+    }
+
+    @Test func theHexdumpShowsBytesAsTheyWereAtTheFrame() throws {
+        let fixture = try ReplayFixture()
+        fixture.press(.character("t"))
+        fixture.type("17")
+        fixture.press(.enter)
+        let snapshot = try #require(fixture.app.snapshot)
+        let replay = try #require(EmulatedSourceReplay.bytesAtFrame(17, fixture: fixture))
+        for (page, bytes) in replay { #expect(fixture.app.pageBytes(page) == bytes, "page \(page)") }
+        #expect(!replay.isEmpty)
+        #expect(snapshot.source.kind == .replay)
+    }
+
+    @Test func timelineRowAndStatusAt100x30() throws {
+        let fixture = try ReplayFixture()
+        fixture.press(.character("t"))
+        fixture.type("12")
+        fixture.press(.enter)
+        let text = fixture.app.render().text
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[28].hasPrefix(" ❚❚ frame 12/29 · 1.2s/2.9s · ×1 "))
+        #expect(lines[28].contains("●"))
+        #expect(lines[29].contains("replay ui.arec emulated churn seed 2 steps 52"))
+        try assertSnapshot(text, named: "replay-100x30")
+    }
+
+    @Test func recordingKeysSayWhatTheyCanDo() throws {
+        let fixture = try ReplayFixture()
+        fixture.press(.character("r"))
+        #expect(fixture.app.message == "this is already a recording")
+        let live = try Fixture()
+        live.press(.character("t"))
+        #expect(live.app.message?.contains("only a recording has frames") == true)
+        live.press(.character("r"))
+        #expect(live.app.message == "recording is not available here")
+        let recorder = CountingRecording()
+        live.app.recording = recorder
+        live.press(.character("r"))
+        #expect(recorder.isRecording && live.app.message == "started")
+        live.step()
+        live.step()
+        #expect(recorder.frameCount == 3, "the first frame and two samples")
+        #expect(live.app.render().text.contains("● REC 3"))
+        live.press(.character("r"))
+        #expect(!recorder.isRecording && live.app.message == "stopped after 3")
+    }
+}
+
+/// A recording stand-in that counts frames.
+final class CountingRecording: SessionRecording {
+    var isRecording = false
+    var frameCount = 0
+    func start(with snapshot: Snapshot, from source: ArenaSource) -> String {
+        isRecording = true
+        frameCount = 1
+        return "started"
+    }
+    func record(_ snapshot: Snapshot, from source: ArenaSource) -> String? {
+        frameCount += 1
+        return nil
+    }
+    func stop() -> String {
+        isRecording = false
+        return "stopped after \(frameCount)"
+    }
+}
+
+/// The bytes the emulated arena held at a frame, rebuilt by running the same workload.
+enum EmulatedSourceReplay {
+    static func bytesAtFrame(_ frame: Int, fixture: ReplayFixture) -> [UInt32: [UInt8]]? {
+        guard let source = try? EmulatedSource(workload: "churn", seed: 2, pages: 2048) else { return nil }
+        source.advance(UInt64(4 * (frame + 1)))
+        return source.arena.writtenPages
+    }
+}
