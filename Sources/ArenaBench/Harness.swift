@@ -21,7 +21,7 @@ struct Figure {
     }
 
     private func format(_ value: Double) -> String {
-        value >= 100 ? String(Int(value.rounded())) : String((value * 100).rounded() / 100)
+        value >= 100 ? String(Int(value.rounded())) : value >= 1 || value == 0 ? String((value * 100).rounded() / 100) : String(format: "%.2g", value)
     }
 }
 
