@@ -16,17 +16,19 @@ let package = Package(
     targets: [
         // Pure Swift: geometry, page states, runs, ranges, stats, diffs, pointers, reading.
         .target(name: "ArenaModel"),
+        // BTF: the types of what programs keep in an arena, and values read as those types.
+        .target(name: "ArenaTypes", dependencies: ["ArenaModel"]),
         // Recordings: the versioned file format, its writer and its checked reader.
         .target(name: "ArenaRecording", dependencies: ["ArenaModel", "CZlib"]),
         // zlib, which compresses recordings.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // A user-space arena with the kernel's rules and workloads that build real structures.
-        .target(name: "ArenaEmulator", dependencies: ["ArenaModel"]),
+        .target(name: "ArenaEmulator", dependencies: ["ArenaModel", "ArenaTypes"]),
         // Headless subcommands and their wiring; the executable is a thin entry point.
         .target(
             name: "ArenaCLI",
             dependencies: [
-                "ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaUI", "ArenaTerminal",
+                "ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaTypes", "ArenaUI", "ArenaTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,7 +55,7 @@ let package = Package(
         .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel"]),
         .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaModel", "ArenaEmulator", "ArenaRecording"], exclude: ["Snapshots"]),
         .testTarget(name: "ArenaRecordingTests", dependencies: ["ArenaRecording", "ArenaModel", "ArenaEmulator", "CZlib"], exclude: ["Damaged"]),
-        .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "ArenaRecording", "CLibBPF"]),
+        .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "ArenaRecording", "ArenaTypes", "CLibBPF"]),
         .testTarget(name: "ArenaCLITests", dependencies: ["ArenaCLI", "arenascope", "ArenaLive", "CLibBPF"]),
     ],
     swiftLanguageModes: [.v6]

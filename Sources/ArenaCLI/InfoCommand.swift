@@ -48,6 +48,9 @@ struct InfoCommand: ParsableCommand {
         json.number(header.geometry.userVMStart, "user_vm_start")
         json.number(header.geometry.userVMEnd, "user_vm_end")
         json.flags(header.geometry.flags, "flags")
+        json.beginArray("types")
+        for blob in header.types { json.string(blob.origin) }
+        json.endArray()
         json.number(reader.fileSize, "file_bytes")
         json.number(reader.rawSize, "raw_bytes")
         json.number(reader.rawSize == 0 ? 0 : Double(reader.fileSize) / Double(reader.rawSize), "ratio")
@@ -65,6 +68,7 @@ struct InfoCommand: ParsableCommand {
             "source     \(header.source.kind.rawValue) \(details)",
             "arena      \(hex(geometry.userVMStart))-\(hex(geometry.userVMEnd))  \(geometry.maxPages) pages of \(geometry.pageSize) bytes  flags: \(geometry.flags.names.joined(separator: ","))",
             "bytes      \(header.bytesMode.rawValue)",
+            "types      " + (header.types.isEmpty ? "none" : header.types.map(\.origin).joined(separator: ", ")),
             "size       \(RecordCommand.size(reader.fileSize)), \(RecordCommand.share(reader.fileSize, of: reader.rawSize)) of \(RecordCommand.size(reader.rawSize)) raw",
         ]
         lines.append("recorded   \(Date(timeIntervalSince1970: Double(header.createdAt)))")

@@ -19,8 +19,9 @@ final class InspectorRecording: SessionRecording {
     func start(with snapshot: Snapshot, from source: ArenaSource) -> String {
         let stamp = Self.stamp(Date())
         let path = "arenascope-\(stamp).arec"
-        let header = RecordingHeader(geometry: snapshot.geometry, source: snapshot.source, bytesMode: .all,
+        var header = RecordingHeader(geometry: snapshot.geometry, source: snapshot.source, bytesMode: .all,
                                      frameInterval: interval(), createdAt: UInt64(Date().timeIntervalSince1970))
+        header.types = TypeLookup.blobsForRecording(source)
         do {
             let writer = try RecordingWriter(path: path, header: header)
             try writer.append(snapshot, time: 0, source: source)

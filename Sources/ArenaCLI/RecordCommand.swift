@@ -53,9 +53,10 @@ struct RecordCommand: ParsableCommand {
         let seconds = Double(interval) / 1000
         let frameLimit = frames ?? (duration == nil && emulated != nil ? 100 : Int.max)
         let timeLimit = duration ?? .infinity
-        let header = RecordingHeader(
+        var header = RecordingHeader(
             geometry: first.geometry, source: first.source, bytesMode: bytes, keyframeInterval: keyframeInterval,
             frameInterval: seconds, createdAt: UInt64(Date().timeIntervalSince1970))
+        header.types = TypeLookup.blobsForRecording(opened)
         let writer = try RecordingWriter(path: output, header: header, overwrite: force)
         let interrupt = InterruptFlag()
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)

@@ -59,6 +59,9 @@ public final class EmulatedSource: ArenaSource {
 
     public func sample() -> Snapshot { sample(capturingBytes: false) }
 
+    /// The BTF of the workload's structures.
+    public func typeBlobs() -> [TypeBlob] { [WorkloadTypes.blob(for: type(of: workload).name)] }
+
     public func pageBytes(_ page: UInt32) throws -> [UInt8] {
         guard let bytes = arena.bytes(ofPage: page) else {
             throw ReadError.notBacked(address: arena.geometry.address(ofPage: page), page: page, state: arena.state(ofPage: page))

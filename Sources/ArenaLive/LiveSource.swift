@@ -175,6 +175,11 @@ public final class LiveSource: ArenaSource {
         }
     }
 
+    /// The BTF of the programs that use the arena.
+    public func typeBlobs() throws -> [TypeBlob] {
+        try ProgramTypes.blobs(usingMap: mapID)
+    }
+
     public func withBytes(ofPages pages: [UInt32], _ body: (UInt32, UnsafeRawBufferPointer) throws -> Void) throws {
         var failure: (any Error)?
         try withPageBytes(pages) { page, bytes in

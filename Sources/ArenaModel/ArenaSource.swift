@@ -37,10 +37,28 @@ public protocol ArenaSource: AnyObject {
     /// Calls `body` with the bytes of each of `pages` (all backed in the latest sample), in
     /// order. Sources with a bulk path (live arenas) provide it; the default asks page by page.
     func withBytes(ofPages pages: [UInt32], _ body: (UInt32, UnsafeRawBufferPointer) throws -> Void) throws
+    /// The types of the structures kept in the arena, as BTF; empty when unknown.
+    func typeBlobs() throws -> [TypeBlob]
 }
 
 extension ArenaSource {
+    public func typeBlobs() throws -> [TypeBlob] { [] }
+
     public func withBytes(ofPages pages: [UInt32], _ body: (UInt32, UnsafeRawBufferPointer) throws -> Void) throws {
         for page in pages { try pageBytes(page).withUnsafeBytes { try body(page, $0) } }
+    }
+}
+
+/// Type information (BTF) for what a source keeps in its arena: a program's BTF for a live
+/// arena, a workload's description for an emulated one, what a recording kept.
+public struct TypeBlob: Sendable, Equatable {
+    /// Where it came from: "prog 12 (build_list)", "workload list"…
+    public let origin: String
+    /// Raw BTF.
+    public let btf: [UInt8]
+
+    public init(origin: String, btf: [UInt8]) {
+        self.origin = origin
+        self.btf = btf
     }
 }

@@ -19,7 +19,9 @@ public enum RecordingFormat {
     public static let defaultKeyframeInterval: UInt32 = 64
 
     // Limits that keep a hostile file from asking for unbounded memory.
-    static let maxHeaderSize = 1 << 20
+    static let maxHeaderSize = 16 << 20
+    /// Header section holding the source's type information (BTF blobs).
+    static let typesSection: UInt16 = 1
     static let maxMetaSize = 64 << 20
     static let maxKeyframeInterval: UInt32 = 4096
     static let maxPageSize: UInt64 = 1 << 16
@@ -62,6 +64,8 @@ public struct RecordingHeader: Sendable, Equatable {
     public var frameInterval: Double
     /// Seconds since 1970 when recording began.
     public var createdAt: UInt64
+    /// The source's type information, kept so typed views work on the replay.
+    public var types: [TypeBlob] = []
 
     public init(geometry: ArenaGeometry, source: SourceDescriptor, bytesMode: BytesMode,
                 keyframeInterval: UInt32 = RecordingFormat.defaultKeyframeInterval, frameInterval: Double, createdAt: UInt64) {
@@ -85,7 +89,19 @@ public struct RecordingHeader: Sendable, Equatable {
         body.u64(createdAt)
         body.string(source.kind.rawValue)
         SourceDetailsCoding.write(source.details, into: &body)
-        body.u16(0)  // sections: none in version 1
+        var section = ByteWriter()
+        section.u16(UInt16(min(types.count, Int(UInt16.max))))
+        for blob in types.prefix(Int(UInt16.max)) {
+            section.string(blob.origin)
+            section.u32(UInt32(blob.btf.count))
+            section.raw(blob.btf)
+        }
+        body.u16(types.isEmpty ? 0 : 1)
+        if !types.isEmpty {
+            body.u16(RecordingFormat.typesSection)
+            body.u32(UInt32(section.bytes.count))
+            body.raw(section.bytes)
+        }
         var file = ByteWriter()
         file.raw(RecordingFormat.fileMagic)
         file.u16(RecordingFormat.version)
@@ -136,8 +152,16 @@ public struct RecordingHeader: Sendable, Equatable {
         source = SourceDescriptor(kind: kind, details: try SourceDetailsCoding.read(&reader))
         let sections = try reader.u16()
         for _ in 0..<sections {
-            _ = try reader.u16()
-            _ = try reader.raw(Int(try reader.u32()))
+            let tag = try reader.u16()
+            let bytes = try reader.raw(Int(try reader.u32()))
+            guard tag == RecordingFormat.typesSection else { continue }
+            var section = ByteReader(bytes, context: "types section")
+            let count = Int(try section.u16())
+            for _ in 0..<count {
+                let origin = try section.string()
+                types.append(TypeBlob(origin: origin, btf: try section.raw(Int(try section.u32()))))
+            }
+            try section.expectEnd()
         }
         try reader.expectEnd()
     }

@@ -34,6 +34,9 @@ public final class ReplaySource: ArenaSource, Timeline {
                         pages: pages, roots: frame.roots)
     }
 
+    /// The types the recording kept of its source.
+    public func typeBlobs() -> [TypeBlob] { reader.header.types }
+
     public func pageBytes(_ page: UInt32) throws -> [UInt8] {
         try reader.pageBytes(page, at: position)
     }

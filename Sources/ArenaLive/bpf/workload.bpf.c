@@ -29,6 +29,10 @@ struct wl_node {
     __u64 magic;
 };
 
+/* The last list built: also what puts struct wl_node in the program's BTF, where arenascope's
+ * typed views find it. */
+struct wl_node __arena *wl_last_head;
+
 struct build_state {
     __u64 head;     /* first node, as the program stores it */
     __u64 count;
@@ -96,6 +100,7 @@ DEFINE_BUILDER(narrow, arena32, LOW32_POINTER)
         bpf_loop(args->a, build_one_##suffix, &state, 0);  \
         args->result = state.head;                         \
         args->result2 = state.count;                       \
+        wl_last_head = (struct wl_node __arena *)state.head; \
         return 0;                                          \
     }
 

@@ -1,0 +1,55 @@
+import ArenaModel
+import ArenaTypes
+
+/// The C types of the structures each workload keeps in its arena, as BTF: what a BPF
+/// program building them would carry, so typed views work on emulated arenas too.
+enum WorkloadTypes {
+    static func blob(for workload: String) -> TypeBlob {
+        var btf = BTFBuilder()
+        let u64 = btf.int("u64", size: 8)
+        let u32 = btf.int("u32", size: 4)
+        let u16 = btf.int("u16", size: 2)
+        switch workload {
+        case ListWorkload.name:
+            let node = btf.declareStruct()
+            let nodePointer = btf.pointer(to: node)
+            btf.define(node, name: "arena_list_node", size: 24, members: [
+                .field("next", nodePointer, at: 0), .field("pprev", btf.pointer(to: nodePointer), at: 8), .field("value", u64, at: 16),
+            ])
+            _ = btf.structure("arena_list_head", size: 8, [.field("first", nodePointer, at: 0)])
+        case HashTableWorkload.name:
+            let element = btf.declareStruct()
+            let elementPointer = btf.pointer(to: element)
+            btf.define(element, name: "hashtab_elem", size: 32, members: [
+                .field("next", elementPointer, at: 0), .field("pprev", btf.pointer(to: elementPointer), at: 8),
+                .field("key", u64, at: 16), .field("value", u64, at: 24),
+            ])
+            let slots = btf.array(of: elementPointer, count: UInt32(HashTableWorkload.bucketCount), index: u32)
+            _ = btf.structure("hashtab_buckets", size: UInt32(HashTableWorkload.bucketCount * 8), [.field("slots", slots, at: 0)])
+        case RedBlackTreeWorkload.name:
+            let color = btf.enumeration("rb_color", size: 8, [("RB_BLACK", 0), ("RB_RED", 1)])
+            let node = btf.declareStruct()
+            let nodePointer = btf.pointer(to: node)
+            btf.define(node, name: "rb_elem", size: 48, members: [
+                .field("parent", nodePointer, at: 0), .field("left", nodePointer, at: 8), .field("right", nodePointer, at: 16),
+                .field("key", u64, at: 24), .field("value", u64, at: 32), .field("is_red", color, at: 40),
+            ])
+            _ = btf.structure("rb_tree", size: 16, [.field("root", nodePointer, at: 0), .field("count", u64, at: 8)])
+        case FragWorkload.name:
+            let object = btf.declareStruct()
+            btf.define(object, name: "frag_object", size: 16, members: [
+                .field("older", btf.pointer(to: object), at: 0), .field("size", u64, at: 8),
+            ])
+            _ = btf.structure("frag_page_tail", size: 8, [.field("live_objects", u64, at: 0)])
+        case ChurnWorkload.name:
+            let extent = btf.declareStruct()
+            btf.define(extent, name: "churn_extent", size: 16, members: [
+                .field("prev", btf.pointer(to: extent), at: 0), .field("pages", u32, at: 8),
+                .bitfield("magic", u16, bitOffset: 96, bits: 16), .bitfield("spare", u16, bitOffset: 112, bits: 16),
+            ])
+        default:
+            break
+        }
+        return TypeBlob(origin: "workload \(workload)", btf: btf.build())
+    }
+}
