@@ -7,8 +7,9 @@ let package = Package(
     products: [
         .executable(name: "arenascope", targets: ["arenascope"]),
         .executable(name: "arenascope-bench", targets: ["ArenaBench"]),
-        // The recording format on its own, for the fuzzer (Fuzz/).
+        // The file and BTF parsers on their own, for the fuzzer (Fuzz/).
         .library(name: "ArenaRecording", targets: ["ArenaRecording"]),
+        .library(name: "ArenaTypes", targets: ["ArenaTypes"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,7 +43,7 @@ let package = Package(
             plugins: ["BPFCompiler"]
         ),
         // The inspector's panes, key bindings, layout and themes: pure Swift, renders into a cell grid.
-        .target(name: "ArenaUI", dependencies: ["ArenaModel"]),
+        .target(name: "ArenaUI", dependencies: ["ArenaModel", "ArenaTypes"]),
         // ncursesw, with the few macros Swift cannot import wrapped.
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The only ncurses user: draws grids, reads input, restores the terminal on every exit.
@@ -54,7 +55,7 @@ let package = Package(
         .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel"]),
         .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel"]),
         .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaModel", "ArenaEmulator", "ArenaRecording"], exclude: ["Snapshots"]),
-        .testTarget(name: "ArenaRecordingTests", dependencies: ["ArenaRecording", "ArenaModel", "ArenaEmulator", "CZlib"], exclude: ["Damaged"]),
+        .testTarget(name: "ArenaRecordingTests", dependencies: ["ArenaRecording", "ArenaModel", "ArenaEmulator", "ArenaTypes", "CZlib"], exclude: ["Damaged"]),
         .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "ArenaRecording", "ArenaTypes", "CLibBPF"]),
         .testTarget(name: "ArenaCLITests", dependencies: ["ArenaCLI", "arenascope", "ArenaLive", "CLibBPF"]),
     ],

@@ -7,7 +7,9 @@ let package = Package(
     name: "arenascope-fuzz",
     dependencies: [.package(name: "arenascope", path: "..")],
     targets: [
-        .executableTarget(name: "RecordingFuzz", dependencies: [.product(name: "ArenaRecording", package: "arenascope")]),
+        .executableTarget(name: "RecordingFuzz", dependencies: [
+            .product(name: "ArenaRecording", package: "arenascope"), .product(name: "ArenaTypes", package: "arenascope"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -72,7 +72,8 @@ public struct BTFBuilder {
     }
 
     public mutating func enumeration(_ name: String, size: UInt32, _ values: [(String, Int32)]) -> UInt32 {
-        add(name: name, kind: .enumeration, vlen: values.count, sizeOrType: size,
+        // The kind flag marks a signed enum.
+        add(name: name, kind: .enumeration, vlen: values.count, sizeOrType: size, kindFlag: values.contains { $0.1 < 0 },
             extra: values.flatMap { [stringOffset($0.0), UInt32(bitPattern: $0.1)] })
     }
 
@@ -85,8 +86,8 @@ public struct BTFBuilder {
         return header.flatMap(Self.littleEndian) + types + strings
     }
 
-    private mutating func add(name: String, kind: BTFKind, vlen: Int, sizeOrType: UInt32, extra: [UInt32] = []) -> UInt32 {
-        let record = [stringOffset(name), UInt32(kind.rawValue) << 24 | UInt32(vlen), sizeOrType] + extra
+    private mutating func add(name: String, kind: BTFKind, vlen: Int, sizeOrType: UInt32, kindFlag: Bool = false, extra: [UInt32] = []) -> UInt32 {
+        let record = [stringOffset(name), (kindFlag ? 1 << 31 : 0) | UInt32(kind.rawValue) << 24 | UInt32(vlen), sizeOrType] + extra
         types += record.flatMap(Self.littleEndian)
         count += 1
         return count

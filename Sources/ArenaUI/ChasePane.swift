@@ -4,8 +4,10 @@ import ArenaModel
 /// pointer at the chosen offset, node by node, with the reason it stops.
 enum ChasePane {
     static func render(_ app: InspectorApp, _ rect: Rect, _ grid: inout CellGrid) {
+        if app.showFields { return FieldsPane.render(app, rect, &grid) }
         let inner = rect.inner
-        grid.box(rect, title: "\(PaneID.chase.title) · chain from \(hex(app.chainNode)) via +\(app.chainOffset)\(app.pointer32 ? " (32-bit)" : "")", focused: app.focus == .chase)
+        let via = app.chainField.map { "\($0) (+\(app.chainOffset))" } ?? "+\(app.chainOffset)"
+        grid.box(rect, title: "\(PaneID.chase.title) · chain from \(hex(app.chainNode)) via \(via)\(app.pointer32 ? " (32-bit)" : "")", focused: app.focus == .chase)
         guard inner.height >= 2 else { return }
         let path = (app.history.suffix(6) + [app.hexCursor]).map { hex($0) }
         var crumb = "path: " + path.joined(separator: " → ")

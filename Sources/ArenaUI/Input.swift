@@ -36,6 +36,7 @@ public enum Command: Sendable {
     case activate, back, gotoAddress, search, togglePause, zoomIn, zoomOut
     case slower, faster, toggleSort, setChainOffset, togglePointerWidth, nextRoot
     case stepForward, stepBack, jumpForward, jumpBack, seekFrame, toggleRecording
+    case viewAsType, toggleFields, chainThroughField
 }
 
 /// One key binding: the keys, what they do, and the help text. The help screen is
@@ -64,6 +65,9 @@ public enum KeyBindings {
         KeyBinding(keys: [.character("g")], label: "g", command: .gotoAddress, help: "go to an address"),
         KeyBinding(keys: [.character("/")], label: "/", command: .search, help: "search hex bytes: de c0 a5"),
         KeyBinding(keys: [.character("c")], label: "c", command: .setChainOffset, help: "chain through the cursor word"),
+        KeyBinding(keys: [.character("v")], label: "v", command: .viewAsType, help: "view the cursor as a type"),
+        KeyBinding(keys: [.character("f")], label: "f", command: .toggleFields, help: "fields or chain in the pane"),
+        KeyBinding(keys: [.character("n")], label: "n", command: .chainThroughField, help: "chain via the selected field"),
         KeyBinding(keys: [.character("w")], label: "w", command: .togglePointerWidth, help: "32-bit pointers on/off"),
         KeyBinding(keys: [.character("o")], label: "o", command: .nextRoot, help: "next structure root"),
         KeyBinding(keys: [.character("+"), .character("=")], label: "+", command: .zoomIn, help: "zoom in: fewer pages a cell"),

@@ -38,7 +38,12 @@ extension InspectorApp {
         case .end: moveToEnd(first: false)
         case .activate: activate()
         case .back:
-            if let previous = history.popLast() { jump(to: previous, remember: false) } else { message = "nothing to go back to" }
+            if let previous = history.popLast() {
+                jump(to: previous, remember: false)
+                showRememberedType()
+            } else {
+                message = "nothing to go back to"
+            }
         case .gotoAddress: overlay = .prompt(.gotoAddress, "")
         case .search: overlay = .prompt(.search, "")
         case .togglePause: togglePlayback()
@@ -58,6 +63,8 @@ extension InspectorApp {
                 chainOffset = 0
             }
             chaseSelection = 0
+            chainField = nil
+            showFields = false
         case .togglePointerWidth: pointer32.toggle()
         case .nextRoot: nextRoot()
         case .stepForward: step(1, pausing: true)
@@ -67,6 +74,15 @@ extension InspectorApp {
         case .seekFrame:
             if timeline == nil { message = "only a recording has frames (--replay FILE)" } else { overlay = .prompt(.seekFrame, "") }
         case .toggleRecording: toggleRecording()
+        case .viewAsType: beginViewAsType()
+        case .toggleFields:
+            if rememberedTypes[typedAddress] == nil {
+                message = "no typed value yet: v views the cursor as a type"
+            } else {
+                showFields.toggle()
+                chaseSelection = 0
+            }
+        case .chainThroughField: chainThroughSelectedField()
         }
     }
 
@@ -134,6 +150,7 @@ extension InspectorApp {
             jump(to: snapshot.geometry.address(ofPage: runs[rangeSelection].first), remember: true)
             chainNode = hexCursor
         case .hexdump: followPointer()
+        case .chase where showFields: activateField()
         case .chase:
             guard case .success(let chain)? = chain(), !chain.hops.isEmpty else { return }
             let hop = chain.hops[min(chaseSelection, chain.hops.count - 1)]
@@ -186,6 +203,7 @@ extension InspectorApp {
             case .gotoAddress: gotoAddress(text)
             case .search: search(text)
             case .seekFrame: seek(text)
+            case .viewAsType: viewAsType(text)
             }
         default: return .none
         }

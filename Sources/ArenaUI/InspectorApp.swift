@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaTypes
 
 /// The inspector's state and behaviour, with no terminal in sight: events go in,
 /// a cell grid comes out. The terminal front end and the tests drive it the same way.
@@ -48,15 +49,27 @@ public final class InspectorApp {
         case prompt(PromptKind, String)
     }
     enum PromptKind: Equatable {
-        case gotoAddress, search, seekFrame
+        case gotoAddress, search, seekFrame, viewAsType
         var label: String {
             switch self {
             case .gotoAddress: "go to address"
             case .search: "search hex bytes"
             case .seekFrame: "go to frame, or time with s (12.5s)"
+            case .viewAsType: "view as type (struct NAME)"
             }
         }
     }
+
+    // Typed views
+    /// The source's types, read once when first needed.
+    var catalogCache: TypeCatalog?
+    /// Types chosen for addresses in this session.
+    var rememberedTypes: [UInt64: TypeRef] = [:]
+    /// The pane under the hexdump shows the field tree of the typed value at `typedAddress`.
+    var showFields = false
+    var typedAddress: UInt64 = 0
+    /// The field the chain follows, by name, when chosen with `n`.
+    var chainField: String?
     var overlay: Overlay?
     var message: String?
 

@@ -159,6 +159,19 @@ import Glibc
         #expect(info["complete"] as? Bool == true)
     }
 
+    @Test(.enabled(if: tmux != nil, "tmux is not installed")) func typedViewsFollowFieldsByName() throws {
+        let session = try Session("--emulate rbtree --theme mono", width: 120, height: 36)
+        #expect(session.waitFor { $0.contains("Pointer chase") })
+        try session.keys("p", "o", "v")
+        try session.keys("-l", "rb_elem")
+        try session.keys("Enter")
+        #expect(session.waitFor { $0.contains("Fields · struct rb_elem") && $0.contains("is_red") && $0.contains("RB_BLACK") })
+        try session.keys("Down", "n")
+        #expect(session.waitFor { $0.contains("via left (+8)") })
+        try session.keys("q")
+        #expect(session.waitForExit() == "EXIT=0")
+    }
+
     @Test(.enabled(if: tmux != nil, "tmux is not installed")) func badThemesAreOneLineErrors() throws {
         let unknown = try BinaryRunner.run(["--emulate", "list", "--theme", "nosuch"])
         #expect(unknown.status == 64)

@@ -1,11 +1,17 @@
+import ArenaModel
 import ArenaRecording
+import ArenaTypes
 
-/// One input: open it as a recording and, when it opens, decode a bounded number of
-/// frames and pages. Any trap, leak or overflow is a finding.
+/// One input: parse it as BTF, and open it as a recording; when it opens, parse the types
+/// it keeps and decode a bounded number of frames and pages. Any trap, leak or overflow is
+/// a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRecording(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    _ = TypeCatalog([TypeBlob(origin: "fuzz", btf: bytes)])
     guard let reader = try? RecordingReader(input: RecordingBytes(bytes)) else { return 0 }
+    let catalog = TypeCatalog(reader.header.types)
+    for entry in catalog.entries.prefix(64) { _ = catalog.name(of: entry.ref) }
     _ = reader.verify(maxFrames: 24, maxPagesPerFrame: 48)
     _ = reader.frame(atTime: reader.duration / 2)
     if let source = try? ReplaySource(reader: reader, name: "fuzz", frame: reader.frameCount - 1) {

@@ -1,0 +1,82 @@
+import ArenaModel
+import ArenaTypes
+import Testing
+
+@Suite struct BTFTests {
+    static func sample() -> [UInt8] {
+        var btf = BTFBuilder()
+        let u32 = btf.int("u32", size: 4)
+        let s8 = btf.int("s8", size: 1, signed: true)
+        let node = btf.declareStruct()
+        let other = btf.declareStruct()
+        btf.define(other, name: "other", size: 4, members: [.field("x", u32, at: 0)])
+        btf.define(node, name: "node", size: 16, members: [
+            .field("next", btf.pointer(to: node), at: 0), .bitfield("low", u32, bitOffset: 64, bits: 3),
+            .bitfield("neg", s8, bitOffset: 67, bits: 5), .field("o", other, at: 12),
+        ])
+        _ = btf.typedef("node_t", node)
+        _ = btf.enumeration("mood", size: 4, [("SAD", -1), ("OK", 0)])
+        return btf.build()
+    }
+
+    @Test func builderOutputParsesBack() throws {
+        let catalog = TypeCatalog([TypeBlob(origin: "test", btf: Self.sample())])
+        #expect(catalog.problems.isEmpty)
+        #expect(catalog.entries.map(\.name) == ["enum mood", "node_t", "struct node", "struct other"])
+        #expect(try catalog.lookup("node").size == 16)
+        #expect(try catalog.lookup("node_t").size == 16)
+        #expect(throws: TypeError.unknownType("struct nod", suggestions: ["struct node"])) { try catalog.lookup("struct nod") }
+    }
+
+    @Test func bitfieldsSignsAndEnumsDecode() throws {
+        let catalog = TypeCatalog([TypeBlob(origin: "test", btf: Self.sample())])
+        let geometry = ArenaGeometry(maxPages: 1, userVMStart: 0x1000, flags: .mmapable)
+        var page = [UInt8](repeating: 0, count: 4096)
+        page[0] = 0x10; page[1] = 0x10   // next = 0x1010: inside the arena
+        page[8] = 0b1111_0101            // low = 5, neg = 0b11110 = -2
+        page[12] = 7
+        let snapshot = Snapshot(source: SourceDescriptor(kind: .emulated), geometry: geometry,
+                                pages: try PageMap(pageCount: 1, runs: [PageRun(first: 0, count: 1, state: .allocated)]))
+        var reader = ArenaReader(snapshot: snapshot) { _ in page }
+        let decoder = TypeDecoder(catalog: catalog, pointers: PointerDecoder(geometry: geometry))
+        let decoded = try decoder.decode(try catalog.lookup("struct node").ref, at: 0x1000, reader: &reader)
+        guard case .record(let fields) = decoded.value else { Issue.record("not a record"); return }
+        #expect(fields[0].value == .pointer(0x1010, target: 0x1010, pointee: fields[0].value.pointee))
+        #expect(fields[1].value == .unsigned(5) && fields[1].bitfield?.bits == 3)
+        #expect(fields[2].value == .signed(-2))
+        guard case .record(let inner) = fields[3].value else { Issue.record("nested struct"); return }
+        #expect(inner[0].value == .unsigned(7))
+        page[0] = 0xFF; page[1] = 0xFF; page[2] = 0xFF; page[3] = 0xFF
+        var moods = ArenaReader(snapshot: snapshot) { _ in page }
+        let mood = try decoder.decode(try catalog.lookup("enum mood").ref, at: 0x1000, reader: &moods)
+        #expect(mood.value == .enumerator("SAD", -1))
+    }
+
+    @Test func damagedBTFIsRefusedNotTrusted() {
+        let good = Self.sample()
+        var badMagic = good
+        badMagic[0] = 0
+        var outside = good
+        outside[12] = 0xFF   // type_len far past the end
+        // Types after the 24-byte header: u32 and s8 (16 bytes each), struct node (12 + 4 x 12),
+        // struct other (12 + 12), then the pointer (12).
+        let node = 24 + 16 + 16
+        let pointer = node + 60 + 24
+        var dangling = good
+        dangling[pointer + 11] = 0x7F   // the pointer names type 0x7f000003
+        var hugeVlen = good
+        hugeVlen[node + 4] = 0xFF       // struct node claims 255 members
+        for (name, bytes) in [("magic", badMagic), ("outside", outside), ("dangling", dangling), ("vlen", hugeVlen), ("empty", [])] {
+            let catalog = TypeCatalog([TypeBlob(origin: name, btf: bytes)])
+            #expect(catalog.problems.count == 1 && catalog.problems[0].hasPrefix("\(name): bad BTF"), "\(name): \(catalog.problems)")
+            #expect(catalog.isEmpty)
+        }
+    }
+}
+
+extension TypedValue {
+    var pointee: TypeRef? {
+        if case .pointer(_, _, let pointee) = self { return pointee }
+        return nil
+    }
+}
