@@ -13,6 +13,9 @@ public struct PointerDecoder: Sendable, Hashable {
 
     /// The user address `word` points to, or nil when it is not an arena pointer.
     /// 0 is never a pointer.
+    /// The same decoder, also taking 32-bit values in the arena's window.
+    public var acceptingLow32: PointerDecoder { PointerDecoder(geometry: geometry, acceptsLow32: true) }
+
     public func target(of word: UInt64) -> UInt64? {
         guard word != 0 else { return nil }
         if word >= geometry.userVMStart && word < geometry.userVMEnd { return word }

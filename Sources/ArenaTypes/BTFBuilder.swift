@@ -21,6 +21,11 @@ public struct BTFBuilder {
         add(name: "", kind: .array, vlen: 0, sizeOrType: 0, extra: [element, index, elements])
     }
 
+    /// `type` with a BTF type tag (`__attribute__((btf_type_tag("arena")))`).
+    public mutating func typeTag(_ name: String, _ type: UInt32) -> UInt32 {
+        add(name: name, kind: .typeTag, vlen: 0, sizeOrType: type)
+    }
+
     public mutating func typedef(_ name: String, _ type: UInt32) -> UInt32 {
         add(name: name, kind: .typedef, vlen: 0, sizeOrType: type)
     }

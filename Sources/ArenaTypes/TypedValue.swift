@@ -90,7 +90,11 @@ public struct TypeDecoder {
             return type.size == 4 ? .float(Double(Float(bitPattern: UInt32(truncatingIfNeeded: raw)))) : type.size == 8 ? .float(Double(bitPattern: raw)) : .opaque("float\(type.size * 8)")
         case .pointer:
             let raw = Self.load(bytes, offset, 8)
-            return .pointer(raw, target: pointers.target(of: raw), pointee: type.referenced == 0 ? nil : TypeRef(blob: resolved.blob, id: type.referenced))
+            let pointee = TypeRef(blob: resolved.blob, id: type.referenced)
+            // A pointer whose pointee is tagged "arena" is an arena pointer whatever the arena's
+            // flags: its low 32 bits are read in the arena's window too.
+            let decoder = catalog.type(pointee)?.kind == .typeTag && catalog.type(pointee)?.name == "arena" ? pointers.acceptingLow32 : pointers
+            return .pointer(raw, target: decoder.target(of: raw), pointee: type.referenced == 0 ? nil : pointee)
         case .array:
             let element = TypeRef(blob: resolved.blob, id: type.referenced)
             guard let size = catalog.size(of: element), size > 0 else { return .opaque(catalog.name(of: ref)) }

@@ -195,10 +195,12 @@ extension InspectorApp {
         switch event {
         case .escape: overlay = nil
         case .backspace: overlay = .prompt(kind, String(text.dropLast()))
+        case .tab where kind == .viewAsType: overlay = .prompt(kind, completeTypeName(text))
         case .character(let character) where text.count < 200 && character.isASCII && !character.isNewline:
             overlay = .prompt(kind, text + String(character))
         case .enter:
             overlay = nil
+            message = nil
             switch kind {
             case .gotoAddress: gotoAddress(text)
             case .search: search(text)

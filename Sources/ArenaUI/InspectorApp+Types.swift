@@ -22,6 +22,23 @@ extension InspectorApp {
         overlay = .prompt(.viewAsType, remembered)
     }
 
+    /// Tab in the type prompt: the one type that starts with `text`, or the longest common
+    /// start of several (listed in the message).
+    func completeTypeName(_ text: String) -> String {
+        let names = catalog.entries.map(\.name)
+        let matches = names.filter { $0.hasPrefix(text) || $0.split(separator: " ").last?.hasPrefix(text) == true }
+        guard let first = matches.first else {
+            message = "no type starts with '\(text)'"
+            return text
+        }
+        if matches.count == 1 { return first }
+        message = matches.prefix(6).joined(separator: ", ") + (matches.count > 6 ? ", …" : "")
+        let full = matches.filter { $0.hasPrefix(text) }
+        guard var common = full.first else { return text }
+        for name in full.dropFirst() { common = String(common.commonPrefix(with: name)) }
+        return common.count > text.count ? common : text
+    }
+
     /// Shows the value at the hexdump cursor as `name`, and remembers the choice.
     func viewAsType(_ name: String) {
         do {

@@ -52,6 +52,32 @@ import Testing
         #expect(mood.value == .enumerator("SAD", -1))
     }
 
+    @Test func pointersTaggedArenaReadLow32Values() throws {
+        var btf = BTFBuilder()
+        let u64 = btf.int("u64", size: 8)
+        let tagged = btf.pointer(to: btf.typeTag("arena", u64))
+        let plain = btf.pointer(to: u64)
+        _ = btf.structure("holder", size: 16, [.field("tagged", tagged, at: 0), .field("plain", plain, at: 8)])
+        let catalog = TypeCatalog([TypeBlob(origin: "tags", btf: btf.build())])
+        let geometry = ArenaGeometry(maxPages: 16, userVMStart: 0x7f00_0000_0000, flags: .mmapable)
+        var page = [UInt8](repeating: 0, count: 4096)
+        page[1] = 0x20   // tagged = 0x2000: the low 32 bits of 0x7f0000002000
+        page[9] = 0x20   // plain = 0x2000 too
+        let snapshot = Snapshot(source: SourceDescriptor(kind: .emulated), geometry: geometry,
+                                pages: try PageMap(pageCount: 16, runs: [PageRun(first: 0, count: 1, state: .allocated), PageRun(first: 1, count: 15, state: .free)]))
+        var reader = ArenaReader(snapshot: snapshot) { _ in page }
+        let decoded = try TypeDecoder(catalog: catalog, pointers: PointerDecoder(geometry: geometry))
+            .decode(try catalog.lookup("struct holder").ref, at: 0x7f00_0000_0000, reader: &reader)
+        guard case .record(let fields) = decoded.value else { Issue.record("not a record"); return }
+        #expect(fields[0].typeName == "u64 *")
+        guard case .pointer(_, let taggedTarget, _) = fields[0].value, case .pointer(_, let plainTarget, _) = fields[1].value else {
+            Issue.record("not pointers")
+            return
+        }
+        #expect(taggedTarget == 0x7f00_0000_2000, "the arena tag says it is an arena pointer")
+        #expect(plainTarget == nil, "an untagged 32-bit value in a full-address arena is not a pointer")
+    }
+
     @Test func damagedBTFIsRefusedNotTrusted() {
         let good = Self.sample()
         var badMagic = good
