@@ -120,7 +120,9 @@ struct RecordCommand: ParsableCommand {
     }
 
     static func share(_ part: UInt64, of whole: UInt64) -> String {
-        whole == 0 ? "-" : String(format: "%.1f%%", Double(part) * 100 / Double(whole))
+        guard whole > 0 else { return "-" }
+        let percent = Double(part) * 100 / Double(whole)
+        return percent >= 1 ? String(format: "%.1f%%", percent) : String(format: "%.2g%%", percent)
     }
 }
 

@@ -16,7 +16,8 @@ enum HexdumpPane {
         let pageStart = geometry.address(ofPage: page)
         grid.box(rect, title: "\(PaneID.hexdump.title) · \(hex(app.hexCursor)) · page \(page) \(state.name)\(app.pointer32 ? " · 32-bit pointers" : "")", focused: app.focus == .hexdump)
         guard let bytes = app.pageBytes(page) else {
-            grid.put("page \(page) is \(state.name): nothing is behind it to show", x: inner.x, y: inner.y, role: .unbacked, limit: inner.width)
+            let why = state.isBacked ? app.unreadable(page) ?? "it could not be read" : "nothing is behind it to show"
+            grid.put("page \(page) is \(state.name): \(why)", x: inner.x, y: inner.y, role: .unbacked, limit: inner.width)
             return
         }
         let previous = app.previousBytes[page]

@@ -37,6 +37,7 @@ public final class InspectorApp {
 
     // Page bytes of this sample and the one before, for pages that were shown.
     private var bytes: [UInt32: [UInt8]] = [:]
+    private var readFailures: [UInt32: String] = [:]
     var previousBytes: [UInt32: [UInt8]] = [:]
 
     // Freed ranges of the last few samples, newest first.
@@ -119,6 +120,7 @@ public final class InspectorApp {
         }
         previousBytes = bytes
         bytes = [:]
+        readFailures = [:]
         chainCache = nil
         if hexCursor == 0 { focusOnFirstStructure(snapshot) }
         if cursorPage >= snapshot.geometry.maxPages { cursorPage = snapshot.geometry.maxPages - 1 }
@@ -138,22 +140,37 @@ public final class InspectorApp {
         }
     }
 
-    /// The bytes of `page` in this sample, or nil when it is not backed or unreadable.
+    /// The bytes of `page` in this sample, or nil when it is not backed or unreadable
+    /// (`unreadable(page)` then says why).
     func pageBytes(_ page: UInt32) -> [UInt8]? {
         guard let snapshot, snapshot.pages.state(ofPage: page).isBacked else { return nil }
         if let cached = bytes[page] { return cached }
-        let fetched = snapshot.contents?[page] ?? (try? backend.source.pageBytes(page))
-        if let fetched, fetched.count == Int(snapshot.geometry.pageSize) {
+        do {
+            let fetched = try snapshot.contents?[page] ?? backend.source.pageBytes(page)
+            guard fetched.count == Int(snapshot.geometry.pageSize) else {
+                readFailures[page] = "the source gave \(fetched.count) bytes for page \(page)"
+                return nil
+            }
             bytes[page] = fetched
             return fetched
+        } catch ReadError.unavailable(_, let reason) {
+            readFailures[page] = reason
+            return nil
+        } catch {
+            readFailures[page] = String(describing: error)
+            return nil
         }
-        return nil
     }
+
+    /// Why the bytes of a backed page could not be had in this sample.
+    func unreadable(_ page: UInt32) -> String? { readFailures[page] }
 
     func reader() -> ArenaReader? {
         guard let snapshot else { return nil }
         return ArenaReader(snapshot: snapshot) { [unowned self] page in
-            guard let bytes = pageBytes(page) else { throw ReadError.unavailable(page: page, reason: "not readable") }
+            guard let bytes = pageBytes(page) else {
+                throw ReadError.unavailable(page: page, reason: readFailures[page] ?? "not readable")
+            }
             return bytes
         }
     }

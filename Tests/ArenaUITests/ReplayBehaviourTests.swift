@@ -16,7 +16,7 @@ final class ReplayFixture {
     let expected: [Snapshot]
     let emulated: EmulatedSource
 
-    init(frames: Int = 30, width: Int = 100, height: Int = 30) throws {
+    init(frames: Int = 30, width: Int = 100, height: Int = 30, bytes: BytesMode = .all) throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-ui-\(UUID().uuidString).arec").path
         emulated = try EmulatedSource(workload: "churn", seed: 2, pages: 2048)
         var snapshots: [Snapshot] = []
@@ -26,7 +26,7 @@ final class ReplayFixture {
             let snapshot = emulated.sample()
             if writer == nil {
                 writer = try RecordingWriter(path: path, header: RecordingHeader(
-                    geometry: snapshot.geometry, source: snapshot.source, bytesMode: .all, keyframeInterval: 8, frameInterval: 0.1, createdAt: 0))
+                    geometry: snapshot.geometry, source: snapshot.source, bytesMode: bytes, keyframeInterval: 8, frameInterval: 0.1, createdAt: 0))
             }
             try writer!.append(snapshot, time: Double(frame) / 10, source: emulated)
             snapshots.append(snapshot)
@@ -120,6 +120,13 @@ final class ReplayFixture {
         for (page, bytes) in replay { #expect(fixture.app.pageBytes(page) == bytes, "page \(page)") }
         #expect(!replay.isEmpty)
         #expect(snapshot.source.kind == .replay)
+    }
+
+    @Test func pagesWhoseBytesWereNotRecordedSaySo() throws {
+        let fixture = try ReplayFixture(frames: 3, bytes: .none)
+        let text = fixture.app.render().text
+        #expect(text.contains("its bytes were not recorded (bytes mode 'none')"))
+        #expect(!text.contains("nothing is behind it"), "the page is backed: only its bytes are missing")
     }
 
     @Test func timelineRowAndStatusAt100x30() throws {
