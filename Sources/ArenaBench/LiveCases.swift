@@ -101,22 +101,29 @@ let liveCases: [BenchmarkCase] = [
             _ = try source.sample()
             let indexes = (0..<UInt32(pages)).map { $0 }
             var checksum: UInt64 = 0
-            let read = try medianSeconds(repeats: 5) {
-                try source.withPageBytes(indexes) { _, bytes in checksum &+= UInt64(bytes[0]) }
-            }
             // The same bytes copied by memcpy through this benchmark's own mapping of its arena
             // (only backed pages, so nothing is allocated), into a batch-sized buffer as the
-            // reader does. Never done to a user's arena: only to the one made here.
+            // reader does. Never done to a user's arena: only to the one made here. The two
+            // alternate, so both meet the same cache and memory conditions.
             let mapping = try workload.mapArena(at: start, pages: 65_536)
             let from = mapping.baseAddress
-            let batchBytes = 256 * 4096
+            let batchBytes = LiveSource.batchPages * 4096
             let into = UnsafeMutableRawPointer.allocate(byteCount: batchBytes, alignment: 4096)
             defer { into.deallocate() }
             memset(into, 0, batchBytes)
-            let copy = medianSeconds(repeats: 5) {
-                for page in 0..<pages { memcpy(into + (page % 256) * 4096, from + page * 4096, 4096) }
-                checksum &+= UInt64(into.load(as: UInt8.self))
+            var reads: [Double] = []
+            var copies: [Double] = []
+            for _ in 0..<9 {
+                reads.append(try medianSeconds(repeats: 1) {
+                    try source.withPageBytes(indexes) { _, bytes in checksum &+= UInt64(bytes[0]) }
+                })
+                copies.append(medianSeconds(repeats: 1) {
+                    for page in 0..<pages { memcpy(into + (page % LiveSource.batchPages) * 4096, from + page * 4096, 4096) }
+                    checksum &+= UInt64(into.load(as: UInt8.self))
+                })
             }
+            let read = reads.sorted()[reads.count / 2]
+            let copy = copies.sorted()[copies.count / 2]
             var single: [Double] = []
             for page in 0..<200 {
                 let t = monotonicSeconds()

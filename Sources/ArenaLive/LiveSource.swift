@@ -156,6 +156,9 @@ public final class LiveSource: ArenaSource {
         try pageBytes([page])[page] ?? []
     }
 
+    /// Pages the reader program copies in one run.
+    public static var batchPages: Int { PageReader.batch }
+
     /// Bytes of backed pages, copied in batches by the reader program.
     public func pageBytes(_ pageIndexes: [UInt32]) throws(LiveError) -> [UInt32: [UInt8]] {
         var result: [UInt32: [UInt8]] = [:]

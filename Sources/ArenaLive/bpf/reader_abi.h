@@ -12,7 +12,7 @@ typedef __u64 ar_u64;
 #endif
 
 /* Pages copied per run at most. */
-#define AR_BATCH 256
+#define AR_BATCH 512
 #define AR_BIND_ONLY 0xFFFFFFFFu
 
 struct ar_args {
