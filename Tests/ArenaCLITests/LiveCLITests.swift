@@ -42,6 +42,22 @@ import ArenaLive
         #expect((chase["hops"] as? [Any])?.count == 12)
     }
 
+    @Test func typesAndDecodeUseTheProgramsBTF() throws {
+        let workload = try LiveWorkload()
+        let head = try workload.buildList(count: 3, firstValue: 7)
+        let id = String(try workload.arenaID)
+        let types = try #require(try BinaryRunner.json(["types", "--map-id", id, "--json"]) as? [String: Any])
+        let node = try #require((types["types"] as? [[String: Any]])?.first { $0["name"] as? String == "struct wl_node" })
+        #expect(node["size"] as? Int == 24)
+        #expect((node["origin"] as? String)?.hasPrefix("prog ") == true)
+        let decoded = try #require(try BinaryRunner.json(["decode", "--map-id", id, "--addr", String(head), "--type", "wl_node", "--json"]) as? [String: Any])
+        let fields = try #require(decoded["fields"] as? [[String: Any]])
+        #expect(fields.map { $0["name"] as? String } == ["next", "value", "magic"])
+        #expect(fields[1]["value"] as? Int == 9, "the head is the last node built: 7 + 2")
+        #expect(fields[2]["value"] as? UInt64 == 0xA7E4A5C0DE)
+        #expect(fields[0]["arena"] as? Bool == true)
+    }
+
     @Test func aPinnedArenaOpensByPath() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-bpffs-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
