@@ -105,6 +105,8 @@ let liveCases: [BenchmarkCase] = [
             // (only backed pages, so nothing is allocated) into a 1 MiB ring that stays in L2:
             // memcpy at its best, whatever the reader's batch. Never done to a user's arena:
             // only to the one made here. The two alternate, so both meet the same conditions.
+            let mapping = try workload.mapArena(at: start, pages: 65_536)
+            let from = mapping.baseAddress
             let ring = 256
             let batchBytes = ring * 4096
             let into = UnsafeMutableRawPointer.allocate(byteCount: batchBytes, alignment: 4096)
