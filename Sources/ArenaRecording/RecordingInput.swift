@@ -23,7 +23,7 @@ public final class RecordingFile: RecordingInput {
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw .io("\(path) is not a regular file")
+            throw .notARecording("\(path) is not a regular file")
         }
         size = UInt64(info.st_size)
     }

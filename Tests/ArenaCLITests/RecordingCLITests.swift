@@ -89,6 +89,7 @@ import Testing
             (["record", "--replay", existing, "-o", "x"], 64, "cannot be recorded again"),
             (["info", "/nonexistent.arec"], 66, "no file at"),
             (["info", existing], 65, "not an arenascope recording"),
+            (["info", FileManager.default.temporaryDirectory.path], 65, "is not a regular file"),
             (["info", damaged.appendingPathComponent("future-version.arec").path], 65, "newer than this arenascope"),
             (["info", damaged.appendingPathComponent("frame-bit-flip.arec").path, "--verify"], 65, "frame 5 checksum mismatch"),
             (["snapshot", "--replay", damaged.appendingPathComponent("huge-arena.arec").path], 65, "damaged recording"),
