@@ -2,6 +2,7 @@ import ArgumentParser
 import ArenaModel
 import ArenaEmulator
 import ArenaRecording
+import ArenaTerminal
 import Foundation
 
 /// `arenascope record`: frames of a source into a recording file.
@@ -58,7 +59,7 @@ struct RecordCommand: ParsableCommand {
             frameInterval: seconds, createdAt: UInt64(Date().timeIntervalSince1970))
         header.types = TypeLookup.blobsForRecording(opened)
         let writer = try RecordingWriter(path: output, header: header, overwrite: force)
-        let interrupt = InterruptFlag()
+        let interrupt = SignalWatch([SIGINT, SIGTERM])
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
         let backend = SamplingBackend(source: opened, interval: seconds, clock: monotonicSeconds)
         if let emulated { backend.driver = { [stepsPerFrame] in emulated.advance(stepsPerFrame) } }
