@@ -47,11 +47,7 @@ struct ViewOptions: ParsableArguments {
         if let emulated = source as? EmulatedSource {
             backend.driver = { [stepsPerSample] in emulated.advance(stepsPerSample) }
         }
-        if let timeline = source as? Timeline {
-            backend.interval = timeline.frameInterval
-            backend.isPaused = true
-            backend.driver = { timeline.seek(to: timeline.position + 1) }
-        }
+        if let timeline = source as? Timeline { backend.follow(timeline) }
         return backend
     }
 

@@ -5,7 +5,7 @@ import ArenaEmulator
 @testable import ArenaUI
 
 /// A deterministic inspector over an emulated workload, with a hand-driven clock.
-final class Fixture {
+final class Fixture: DrivesInspector {
     var now = 0.0
     let source: EmulatedSource
     let backend: SamplingBackend
@@ -28,6 +28,15 @@ final class Fixture {
         app.absorb(backend.sampleNow())
     }
 
+}
+
+/// A fixture that drives an inspector with keys.
+protocol DrivesInspector {
+    var app: InspectorApp { get }
+}
+
+extension DrivesInspector {
+    /// Handles `events` in order; returns the reaction to the last.
     @discardableResult
     func press(_ events: InputEvent...) -> Reaction {
         events.map { app.handle($0) }.last ?? .none

@@ -6,47 +6,46 @@ import Testing
 @testable import ArenaUI
 
 /// The inspector on a recording: timeline keys, playback, bytes as they were.
-final class ReplayFixture {
+final class ReplayFixture: DrivesInspector {
     var now = 0.0
     let path: String
     let source: ReplaySource
     let backend: SamplingBackend
     let app: InspectorApp
-    /// The emulated snapshots the recording was made of, by frame.
+    /// The emulated snapshots the recording was made of, and the bytes of their written pages, by frame.
     let expected: [Snapshot]
-    let emulated: EmulatedSource
+    let expectedBytes: [[UInt32: [UInt8]]]
 
-    init(frames: Int = 30, width: Int = 100, height: Int = 30, bytes: BytesMode = .all) throws {
+    init(frames: Int = 30, width: Int = 100, height: Int = 30, bytesMode: BytesMode = .all) throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-ui-\(UUID().uuidString).arec").path
-        emulated = try EmulatedSource(workload: "churn", seed: 2, pages: 2048)
+        let emulated = try EmulatedSource(workload: "churn", seed: 2, pages: 2048)
         var snapshots: [Snapshot] = []
+        var bytes: [[UInt32: [UInt8]]] = []
         var writer: RecordingWriter?
         for frame in 0..<frames {
             emulated.advance(4)
             let snapshot = emulated.sample()
             if writer == nil {
                 writer = try RecordingWriter(path: path, header: RecordingHeader(
-                    geometry: snapshot.geometry, source: snapshot.source, bytesMode: bytes, keyframeInterval: 8, frameInterval: 0.1, createdAt: 0))
+                    geometry: snapshot.geometry, source: snapshot.source, bytesMode: bytesMode, keyframeInterval: 8, frameInterval: 0.1, createdAt: 0))
             }
             try writer!.append(snapshot, time: Double(frame) / 10, source: emulated)
             snapshots.append(snapshot)
+            bytes.append(emulated.arena.writtenPages)
         }
         try writer!.finish()
         expected = snapshots
+        expectedBytes = bytes
         source = try ReplaySource(reader: RecordingReader(path: path), name: "ui.arec")
         var clock = { 0.0 }
-        backend = SamplingBackend(source: source, interval: source.frameInterval, clock: { clock() })
-        backend.isPaused = true
-        backend.driver = { [source] in source.seek(to: source.position + 1) }
+        backend = SamplingBackend(source: source, clock: { clock() })
+        backend.follow(source)
         backend.sampleNow(runningDriver: false)
         app = InspectorApp(backend: backend, width: width, height: height)
         clock = { [unowned self] in now }
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func press(_ events: InputEvent...) { for event in events { _ = app.handle(event) } }
-    func type(_ text: String) { for character in text { _ = app.handle(.character(character)) } }
 
     /// Lets time pass and runs whatever sampling is due, like the terminal loop.
     func play(seconds: Double) {
@@ -116,14 +115,14 @@ final class ReplayFixture {
         fixture.type("17")
         fixture.press(.enter)
         let snapshot = try #require(fixture.app.snapshot)
-        let replay = try #require(EmulatedSourceReplay.bytesAtFrame(17, fixture: fixture))
-        for (page, bytes) in replay { #expect(fixture.app.pageBytes(page) == bytes, "page \(page)") }
-        #expect(!replay.isEmpty)
+        let written = fixture.expectedBytes[17]
+        for (page, bytes) in written { #expect(fixture.app.pageBytes(page) == bytes, "page \(page)") }
+        #expect(!written.isEmpty)
         #expect(snapshot.source.kind == .replay)
     }
 
     @Test func pagesWhoseBytesWereNotRecordedSaySo() throws {
-        let fixture = try ReplayFixture(frames: 3, bytes: .none)
+        let fixture = try ReplayFixture(frames: 3, bytesMode: .none)
         let text = fixture.app.render().text
         #expect(text.contains("its bytes were not recorded (bytes mode 'none')"))
         #expect(!text.contains("nothing is behind it"), "the page is backed: only its bytes are missing")
@@ -180,14 +179,5 @@ final class CountingRecording: SessionRecording {
     func stop() -> String {
         isRecording = false
         return "stopped after \(frameCount)"
-    }
-}
-
-/// The bytes the emulated arena held at a frame, rebuilt by running the same workload.
-enum EmulatedSourceReplay {
-    static func bytesAtFrame(_ frame: Int, fixture: ReplayFixture) -> [UInt32: [UInt8]]? {
-        guard let source = try? EmulatedSource(workload: "churn", seed: 2, pages: 2048) else { return nil }
-        source.advance(UInt64(4 * (frame + 1)))
-        return source.arena.writtenPages
     }
 }
