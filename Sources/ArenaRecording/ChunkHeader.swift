@@ -27,17 +27,9 @@ struct ChunkHeader: Equatable {
         writer.u32(Deflate.crc(writer.bytes))
         return writer.bytes
     }
+}
 
-    init(frame: UInt32, time: UInt64, rawSize: UInt64, metaRawCount: UInt32, metaPackedCount: UInt32, metaCRC: UInt32, dataPackedCount: UInt64) {
-        self.frame = frame
-        self.time = time
-        self.rawSize = rawSize
-        self.metaRawCount = metaRawCount
-        self.metaPackedCount = metaPackedCount
-        self.metaCRC = metaCRC
-        self.dataPackedCount = dataPackedCount
-    }
-
+extension ChunkHeader {
     /// Checks magic, checksum and size limits; says nothing of the parts that follow.
     init(decoding bytes: [UInt8]) throws(RecordingError) {
         guard bytes.count == RecordingFormat.chunkHeaderSize else { throw .damaged("short frame header") }

@@ -14,8 +14,7 @@ extension InspectorApp {
     }
 
     func step(_ frames: Int, pausing: Bool) {
-        guard let timeline else { return show(frame: 0, pausing: pausing) }
-        show(frame: timeline.position + frames, pausing: pausing)
+        show(frame: (timeline?.position ?? 0) + frames, pausing: pausing)
     }
 
     /// Plays or pauses a recording; at its end, playing starts again from the first frame.
