@@ -14,13 +14,14 @@ struct InspectCommand: ParsableCommand {
     @OptionGroup var view: ViewOptions
 
     func run() throws {
+        let theme = try view.loadTheme()
         if source.isChosen {
-            try view.inspect(try source.open().source)
+            try view.inspect(try source.open().source, theme: theme)
             return
         }
-        switch try LivePicker.choose(view: view) {
-        case .picked(let chosen): try view.inspect(chosen)
-        case .nothing: try view.inspect(try EmulatedSource(workload: DemoCommand.defaultWorkload))
+        switch try LivePicker.choose(view: view, theme: theme) {
+        case .picked(let chosen): try view.inspect(chosen, theme: theme)
+        case .nothing: try view.inspect(try EmulatedSource(workload: DemoCommand.defaultWorkload), theme: theme)
         case .cancelled: return
         }
     }

@@ -12,7 +12,7 @@ enum LivePicker {
         case cancelled
     }
 
-    static func choose(view: ViewOptions) throws -> Choice {
+    static func choose(view: ViewOptions, theme: Theme) throws -> Choice {
         if let refusal = LiveAvailability.refusal {
             printError("arenascope: no live arenas to pick (\(refusal)); starting the emulated demo")
             sleep(1)
@@ -34,8 +34,8 @@ enum LivePicker {
         }
         let picker = ArenaPicker(entries: entries, width: 80, height: 24)
         do {
-            try TerminalSession.run(picker, theme: try view.loadTheme(), noColor: view.noColor)
-        } catch let error as TerminalError {
+            try TerminalSession.run(picker, theme: theme, noColor: view.noColor)
+        } catch {
             throw CLIError(error.description, status: .usage)
         }
         guard let id = picker.chosen else { return .cancelled }

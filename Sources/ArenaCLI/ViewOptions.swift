@@ -34,8 +34,7 @@ struct ViewOptions: ParsableArguments {
     var noColor: Bool { !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty }
 
     /// Opens the inspector on `source` until the user quits.
-    func inspect(_ source: ArenaSource) throws {
-        let theme = try loadTheme()
+    func inspect(_ source: ArenaSource, theme: Theme) throws {
         try run(backend: backend(for: source), theme: theme)
     }
 

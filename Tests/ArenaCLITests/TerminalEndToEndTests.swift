@@ -176,6 +176,11 @@ import Glibc
         let unknown = try BinaryRunner.run(["--emulate", "list", "--theme", "nosuch"])
         #expect(unknown.status == 64)
         #expect(unknown.stderr.hasPrefix("arenascope: error: unknown theme 'nosuch'"))
+        // Without a source the theme is checked before the picker or the demo is announced.
+        let sourceless = try BinaryRunner.run(["--theme", "nosuch"])
+        #expect(sourceless.status == 64)
+        #expect(sourceless.stderr.hasPrefix("arenascope: error: unknown theme 'nosuch'"))
+        #expect(sourceless.stderr.split(separator: "\n").count == 1)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(getpid()).theme")
         try "text = red\nfree = purple\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
