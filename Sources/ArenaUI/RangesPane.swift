@@ -7,12 +7,11 @@ enum RangesPane {
         grid.box(rect, title: "\(PaneID.ranges.title) · by \(app.sortBySize ? "size" : "address")", focused: app.focus == .ranges)
         guard let snapshot = app.snapshot, inner.height >= 3 else { return }
         let stats = snapshot.stats
-        let wide = inner.width >= 44
         let fragmentation = "largest \(stats.largestFree), frag \(percentText(stats.fragmentation))"
-        let summary = wide
-            ? "\(stats.freeRanges) free ranges, \(fragmentation); \(stats.backedExtents) extents"
-            : "\(stats.freeRanges) free, \(fragmentation)"
+        let full = "\(stats.freeRanges) free ranges, \(fragmentation); \(stats.backedExtents) extents"
+        let summary = full.count <= inner.width ? full : "\(stats.freeRanges) free, \(fragmentation)"
         grid.put(summary, x: inner.x, y: inner.y, role: .header, limit: inner.width)
+        let wide = inner.width >= 44
         let header = wide ? "first page  address        pages  state" : "first   pages  state"
         grid.put(header, x: inner.x, y: inner.y + 1, role: .dim, limit: inner.width)
         let runs = app.runs()
