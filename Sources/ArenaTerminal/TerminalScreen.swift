@@ -108,6 +108,13 @@ public final class TerminalScreen {
         clearok(window, true)
     }
 
+    /// True once the terminal has hung up (its window closed, the ssh connection dropped):
+    /// input then only ever reports its end, and no signal may come to say so.
+    public var hasHungUp: Bool {
+        var input = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        return poll(&input, 1, 0) == 1 && input.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
+    }
+
     /// The next key or click, waiting at most `milliseconds` (nil on timeout).
     public func readEvent(timeout milliseconds: Int32) -> InputEvent? {
         wtimeout(window, milliseconds)

@@ -2,7 +2,8 @@ import ArenaUI
 import Glibc
 
 /// Runs a terminal app until it quits or a signal ends it. The terminal is given back
-/// on every way out: quit, SIGINT, SIGTERM, SIGHUP, an error; suspended and taken again
+/// on every way out: quit, SIGINT, SIGTERM, SIGHUP, an error; a terminal that hangs up
+/// ends the session too; suspended and taken again
 /// around SIGTSTP/SIGCONT; restored by the crash handler if the process dies.
 public enum TerminalSession {
     public static func run(_ app: TerminalApp, theme: Theme, noColor: Bool) throws(TerminalError) {
@@ -42,7 +43,10 @@ public enum TerminalSession {
             }
             // At most 50 ms, so signals are noticed; paused or gone sources wait "forever".
             let wait = Int32(min(50, max(0, (app.secondsUntilWork * 1000).rounded(.up))))
-            guard let event = screen.readEvent(timeout: wait) else { continue }
+            guard let event = screen.readEvent(timeout: wait) else {
+                if screen.hasHungUp { return }
+                continue
+            }
             switch app.handle(event) {
             case .quit: return
             case .redraw: dirty = true

@@ -106,6 +106,25 @@ import Glibc
         #expect(!interrupted.alternateScreenOn)
     }
 
+    @Test(.enabled(if: tmux != nil, "tmux is not installed")) func aTerminalThatHangsUpEndsTheInspector() throws {
+        let session = try Session("demo")
+        #expect(session.waitFor { $0.contains("Pages ·") })
+        let pid = try #require(session.programPID)
+        // Closing the window hangs the terminal up; only the pane's shell is sent SIGHUP.
+        try session.tmux(["kill-session", "-t", session.name])
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline && Self.isAlive(pid) { usleep(50_000) }
+        #expect(!Self.isAlive(pid), "the inspector ended with its terminal")
+        if Self.isAlive(pid) { kill(pid, SIGKILL) }
+    }
+
+    /// Running, neither gone nor a zombie (an orphan here may never be reaped).
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[close...].hasPrefix(") Z")
+    }
+
     @Test(.enabled(if: tmux != nil, "tmux is not installed")) func resizingDownAndUpKeepsWorking() throws {
         let session = try Session("demo", width: 100, height: 30)
         #expect(session.waitFor { $0.contains("Pages ·") })
