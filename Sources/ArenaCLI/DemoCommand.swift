@@ -36,6 +36,7 @@ struct DemoCommand: ParsableCommand {
     private var interactive: Bool { !headless && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
 
     func run() throws {
+        let theme = try view.loadTheme()
         let backend: SamplingBackend
         if live {
             let demo: LiveDemo
@@ -51,7 +52,7 @@ struct DemoCommand: ParsableCommand {
             backend = view.backend(for: try EmulatedSource(workload: workload, seed: seed))
         }
         if interactive {
-            try view.run(backend: backend, theme: try view.loadTheme())
+            try view.run(backend: backend, theme: theme)
         } else {
             try HeadlessWatch(backend: backend).run(samples: samples)
         }

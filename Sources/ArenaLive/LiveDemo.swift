@@ -1,7 +1,8 @@
 import ArenaModel
 
 /// A real arena kept busy by the workload programs, with this process mapping it:
-/// what `arenascope demo --live` watches.
+/// what `arenascope demo --live` watches. Its NO_USER_CONV companion arena holds a list
+/// with 32-bit pointers, for a look from a second inspector (`arenascope` lists both).
 public final class LiveDemo {
     public let workload: LiveWorkload
     public let source: LiveSource
@@ -13,6 +14,7 @@ public final class LiveDemo {
         workload = try LiveWorkload()
         listHead = try workload.buildList(count: 300)
         _ = try workload.buildHash(count: 500, buckets: 128)
+        _ = try workload.buildList(count: 64, narrow: true)
         mapping = try workload.mapArena()
         // A user program reading its list: the head's page becomes mapped in this process.
         mapping.store(LiveWorkload.nodeMagic, at: listHead + 16)
