@@ -1,35 +1,59 @@
-import Dispatch
 import Glibc
 import Synchronization
 
+/// One bit per signal number that has arrived and not been taken yet. The handler below
+/// only sets a bit (an atomic operation, safe in a signal handler); loops read the bits.
+private let arrivedSignals = Atomic<UInt64>(0)
+
+private func noteArrival(_ number: Int32) {
+    arrivedSignals.bitwiseOr(1 << UInt64(number), ordering: .sequentiallyConsistent)
+}
+
 /// Signals turned into a flag that a loop checks, so no work happens in a signal handler.
-/// While the watch lives its signals are ignored by default and only raise the flag; when
-/// it goes, their default action is back.
+/// While the watch lives its signals only raise the flag (and interrupt a waiting `poll`);
+/// when it goes, the actions they had before come back.
 public final class SignalWatch {
-    private final class Flag: Sendable { let raised = Atomic<Bool>(false) }
-    private let flag = Flag()
-    private let signals: [Int32]
-    private var sources: [DispatchSourceSignal] = []
+    private let mask: UInt64
+    private var earlier: [(number: Int32, action: sigaction)] = []
 
     public init(_ signals: [Int32]) {
-        self.signals = signals
+        precondition(signals.allSatisfy { $0 > 0 && $0 < 64 })
+        mask = signals.reduce(0) { $0 | 1 << UInt64($1) }
+        arrivedSignals.bitwiseAnd(~mask, ordering: .sequentiallyConsistent)
         for number in signals {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [flag] in flag.raised.store(true, ordering: .sequentiallyConsistent) }
-            source.resume()
-            sources.append(source)
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = noteArrival
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = SA_RESTART
+            var before = sigaction()
+            sigaction(number, &action, &before)
+            earlier.append((number, before))
         }
     }
 
     /// True once one of the signals has come.
-    public var isRaised: Bool { flag.raised.load(ordering: .sequentiallyConsistent) }
+    public var isRaised: Bool { arrivedSignals.load(ordering: .sequentiallyConsistent) & mask != 0 }
 
     /// True when a signal came since the last call; lowers the flag.
-    public func take() -> Bool { flag.raised.exchange(false, ordering: .sequentiallyConsistent) }
+    public func take() -> Bool {
+        arrivedSignals.bitwiseAnd(~mask, ordering: .sequentiallyConsistent).oldValue & mask != 0
+    }
+
+    /// Lets `number`, one of the watched signals, take its default action now (SIGTSTP
+    /// stops the process here until SIGCONT), then watches it again.
+    public func raiseWithDefaultAction(_ number: Int32) {
+        var fallback = sigaction()
+        fallback.__sigaction_handler.sa_handler = SIG_DFL
+        var watching = sigaction()
+        sigaction(number, &fallback, &watching)
+        raise(number)
+        sigaction(number, &watching, nil)
+    }
 
     deinit {
-        for source in sources { source.cancel() }
-        for number in signals { signal(number, SIG_DFL) }
+        for (number, action) in earlier.reversed() {
+            var action = action
+            sigaction(number, &action, nil)
+        }
     }
 }

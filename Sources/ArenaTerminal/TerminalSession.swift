@@ -20,9 +20,7 @@ public enum TerminalSession {
         while !quit.isRaised {
             if stop.take() {
                 screen.suspend()
-                signal(SIGTSTP, SIG_DFL)
-                raise(SIGTSTP)
-                signal(SIGTSTP, SIG_IGN)
+                stop.raiseWithDefaultAction(SIGTSTP)
                 screen.resume()
                 dirty = true
             }

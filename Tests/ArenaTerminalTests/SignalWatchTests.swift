@@ -1,0 +1,59 @@
+import Testing
+import Glibc
+import ArenaTerminal
+
+/// Signals reach a watch as a flag, also for a watch made after an earlier one is gone
+/// (the picker's session, then the inspector's).
+@Suite(.serialized) struct SignalWatchTests {
+    /// Waits up to a second for the flag (delivery may be asynchronous).
+    private func raisedSoon(_ watch: SignalWatch) -> Bool {
+        for _ in 0..<100 where !watch.isRaised { usleep(10_000) }
+        return watch.isRaised
+    }
+
+    @Test func aSignalRaisesTheFlagUntilTaken() {
+        let watch = SignalWatch([SIGUSR1, SIGUSR2])
+        #expect(!watch.isRaised)
+        kill(getpid(), SIGUSR2)
+        #expect(raisedSoon(watch))
+        #expect(watch.take())
+        #expect(!watch.take())
+    }
+
+    @Test func aLaterWatchStillHearsItsSignals() {
+        for round in 0..<3 {
+            let watch = SignalWatch([SIGUSR1])
+            kill(getpid(), SIGUSR1)
+            #expect(raisedSoon(watch), "round \(round)")
+        }
+    }
+
+    @Test func watchesOnlyHearTheirOwnSignals() {
+        let first = SignalWatch([SIGUSR1])
+        let second = SignalWatch([SIGUSR2])
+        kill(getpid(), SIGUSR2)
+        #expect(raisedSoon(second))
+        #expect(!first.isRaised)
+    }
+
+    @Test func theEarlierActionComesBackWhenTheWatchGoes() {
+        var ignore = sigaction()
+        ignore.__sigaction_handler.sa_handler = SIG_IGN
+        var original = sigaction()
+        sigaction(SIGUSR1, &ignore, &original)
+        defer { sigaction(SIGUSR1, &original, nil) }
+        do { _ = SignalWatch([SIGUSR1]) }
+        var now = sigaction()
+        sigaction(SIGUSR1, nil, &now)
+        #expect(unsafeBitCast(now.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self))
+    }
+
+    @Test func aSignalLetThroughOnceIsWatchedAgain() {
+        // SIGURG's default action is to do nothing, so letting it through is harmless here.
+        let watch = SignalWatch([SIGURG])
+        watch.raiseWithDefaultAction(SIGURG)
+        #expect(!watch.isRaised, "the default action took it")
+        kill(getpid(), SIGURG)
+        #expect(raisedSoon(watch), "watched again afterwards")
+    }
+}
