@@ -11,10 +11,13 @@ private func noteArrival(_ number: Int32) {
 
 /// Signals turned into a flag that a loop checks, so no work happens in a signal handler.
 /// While the watch lives its signals only raise the flag (and interrupt a waiting `poll`);
-/// when it goes, the actions they had before come back.
+/// when it goes, the actions they had before come back. The signals are unblocked in the
+/// creating thread, which a parent may have started with them blocked.
 public final class SignalWatch {
     private let mask: UInt64
     private var earlier: [(number: Int32, action: sigaction)] = []
+    /// The watched signals that were blocked before, blocked again when the watch goes.
+    private var blockedBefore = sigset_t()
 
     public init(_ signals: [Int32]) {
         precondition(signals.allSatisfy { $0 > 0 && $0 < 64 })
@@ -29,6 +32,13 @@ public final class SignalWatch {
             sigaction(number, &action, &before)
             earlier.append((number, before))
         }
+        var watched = sigset_t()
+        sigemptyset(&watched)
+        for number in signals { sigaddset(&watched, number) }
+        var previous = sigset_t()
+        pthread_sigmask(SIG_UNBLOCK, &watched, &previous)
+        sigemptyset(&blockedBefore)
+        for number in signals where sigismember(&previous, number) == 1 { sigaddset(&blockedBefore, number) }
     }
 
     /// True once one of the signals has come.
@@ -51,6 +61,7 @@ public final class SignalWatch {
     }
 
     deinit {
+        pthread_sigmask(SIG_BLOCK, &blockedBefore, nil)
         for (number, action) in earlier.reversed() {
             var action = action
             sigaction(number, &action, nil)

@@ -48,6 +48,18 @@ import ArenaTerminal
         #expect(unsafeBitCast(now.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self))
     }
 
+    @Test func aSignalBlockedByTheParentStillArrives() {
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGUSR1)
+        var before = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &blocked, &before)
+        defer { pthread_sigmask(SIG_SETMASK, &before, nil) }
+        let watch = SignalWatch([SIGUSR1])
+        raise(SIGUSR1)
+        #expect(raisedSoon(watch))
+    }
+
     @Test func aSignalLetThroughOnceIsWatchedAgain() {
         // SIGURG's default action is to do nothing, so letting it through is harmless here.
         let watch = SignalWatch([SIGURG])
