@@ -62,7 +62,9 @@ enum PageMapPane {
         app.mapTopRow = max(0, min(app.mapTopRow, max(0, totalRows - map.rows)))
 
         let state = snapshot.pages.state(ofPage: app.cursorPage)
-        grid.box(rect, title: "Pages · \(app.cursorPage) \(state.name) · \(map.pagesPerCell)/cell", focused: app.focus == .pageMap)
+        let title = "Pages · \(app.cursorPage) \(state.name) · \(map.pagesPerCell)/cell"
+        let titleWithAddress = title + " · 0x" + String(snapshot.geometry.address(ofPage: app.cursorPage), radix: 16)
+        grid.box(rect, title: titleWithAddress.count <= rect.width - 6 ? titleWithAddress : title, focused: app.focus == .pageMap)
         let gutter = inner.width - map.columns
         let firstPage = UInt64(app.mapTopRow) * perRow
         guard firstPage < UInt64(pages) else { return }
@@ -72,7 +74,9 @@ enum PageMapPane {
             let rowPage = firstPage + UInt64(row) * perRow
             guard rowPage < UInt64(pages) else { break }
             if gutter > 0 {
-                grid.put(String(rowPage).leftPadded(to: gutter - 1), x: inner.x, y: inner.y + row, role: .address)
+                // An arena never crosses a 4 GiB boundary: the low 32 bits tell its rows apart.
+                let address = snapshot.geometry.address(ofPage: UInt32(rowPage)) & 0xFFFF_FFFF
+                grid.put(Hexdump.paddedHex(address, width: gutter - 1), x: inner.x, y: inner.y + row, role: .address)
             }
             for column in 0..<map.columns {
                 let index = row * map.columns + column
