@@ -41,7 +41,7 @@ public struct CLIError: Error, CustomStringConvertible {
         case .noSuchMap: .noInput
         case .notArena: .notArena
         case .notPermitted: .noPermission
-        case .unsupported, .gone: .unavailable
+        case .unsupported, .gone, .released: .unavailable
         case .unreadable: .unreadable
         case .torn, .system: .failure
         }

@@ -13,6 +13,9 @@ public enum LiveError: Error, Equatable, CustomStringConvertible {
     case unsupported(String)
     /// The arena existed and is gone now.
     case gone(id: UInt32)
+    /// Nobody but arenascope uses the arena any more: its bytes are no longer read, so
+    /// that it can go (without `keepAlive`).
+    case released(id: UInt32)
     /// Every attempt saw the arena change under the walk.
     case torn(id: UInt32, attempts: Int)
     /// Any other failed call, with its errno.
@@ -28,6 +31,7 @@ public enum LiveError: Error, Equatable, CustomStringConvertible {
         case .notPermitted(let action, let capability): "not permitted to \(action): needs \(capability) (run as root)"
         case .unsupported(let why): "this kernel cannot do it: \(why)"
         case .gone(let id): "arena \(id) is gone"
+        case .released(let id): "arena \(id) has no other user left: its bytes are no longer read so that it can go (--keep-alive holds an arena for post-mortem looks)"
         case .torn(let id, let attempts): "arena \(id) kept changing during \(attempts) sampling attempts"
         case .system(let call, let errno): "\(call) failed: \(String(cString: strerror(errno))) (errno \(errno))"
         case .unreadable(let why): why

@@ -144,13 +144,21 @@ public final class LiveSource: ArenaSource {
     /// Processes that mapped the arena at the last scan.
     public var processes: [Int32] { mappingPIDs }
 
-    /// Drops the reader once nobody but arenascope holds the arena. Our references: the
+    /// Drops the reader once nobody but arenascope holds the arena, and never binds one
+    /// again (page reads would keep the arena alive; the dropped program's reference also
+    /// lingers a while, so the count cannot tell a new user from it). Our references: the
     /// iterator's while it ran, and a bound reader's program and libbpf's fd of the map.
     private func releaseIfAlone(_ record: ArenaRecord) {
-        guard !keepAlive else { return }
+        guard !keepAlive, !isReleased else { return }
         let ours: UInt64 = 1 + (reader == nil ? 0 : 2)
-        if record.referenceCount <= ours { reader = nil }
+        if record.referenceCount <= ours {
+            isReleased = true
+            reader = nil
+        }
     }
+
+    /// True once a sample saw no user of the arena but arenascope.
+    private var isReleased = false
 
     public func pageBytes(_ page: UInt32) throws -> [UInt8] {
         try pageBytes([page])[page] ?? []
@@ -194,6 +202,7 @@ public final class LiveSource: ArenaSource {
 
     private func boundReader() throws(LiveError) -> PageReader {
         if let reader { return reader }
+        guard !isReleased else { throw .released(id: mapID) }
         let geometry: ArenaGeometry
         if let lastSnapshot { geometry = lastSnapshot.geometry } else { geometry = try sample(attempts: 5).geometry }
         let fd: Int32

@@ -195,6 +195,28 @@ import CLibBPF
         #expect(throws: LiveError.gone(id: id)) { _ = try source.pageBytes(0).count }
     }
 
+    @Test func readingBytesAfterTheOwnerLeftDoesNotKeepTheArena() throws {
+        // The inspector reads the cursor's page after every sample: that must not bind a
+        // new reader (and hold the arena) once the arena has no other user.
+        var workload: LiveWorkload? = try LiveWorkload()
+        let id = try workload!.arenaID
+        _ = try workload!.buildList(count: 5)
+        let source = try LiveSource(mapID: id)
+        _ = try source.pageBytes(0)
+        workload = nil
+        var sawGone = false
+        for _ in 0..<100 where !sawGone {
+            do {
+                _ = try source.sample()
+                _ = try? source.pageBytes(0)
+                usleep(20_000)
+            } catch LiveError.gone {
+                sawGone = true
+            }
+        }
+        #expect(sawGone, "the arena went away although its bytes were being read")
+    }
+
     @Test func keepAliveHoldsTheArenaForPostMortem() throws {
         var workload: LiveWorkload? = try LiveWorkload()
         let id = try workload!.arenaID
