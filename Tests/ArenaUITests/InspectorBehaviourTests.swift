@@ -100,6 +100,18 @@ import ArenaEmulator
         #expect(fixture.press(.character("q")) == .quit)
     }
 
+    @Test func aVanishedArenaIsSaidPlainlyAndItsLastSnapshotKept() throws {
+        let source = VanishingSource(try EmulatedSource(workload: "list", seed: 1))
+        let backend = SamplingBackend(source: source, interval: 0.1, clock: { 0 })
+        backend.sampleNow()
+        let app = InspectorApp(backend: backend, width: 100, height: 30)
+        source.hasVanished = true
+        app.absorb(backend.sampleNow())
+        let text = app.render().text
+        #expect(text.contains(" the arena vanished — showing the last snapshot"))
+        #expect(text.contains("Pages · 0 allocated"), "the last snapshot stays on screen")
+    }
+
     @Test func freedPagesFadeOverSamples() throws {
         let fixture = try Fixture(workload: "churn", steps: 500, width: 100, height: 30)
         fixture.app.zoomPagesPerCell = 1
@@ -136,5 +148,29 @@ import ArenaEmulator
         var grid = CellGrid(width: 20, height: 1)
         grid.put("a\u{1b}b\u{9b}c\u{0}d\u{202e}e", x: 0, y: 0)
         #expect(grid.text == "a?b?c?d?e")
+    }
+}
+
+/// An emulated source whose arena goes away on demand.
+final class VanishingSource: ArenaSource {
+    struct Vanished: ClassifiedSampleError, CustomStringConvertible {
+        var sampleFailureKind: SampleFailureKind { .gone }
+        var description: String { "the arena vanished" }
+    }
+    let inner: EmulatedSource
+    var hasVanished = false
+
+    init(_ inner: EmulatedSource) { self.inner = inner }
+
+    var descriptor: SourceDescriptor { inner.descriptor }
+
+    func sample() throws -> Snapshot {
+        if hasVanished { throw Vanished() }
+        return inner.sample()
+    }
+
+    func pageBytes(_ page: UInt32) throws -> [UInt8] {
+        if hasVanished { throw Vanished() }
+        return try inner.pageBytes(page)
     }
 }
