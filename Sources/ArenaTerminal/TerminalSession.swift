@@ -1,10 +1,10 @@
 import ArenaUI
 import Glibc
 
-/// Runs a terminal app until it quits or a signal ends it. The terminal is given back
-/// on every way out: quit, SIGINT, SIGTERM, SIGHUP, an error; a terminal that hangs up
-/// ends the session too; suspended and taken again
-/// around SIGTSTP/SIGCONT; restored by the crash handler if the process dies.
+/// Runs a terminal app until it quits, a signal ends it or the terminal hangs up. The
+/// terminal is given back on every way out (quit, SIGINT, SIGTERM, SIGHUP, an error),
+/// suspended and taken again around SIGTSTP/SIGCONT, and restored by the crash handler
+/// if the process dies.
 public enum TerminalSession {
     public static func run(_ app: TerminalApp, theme: Theme, noColor: Bool) throws(TerminalError) {
         let screen = try TerminalScreen(theme: theme, noColor: noColor)
