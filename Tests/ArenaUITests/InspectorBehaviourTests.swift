@@ -112,6 +112,16 @@ import ArenaEmulator
         #expect(text.contains("Pages · 0 allocated"), "the last snapshot stays on screen")
     }
 
+    @Test func redrawsOnlyWhenASampleOrAKeyChangedSomething() throws {
+        let fixture = try Fixture()
+        #expect(!fixture.app.tick(), "no sample due: nothing to draw")
+        fixture.now += 0.1
+        #expect(fixture.app.tick(), "a new sample is drawn")
+        #expect(!fixture.app.tick())
+        #expect(fixture.press(.character("Z")) == .none, "a key bound to nothing changes nothing")
+        #expect(fixture.press(.down) == .redraw)
+    }
+
     @Test func freedPagesFadeOverSamples() throws {
         let fixture = try Fixture(workload: "churn", steps: 500, width: 100, height: 30)
         fixture.app.zoomPagesPerCell = 1
