@@ -38,11 +38,16 @@ struct RecordCommand: ParsableCommand {
     var force = false
     @OptionGroup var json: OutputOptions
 
+    /// About a second of emulation a frame at most.
+    static let maximumStepsPerFrame: UInt64 = 1_000_000
+
     func validate() throws {
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1") }
         if let duration, !(duration > 0 && duration <= 86_400 * 365) { throw ValidationError("--duration must be a positive number of seconds") }
         guard interval >= 10 && interval <= 60_000 else { throw ValidationError("--interval must be between 10 and 60000 ms") }
-        guard stepsPerFrame >= 1 else { throw ValidationError("--steps-per-frame must be at least 1") }
+        guard stepsPerFrame >= 1 && stepsPerFrame <= Self.maximumStepsPerFrame else {
+            throw ValidationError("--steps-per-frame must be between 1 and \(Self.maximumStepsPerFrame)")
+        }
         guard keyframeInterval >= 1 && keyframeInterval <= 4096 else { throw ValidationError("--keyframe-interval must be between 1 and 4096") }
         if source.replayFile != nil { throw ValidationError("a recording cannot be recorded again: copy the file") }
         if source.workload == nil && stepsPerFrame != 1 { throw ValidationError("--steps-per-frame goes with --emulate") }
@@ -60,7 +65,7 @@ struct RecordCommand: ParsableCommand {
         header.types = TypeLookup.blobsForRecording(opened)
         let writer = try RecordingWriter(path: output, header: header, overwrite: force)
         let interrupt = SignalWatch([SIGINT, SIGTERM])
-        let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
+        let progress = ProgressLine()
         let backend = SamplingBackend(source: opened, interval: seconds, clock: monotonicSeconds)
         if let emulated { backend.driver = { [stepsPerFrame] in emulated.advance(stepsPerFrame) } }
         let start = monotonicSeconds()
@@ -128,25 +133,3 @@ struct RecordCommand: ParsableCommand {
 }
 
 extension BytesMode: ExpressibleByArgument {}
-
-/// A status line rewritten in place on a terminal, at most ten times a second.
-final class ProgressLine {
-    private let enabled: Bool
-    private var lastShown = -Double.infinity
-    private var shown = false
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func show(_ text: @autoclosure () -> String) {
-        guard enabled else { return }
-        let now = monotonicSeconds()
-        guard now - lastShown >= 0.1 else { return }
-        lastShown = now
-        shown = true
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text()).utf8))
-    }
-
-    func finish() {
-        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-    }
-}

@@ -12,8 +12,11 @@ struct SourceOptions: ParsableArguments {
     @Option(help: "Seed of the emulated workload.")
     var seed: UInt64 = 1
 
-    @Option(help: "Workload steps to run before looking.")
+    @Option(help: "Workload steps to run before looking (at most 10000000; a step takes 1-3 µs).")
     var steps: UInt64 = 0
+
+    /// Up to about half a minute of emulation.
+    static let maximumSteps: UInt64 = 10_000_000
 
     @Option(help: ArgumentHelp("Size of the emulated arena in pages (default: the workload's own).", valueName: "n"))
     var pages: UInt32?
@@ -44,6 +47,7 @@ struct SourceOptions: ParsableArguments {
         if keepAlive && mapID == nil && pinPath == nil { throw ValidationError("--keep-alive goes with --map-id or --pin") }
         if frame != nil && replayFile == nil { throw ValidationError("--frame goes with --replay") }
         if pages == 0 { throw ValidationError("--pages must be at least 1") }
+        if steps > Self.maximumSteps { throw ValidationError("--steps must be at most \(Self.maximumSteps)") }
         if workload == nil && (noUserConv || segvOnFault || pages != nil || steps != 0) {
             throw ValidationError("--pages, --steps, --no-user-conv and --segv-on-fault go with --emulate")
         }
@@ -53,6 +57,20 @@ struct SourceOptions: ParsableArguments {
 
     /// True when the command line names a source.
     var isChosen: Bool { chosenCount == 1 }
+
+    /// Runs `steps` workload steps, with a progress line on a terminal when that takes a while.
+    private func advance(_ source: EmulatedSource, named name: String, by steps: UInt64) {
+        let progress = ProgressLine()
+        let start = monotonicSeconds()
+        var done: UInt64 = 0
+        while done < steps {
+            let chunk = min(steps - done, 50_000)
+            source.advance(chunk)
+            done += chunk
+            if monotonicSeconds() - start > 0.5 { progress.show("running \(name): step \(done) of \(steps)") }
+        }
+        progress.finish()
+    }
 
     /// Opens the source and takes its first sample.
     func open() throws -> (source: ArenaSource, snapshot: Snapshot) {
@@ -64,7 +82,7 @@ struct SourceOptions: ParsableArguments {
             if noUserConv { flags.insert(.noUserConv) }
             if segvOnFault { flags.insert(.segvOnFault) }
             let source = try EmulatedSource(workload: workload, seed: seed, pages: pages, flags: flags)
-            source.advance(steps)
+            advance(source, named: workload, by: steps)
             return (source, source.sample())
         }
         if mapID != nil || pinPath != nil {

@@ -13,11 +13,17 @@ struct ViewOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Milliseconds between samples.", valueName: "ms"))
     var interval: UInt32 = 100
 
-    @Option(help: "Emulated workload steps between samples.")
+    @Option(help: "Emulated workload steps between samples (at most 100000).")
     var stepsPerSample: UInt64 = 10
+
+    /// About a tenth of a second of emulation a sample at most, so keys stay quick.
+    static let maximumStepsPerSample: UInt64 = 100_000
 
     func validate() throws {
         guard interval >= 10 && interval <= 60_000 else { throw ValidationError("--interval must be between 10 and 60000 ms") }
+        guard stepsPerSample <= Self.maximumStepsPerSample else {
+            throw ValidationError("--steps-per-sample must be at most \(Self.maximumStepsPerSample)")
+        }
     }
 
     /// The chosen theme, or a one-line error naming the problem.

@@ -26,6 +26,9 @@ import Foundation
         (["snapshot", "--emulate", "list", "--keep-alive"], 64, "--keep-alive"),
         (["snapshot", "--pin", "/sys/fs/bpf/arenascope-does-not-exist"], 3, "nothing is pinned"),
         (["demo", "--samples", "0"], 64, "--samples"),
+        (["snapshot", "--emulate", "list", "--steps", "99999999999999"], 64, "--steps must be at most"),
+        (["--emulate", "list", "--steps-per-sample", "100001"], 64, "--steps-per-sample"),
+        (["record", "--emulate", "list", "--steps-per-frame", "99999999999", "-o", "/tmp/never-written.arec"], 64, "--steps-per-frame"),
     ]
 
     @Test(arguments: cases.indices)
