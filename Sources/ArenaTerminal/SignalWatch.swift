@@ -11,8 +11,9 @@ private func noteArrival(_ number: Int32) {
 
 /// Signals turned into a flag that a loop checks, so no work happens in a signal handler.
 /// While the watch lives its signals only raise the flag (and interrupt a waiting `poll`);
-/// when it goes, the actions they had before come back. The signals are unblocked in the
-/// creating thread, which a parent may have started with them blocked.
+/// when it goes, the actions they had before come back. A signal ignored on entry stays
+/// ignored (a script's background job, `nohup`), as Unix programs do; the others are
+/// unblocked in the creating thread, which a parent may have started with them blocked.
 public final class SignalWatch {
     private let mask: UInt64
     private var earlier: [(number: Int32, action: sigaction)] = []
@@ -23,22 +24,24 @@ public final class SignalWatch {
         precondition(signals.allSatisfy { $0 > 0 && $0 < 64 })
         mask = signals.reduce(0) { $0 | 1 << UInt64($1) }
         arrivedSignals.bitwiseAnd(~mask, ordering: .sequentiallyConsistent)
+        var watched = sigset_t()
+        sigemptyset(&watched)
         for number in signals {
+            var before = sigaction()
+            sigaction(number, nil, &before)
+            if unsafeBitCast(before.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue }
             var action = sigaction()
             action.__sigaction_handler.sa_handler = noteArrival
             sigemptyset(&action.sa_mask)
             action.sa_flags = SA_RESTART
-            var before = sigaction()
-            sigaction(number, &action, &before)
+            sigaction(number, &action, nil)
             earlier.append((number, before))
+            sigaddset(&watched, number)
         }
-        var watched = sigset_t()
-        sigemptyset(&watched)
-        for number in signals { sigaddset(&watched, number) }
         var previous = sigset_t()
         pthread_sigmask(SIG_UNBLOCK, &watched, &previous)
         sigemptyset(&blockedBefore)
-        for number in signals where sigismember(&previous, number) == 1 { sigaddset(&blockedBefore, number) }
+        for (number, _) in earlier where sigismember(&previous, number) == 1 { sigaddset(&blockedBefore, number) }
     }
 
     /// True once one of the signals has come.

@@ -22,6 +22,7 @@ public final class TerminalScreen {
             throw TerminalError(description: "the inspector needs a terminal; use the headless commands (snapshot, read, chase) in scripts")
         }
         Self.chooseUTF8Locale()
+        Self.unblockResizeSignal()
         arenascope_install_crash_restore()
         guard let output = fdopen(STDOUT_FILENO, "w"), let input = fdopen(STDIN_FILENO, "r"),
               let screen = newterm(nil, output, input) else {
@@ -50,6 +51,15 @@ public final class TerminalScreen {
         setlocale(LC_ALL, "")
         let codeset = String(cString: nl_langinfo(nl_item(CODESET))).uppercased()
         if codeset != "UTF-8" && codeset != "UTF8" { setlocale(LC_CTYPE, "C.UTF-8") }
+    }
+
+    /// ncurses learns of a resize through SIGWINCH, which a parent may have left blocked
+    /// (a shell such as bash passes its own blocked signals on).
+    private static func unblockResizeSignal() {
+        var resize = sigset_t()
+        sigemptyset(&resize)
+        sigaddset(&resize, SIGWINCH)
+        pthread_sigmask(SIG_UNBLOCK, &resize, nil)
     }
 
     /// The terminal's size now.

@@ -10,12 +10,13 @@ import Glibc
         let name = "arenascope-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let exitFile = FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-exit-\(UUID().uuidString)").path
 
-        /// `shellSetup` runs in the pane's shell first (e.g. a trap).
+        /// `shellSetup` runs in the pane's shell first (e.g. a cd). The shell is bash, which
+        /// waits out a Ctrl-C that its child handles and then reports how the child ended.
         init(_ arguments: String, width: Int = 100, height: Int = 30, shellSetup: String = "") throws {
             let command = "\(shellSetup) \(BinaryRunner.binary.path) \(arguments); echo EXIT=$? > \(exitFile); sleep 30"
             // The tmux server this may start keeps its standard streams: give it none of ours.
             _ = try BinaryRunner.run(
-                ["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), "env TERM=xterm-256color sh -c '\(command)'"],
+                ["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), "env TERM=xterm-256color bash -c '\(command)'"],
                 executable: URL(fileURLWithPath: TerminalEndToEndTests.tmux!), timeout: 20, captureOutput: false)
         }
 
@@ -97,9 +98,8 @@ import Glibc
         #expect(!session.alternateScreenOn)
         #expect(!session.screen.contains("Pages ·"))
 
-        // Ctrl-C interrupts the whole foreground group: the pane's shell ignores it so it can
-        // report how arenascope ended.
-        let interrupted = try Session("demo", shellSetup: "trap \"\" INT;")
+        // Ctrl-C interrupts the whole foreground group; the pane's bash waits for arenascope.
+        let interrupted = try Session("demo")
         #expect(interrupted.waitFor { $0.contains("Pages ·") })
         try interrupted.keys("C-c")
         #expect(interrupted.waitForExit() == "EXIT=0")

@@ -36,16 +36,37 @@ import ArenaTerminal
         #expect(!first.isRaised)
     }
 
-    @Test func theEarlierActionComesBackWhenTheWatchGoes() {
+    @Test func aSignalIgnoredOnEntryStaysIgnored() {
         var ignore = sigaction()
         ignore.__sigaction_handler.sa_handler = SIG_IGN
         var original = sigaction()
         sigaction(SIGUSR1, &ignore, &original)
         defer { sigaction(SIGUSR1, &original, nil) }
+        let watch = SignalWatch([SIGUSR1, SIGUSR2])
+        var during = sigaction()
+        sigaction(SIGUSR1, nil, &during)
+        #expect(Self.isIgnored(during), "still ignored while watched")
+        kill(getpid(), SIGUSR1)
+        usleep(50_000)
+        #expect(!watch.isRaised)
+        kill(getpid(), SIGUSR2)
+        #expect(raisedSoon(watch), "the other signal is watched")
+    }
+
+    @Test func theEarlierActionComesBackWhenTheWatchGoes() {
+        var custom = sigaction()
+        custom.__sigaction_handler.sa_handler = { _ in }
+        var original = sigaction()
+        sigaction(SIGUSR1, &custom, &original)
+        defer { sigaction(SIGUSR1, &original, nil) }
         do { _ = SignalWatch([SIGUSR1]) }
         var now = sigaction()
         sigaction(SIGUSR1, nil, &now)
-        #expect(unsafeBitCast(now.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self))
+        #expect(unsafeBitCast(now.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(custom.__sigaction_handler.sa_handler, to: Int.self))
+    }
+
+    static func isIgnored(_ action: sigaction) -> Bool {
+        unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
     }
 
     @Test func aSignalBlockedByTheParentStillArrives() {
