@@ -44,7 +44,12 @@ import Glibc
             return condition(screen)
         }
 
-        var exitStatus: String? { try? String(contentsOfFile: exitFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
+        /// What the pane's shell wrote after arenascope ended; nil until then (an empty file
+        /// is one the shell has created but not yet written).
+        var exitStatus: String? {
+            let text = (try? String(contentsOfFile: exitFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            return text?.isEmpty == false ? text : nil
+        }
 
         func waitForExit(_ seconds: Double = 10) -> String? {
             let deadline = Date().addingTimeInterval(seconds)
