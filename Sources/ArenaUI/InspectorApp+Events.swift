@@ -194,10 +194,13 @@ extension InspectorApp {
     private func handlePrompt(_ kind: PromptKind, _ text: String, _ event: InputEvent) -> Reaction {
         switch event {
         case .escape: overlay = nil
-        case .backspace: overlay = .prompt(kind, String(text.dropLast()))
+        case .backspace:
+            overlay = .prompt(kind, String(text.dropLast()))
+            message = nil
         case .tab where kind == .viewAsType: overlay = .prompt(kind, completeTypeName(text))
         case .character(let character) where text.count < 200 && character.isASCII && !character.isNewline:
             overlay = .prompt(kind, text + String(character))
+            message = nil
         case .enter:
             overlay = nil
             message = nil

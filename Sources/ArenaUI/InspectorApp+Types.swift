@@ -33,10 +33,14 @@ extension InspectorApp {
         }
         if matches.count == 1 { return first }
         message = matches.prefix(6).joined(separator: ", ") + (matches.count > 6 ? ", …" : "")
+        // Names typed in full complete among themselves; a bare name ("hash") completes to
+        // what its matches share ("struct hashtab_").
         let full = matches.filter { $0.hasPrefix(text) }
-        guard var common = full.first else { return text }
-        for name in full.dropFirst() { common = String(common.commonPrefix(with: name)) }
-        return common.count > text.count ? common : text
+        let candidates = full.isEmpty ? matches : full
+        var common = candidates[0]
+        for name in candidates.dropFirst() { common = String(common.commonPrefix(with: name)) }
+        let extendsText = common.hasPrefix(text) || common.split(separator: " ").last?.hasPrefix(text) == true
+        return extendsText && common.count > text.count ? common : text
     }
 
     /// Shows the value at the hexdump cursor as `name`, and remembers the choice.

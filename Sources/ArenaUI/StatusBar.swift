@@ -5,8 +5,12 @@ enum StatusBar {
     static func render(_ app: InspectorApp, row: Int, _ grid: inout CellGrid) {
         grid.fill(Rect(x: 0, y: row, width: grid.width, height: 1), with: Cell(" ", role: .status))
         if case .prompt(let kind, let text) = app.overlay {
-            grid.put(" \(kind.label): \(text)█", x: 0, y: row, role: .statusKey)
-            grid.put("Enter go · Esc cancel ", x: grid.width - 22, y: row, role: .status)
+            let prompt = " \(kind.label): \(text)█"
+            grid.put(prompt, x: 0, y: row, role: .statusKey)
+            // What Tab found (candidates, or none), else how to leave the prompt.
+            let hint = (app.message ?? "Enter go · Esc cancel") + " "
+            let start = max(prompt.count + 2, grid.width - hint.count)
+            grid.put(hint, x: start, y: row, role: app.message == nil ? .status : .statusKey, limit: grid.width - start)
             return
         }
         let backend = app.backend

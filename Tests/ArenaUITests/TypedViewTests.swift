@@ -16,6 +16,7 @@ import Testing
         fixture.type("struct arena_list_")
         fixture.press(.tab)
         #expect(app.message == "struct arena_list_head, struct arena_list_node", "two types start so")
+        #expect(app.render().text.contains("struct arena_list_head, struct arena_list_node"), "shown while typing")
         fixture.press(.backspace)
         fixture.type("_n")
         fixture.press(.tab)
@@ -55,6 +56,23 @@ import Testing
         churn.press(.enter)
         let magic = try #require(churn.app.fieldLines().first { $0.name == "magic" })
         #expect(magic.value == String(0xA11C) && magic.offset == "+12.0")
+    }
+
+    @Test func tabCompletesBareNamesToWhatTheirMatchesShare() throws {
+        let fixture = try Fixture(workload: "hashtab", steps: 5)
+        fixture.press(.character("v"))
+        fixture.type("hash")
+        fixture.press(.tab)
+        #expect(fixture.app.overlay == .prompt(.viewAsType, "struct hashtab_"), "both hashtab types share it")
+        fixture.type("e")
+        #expect(fixture.app.message == nil, "typing clears the candidates")
+        fixture.press(.tab)
+        #expect(fixture.app.overlay == .prompt(.viewAsType, "struct hashtab_elem"))
+        fixture.press(.escape)
+        fixture.press(.character("v"))
+        fixture.type("zzz")
+        fixture.press(.tab)
+        #expect(fixture.app.render().text.contains("no type starts with 'zzz'"), "said while typing")
     }
 
     @Test func unbackedAddressesSaySo() throws {
