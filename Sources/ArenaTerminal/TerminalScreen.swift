@@ -12,7 +12,8 @@ public struct TerminalError: Error, CustomStringConvertible {
 public final class TerminalScreen {
     private let screen: OpaquePointer
     private let window: UnsafeMutablePointer<WINDOW>
-    private var attributes: [ColorRole: attr_t] = [:]
+    /// Each role's attributes and colour pair (0: the terminal's default colours).
+    private var styles: [ColorRole: (attributes: attr_t, pair: Int16)] = [:]
     private var shown: CellGrid?
     private var restored = false
 
@@ -77,15 +78,16 @@ public final class TerminalScreen {
         }
         for (index, role) in ColorRole.allCases.enumerated() {
             let style = theme[role]
-            var attribute: attr_t = 0
+            var pair: Int16 = 0
             if let foreground = style.foreground.terminalIndex(depth: depth),
                let background = style.background.terminalIndex(depth: depth) {
-                init_pair(Int16(index + 1), foreground, background)
-                attribute |= arenascope_color_pair(Int16(index + 1))
+                pair = Int16(index + 1)
+                init_pair(pair, foreground, background)
             }
+            var attribute: attr_t = 0
             if style.bold { attribute |= arenascope_bold() }
             if style.underline { attribute |= arenascope_underline() }
-            attributes[role] = attribute
+            styles[role] = (attribute, pair)
         }
     }
 
@@ -99,11 +101,13 @@ public final class TerminalScreen {
             for x in 0..<grid.width {
                 let cell = grid[x, y]
                 if let shown, shown[x, y] == cell { continue }
-                var attribute = attributes[cell.role] ?? 0
-                if cell.inverse { attribute |= arenascope_reverse() }
+                let style = styles[cell.role] ?? (0, 0)
+                let attribute = cell.inverse ? style.attributes | arenascope_reverse() : style.attributes
                 var character = cchar_t()
                 var text: [wchar_t] = [wchar_t(bitPattern: cell.character.value), 0]
-                setcchar(&character, &text, attribute, 0, nil)
+                // The colour pair goes in its own argument: setcchar sets the pair from it,
+                // overriding any pair bits in the attributes.
+                setcchar(&character, &text, attribute, style.pair, nil)
                 mvwadd_wch(window, Int32(y), Int32(x), &character)
             }
         }

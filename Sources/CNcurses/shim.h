@@ -7,7 +7,6 @@
 
 static inline int arenascope_lines(WINDOW *window) { return getmaxy(window); }
 static inline int arenascope_columns(WINDOW *window) { return getmaxx(window); }
-static inline attr_t arenascope_color_pair(short pair) { return COLOR_PAIR(pair); }
 static inline attr_t arenascope_bold(void) { return A_BOLD; }
 static inline attr_t arenascope_underline(void) { return A_UNDERLINE; }
 static inline attr_t arenascope_reverse(void) { return A_REVERSE; }

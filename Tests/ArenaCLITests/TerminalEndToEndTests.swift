@@ -32,6 +32,9 @@ import Glibc
 
         var screen: String { (try? tmux(["capture-pane", "-p", "-t", name])) ?? "" }
 
+        /// The screen with its colours and attributes as escape sequences.
+        var screenWithEscapes: String { (try? tmux(["capture-pane", "-e", "-p", "-t", name])) ?? "" }
+
         func keys(_ keys: String...) throws { try tmux(["send-keys", "-t", name] + keys) }
 
         /// Waits up to `seconds` for `condition` on the screen.
@@ -194,6 +197,23 @@ import Glibc
         #expect(session.waitFor { $0.contains("via left (+8)") })
         try session.keys("q")
         #expect(session.waitForExit() == "EXIT=0")
+    }
+
+    @Test(.enabled(if: tmux != nil, "tmux is not installed")) func themesColourTheScreenAndNoColorTurnsColourOff() throws {
+        // swift test runs tests with NO_COLOR=1 in their environment.
+        let coloured = try Session("demo --theme light", shellSetup: "unset NO_COLOR;")
+        #expect(coloured.waitFor { $0.contains("Pages ·") })
+        // light.theme: title = #005fd7, which is 26 in the 256-colour cube.
+        #expect(coloured.screenWithEscapes.contains("\u{1B}[38;5;26m"), "the theme's title colour")
+        try coloured.keys("q")
+        #expect(coloured.waitForExit() == "EXIT=0")
+
+        let plain = try Session("demo --theme light", shellSetup: "export NO_COLOR=1;")
+        #expect(plain.waitFor { $0.contains("Pages ·") })
+        #expect(!plain.screenWithEscapes.contains("\u{1B}[38;5;"), "no colours with NO_COLOR")
+        #expect(plain.screenWithEscapes.contains("\u{1B}[1m"), "bold stays")
+        try plain.keys("q")
+        #expect(plain.waitForExit() == "EXIT=0")
     }
 
     @Test(.enabled(if: tmux != nil, "tmux is not installed")) func badThemesAreOneLineErrors() throws {
