@@ -67,12 +67,17 @@ public struct CellGrid: Equatable, Sendable {
     }
 
     /// A scalar that is safe to draw: printable, one column wide; anything else is '?'.
+    /// Beyond ASCII that is the symbols arenascope draws and letters of the Latin, Greek and
+    /// Cyrillic blocks (a CJK letter in a file name would take two columns and shift the line).
     static func displayable(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
         let value = scalar.value
         if value < 0x20 || value == 0x7F || (0x80..<0xA0).contains(value) { return "?" }
-        if value > 0x7F && !scalar.properties.isAlphabetic && !allowedSymbols.contains(value) { return "?" }
-        return scalar
+        guard value > 0x7F, !allowedSymbols.contains(value) else { return scalar }
+        return singleWidthLetters.contains(where: { $0.contains(value) }) && scalar.properties.isAlphabetic ? scalar : "?"
     }
+
+    /// Latin-1 to Cyrillic Supplement, Latin Extended Additional, Greek Extended.
+    private static let singleWidthLetters: [ClosedRange<UInt32>] = [0x00A0...0x052F, 0x1E00...0x1FFF]
 
     /// Non-ASCII symbols arenascope draws itself.
     private static let allowedSymbols: Set<UInt32> = [

@@ -159,6 +159,12 @@ import ArenaEmulator
         grid.put("a\u{1b}b\u{9b}c\u{0}d\u{202e}e", x: 0, y: 0)
         #expect(grid.text == "a?b?c?d?e")
     }
+
+    @Test func onlyOneColumnCharactersAreDrawn() {
+        var grid = CellGrid(width: 20, height: 1)
+        grid.put("é-ß-Ж-λ-录音-😀-·─", x: 0, y: 0)
+        #expect(grid.text == "é-ß-Ж-λ-??-?-·─", "wide letters and emoji would shift the line")
+    }
 }
 
 /// An emulated source whose arena goes away on demand.
