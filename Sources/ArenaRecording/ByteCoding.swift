@@ -47,9 +47,15 @@ struct ByteReader {
         return Array(bytes[offset..<offset + count])
     }
 
+    /// A text; one holding a control character is damage (arenascope writes names, never
+    /// controls, and a text may end up on a terminal).
     mutating func string() throws(RecordingError) -> String {
         let count = Int(try u16())
-        return String(decoding: try raw(count), as: UTF8.self)
+        let text = String(decoding: try raw(count), as: UTF8.self)
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
+            throw .damaged("\(context): a text holds a control character")
+        }
+        return text
     }
 
     /// A u32 element count whose elements take at least `minimumSize` bytes each.

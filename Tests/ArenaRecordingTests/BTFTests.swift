@@ -92,7 +92,12 @@ import Testing
         dangling[pointer + 11] = 0x7F   // the pointer names type 0x7f000003
         var hugeVlen = good
         hugeVlen[node + 4] = 0xFF       // struct node claims 255 members
-        for (name, bytes) in [("magic", badMagic), ("outside", outside), ("dangling", dangling), ("vlen", hugeVlen), ("empty", [])] {
+        // "mood" spelled with an escape: a name must not carry terminal controls.
+        var escape = good
+        let mood = Array("mood".utf8)
+        let at = try! #require((0...(good.count - mood.count)).first { Array(good[$0..<$0 + mood.count]) == mood })
+        escape[at] = 0x1B
+        for (name, bytes) in [("magic", badMagic), ("outside", outside), ("dangling", dangling), ("vlen", hugeVlen), ("escape", escape), ("empty", [])] {
             let catalog = TypeCatalog([TypeBlob(origin: name, btf: bytes)])
             #expect(catalog.problems.count == 1 && catalog.problems[0].hasPrefix("\(name): bad BTF"), "\(name): \(catalog.problems)")
             #expect(catalog.isEmpty)

@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaEmulator
 import ArenaRecording
 import CZlib
 import Foundation
@@ -68,6 +69,24 @@ import Testing
 
     /// Every file in Damaged/ (fuzzer finds included) opens or fails cleanly, and what
     /// opens verifies without trapping.
+    @Test func aTextWithAControlCharacterIsDamage() throws {
+        // A hostile file naming its source with terminal controls, sealed like a good one.
+        let source = try EmulatedSource(workload: "list", seed: 1, pages: 64)
+        let snapshot = source.sample()
+        let hostile = SourceDescriptor(kind: .emulated, details: [("workload", .text("list\u{1B}]0;pwned\u{07}"))])
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString).arec").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try RecordingWriter(path: path, header: RecordingHeader(
+            geometry: snapshot.geometry, source: hostile, bytesMode: .none, keyframeInterval: 4, frameInterval: 0.1, createdAt: 0))
+        try writer.append(snapshot, time: 0, source: source)
+        try writer.finish()
+        #expect {
+            _ = try RecordingReader(path: path)
+        } throws: { error in
+            "\(error)".contains("a text holds a control character")
+        }
+    }
+
     @Test func noFileInTheCorpusTraps() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".arec") || $0.hasPrefix("crash-") }
         #expect(files.count >= Self.expectations.count)
