@@ -46,7 +46,11 @@ public struct ArenaScope: ParsableCommand {
     }
 }
 
-/// Writes one line to standard error.
+/// Writes one line to standard error. Control characters (from a file name, a theme
+/// line, an argument) become '?': an error message never drives the terminal.
 func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    let safe = String(String.UnicodeScalarView(line.unicodeScalars.map { scalar in
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? "?" : scalar
+    }))
+    FileHandle.standardError.write(Data((safe + "\n").utf8))
 }

@@ -243,5 +243,9 @@ import Glibc
         let bad = try BinaryRunner.run(["--emulate", "list", "--theme", file.path])
         #expect(bad.status == 65)
         #expect(bad.stderr == "arenascope: error: \(file.path):2: unknown colour 'purple'\n")
+        // A line that would drive the terminal is quoted with its controls as '?'.
+        try "free = \u{1B}]0;pwned\u{07}\n".write(to: file, atomically: true, encoding: .utf8)
+        let hostile = try BinaryRunner.run(["--emulate", "list", "--theme", file.path])
+        #expect(hostile.stderr == "arenascope: error: \(file.path):1: unknown colour '?]0;pwned?'\n")
     }
 }
