@@ -36,7 +36,9 @@ static inline struct arenascope_saved_tty *arenascope_saved(void)
 
 static inline void arenascope_crash_restore(int signal_number)
 {
-    static const char reset[] = "\033[?1000l\033[?1002l\033[?1006l\033[0m\033[?25h\033[?1049l\r\n";
+    /* Mouse reports off, attributes reset, cursor shown, cursor keys and keypad back to
+     * normal, alternate screen left. */
+    static const char reset[] = "\033[?1000l\033[?1002l\033[?1006l\033[0m\033[?25h\033[?1l\033>\033[?1049l\r\n";
     struct arenascope_saved_tty *saved = arenascope_saved();
 
     if (saved->valid)

@@ -114,6 +114,19 @@ import Glibc
         #expect(!interrupted.alternateScreenOn)
     }
 
+    @Test(.enabled(if: tmux != nil, "tmux is not installed")) func aCrashStillGivesTheTerminalBack() throws {
+        let session = try Session("demo")
+        #expect(session.waitFor { $0.contains("Pages ·") })
+        let pid = try #require(session.programPID)
+        kill(pid, SIGSEGV)
+        #expect(session.waitForExit() == "EXIT=\(128 + SIGSEGV)")
+        let flags = try session.tmux(["display", "-p", "-t", session.name, "#{alternate_on} #{mouse_any_flag} #{keypad_cursor_flag} #{cursor_flag}"])
+        #expect(flags.trimmingCharacters(in: .whitespacesAndNewlines) == "0 0 0 1", "normal screen, no mouse reports, normal keys, cursor shown")
+        let tty = try session.tmux(["display", "-p", "-t", session.name, "#{pane_tty}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let modes = try BinaryRunner.run(["-F", tty, "-a"], executable: URL(fileURLWithPath: "/bin/stty")).stdout
+        #expect(modes.contains(" icanon") && modes.contains(" echo "), "line editing and echo are back: \(modes)")
+    }
+
     @Test(.enabled(if: tmux != nil, "tmux is not installed")) func aTerminalThatHangsUpEndsTheInspector() throws {
         let session = try Session("demo")
         #expect(session.waitFor { $0.contains("Pages ·") })
