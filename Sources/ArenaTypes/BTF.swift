@@ -171,8 +171,9 @@ public struct BTF: Sendable {
         guard !strings.isEmpty else { return "" }
         var end = Int(offset)
         while end < strings.count && strings[end] != 0 && end - Int(offset) < 1024 { end += 1 }
-        // The kernel accepts only identifiers and section names: printable ASCII.
-        guard strings[Int(offset)..<end].allSatisfy({ (0x21...0x7E).contains($0) }) else {
+        // The kernel accepts identifiers, section names and C base type names
+        // ("unsigned long long"): printable ASCII.
+        guard strings[Int(offset)..<end].allSatisfy({ (0x20...0x7E).contains($0) }) else {
             throw .badBTF("a name holds a byte that is not printable ASCII")
         }
         return String(decoding: strings[Int(offset)..<end], as: UTF8.self)
