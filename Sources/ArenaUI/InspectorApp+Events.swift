@@ -11,20 +11,37 @@ extension InspectorApp {
         if case .prompt(let kind, let text) = overlay { return handlePrompt(kind, text, event) }
         if case .click(let x, let y) = event { return handleClick(x: x, y: y) }
         message = nil
-        guard let command = KeyBindings.command(for: event) else { return .none }
-        if overlay == .help {
-            if command == .quit { return .quit }
-            overlay = nil
-            return .redraw
-        }
+        let bound = KeyBindings.command(for: event)
+        if overlay == .help { return handleHelp(bound) }
+        guard let command = bound else { return .none }
         perform(command)
         return command == .quit ? .quit : .redraw
+    }
+
+    /// In the help: the arrows, pages, Home and End scroll it when it does not fit;
+    /// q quits; any other key closes it.
+    private func handleHelp(_ command: Command?) -> Reaction {
+        if command == .quit { return .quit }
+        let shape = HelpOverlay.shape(width: width, height: height - 1)
+        let last = max(0, shape.rowsPerColumn - shape.visibleRows)
+        switch command {
+        case .moveUp? where shape.scrolls: helpTop = max(0, helpTop - 1)
+        case .moveDown? where shape.scrolls: helpTop = min(last, helpTop + 1)
+        case .pageUp? where shape.scrolls: helpTop = max(0, helpTop - shape.visibleRows)
+        case .pageDown? where shape.scrolls: helpTop = min(last, helpTop + shape.visibleRows)
+        case .home? where shape.scrolls: helpTop = 0
+        case .end? where shape.scrolls: helpTop = last
+        default: overlay = nil
+        }
+        return .redraw
     }
 
     private func perform(_ command: Command) {
         switch command {
         case .quit: break
-        case .help: overlay = .help
+        case .help:
+            overlay = .help
+            helpTop = 0
         case .closeOverlay: overlay = nil
         case .nextPane: focus = PaneID(rawValue: (focus.rawValue + 1) % PaneID.allCases.count)!
         case .previousPane: focus = PaneID(rawValue: (focus.rawValue + PaneID.allCases.count - 1) % PaneID.allCases.count)!

@@ -72,6 +72,8 @@ public final class InspectorApp {
     /// The field the chain follows, by name, when chosen with `n`.
     var chainField: String?
     var overlay: Overlay?
+    /// The first help line shown when the help does not fit the screen.
+    var helpTop = 0
     var message: String?
 
     /// Starts and stops recordings for `r`; nil where recording is not offered.

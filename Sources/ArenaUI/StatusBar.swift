@@ -54,24 +54,47 @@ enum StatusBar {
 
 /// The help overlay, generated from the key binding table.
 enum HelpOverlay {
-    /// One column when it fits the height, two side by side when it does not.
-    static func render(width: Int, height: Int, _ grid: inout CellGrid) {
-        let lines = KeyBindings.all.map { $0.label.rightPadded(to: 6) + $0.help }
+    static let lines = KeyBindings.all.map { $0.label.rightPadded(to: 6) + $0.help }
+    static let footer = "Click a page to select it. Themes: --theme NAME."
+
+    /// How the lines are laid out on a screen: two columns side by side when one column
+    /// does not fit the height and two fit the width; `visibleRows` rows at a time.
+    struct Shape {
+        let columns: Int
+        let rowsPerColumn: Int
+        let visibleRows: Int
+        let box: Rect
+
+        /// True when not every line shows at once, so the arrows scroll.
+        var scrolls: Bool { visibleRows < rowsPerColumn }
+    }
+
+    static func shape(width: Int, height: Int) -> Shape {
         let lineWidth = (lines.map(\.count).max() ?? 0) + 1
-        let columns = lines.count + 3 <= height - 2 ? 1 : 2
+        let twoFit = 2 * lineWidth + 4 <= width - 2
+        let columns = lines.count + 3 <= height - 2 || !twoFit ? 1 : 2
         let rowsPerColumn = (lines.count + columns - 1) / columns
         let boxWidth = min(width - 2, columns * lineWidth + 4)
         let boxHeight = min(height - 2, rowsPerColumn + 3)
-        let rect = Rect(x: (width - boxWidth) / 2, y: (height - boxHeight) / 2, width: boxWidth, height: boxHeight)
+        let box = Rect(x: (width - boxWidth) / 2, y: (height - boxHeight) / 2, width: boxWidth, height: boxHeight)
+        return Shape(columns: columns, rowsPerColumn: rowsPerColumn, visibleRows: max(1, boxHeight - 3), box: box)
+    }
+
+    static func render(width: Int, height: Int, top: Int, _ grid: inout CellGrid) {
+        let shape = shape(width: width, height: height)
+        let rect = shape.box
         grid.fill(rect)
-        grid.box(rect, title: "Keys (any key closes)", focused: true)
-        let columnWidth = (boxWidth - 4) / columns
+        let title = shape.scrolls
+            ? "Keys \(top + 1)-\(min(top + shape.visibleRows, shape.rowsPerColumn)) of \(shape.rowsPerColumn) · ↑↓ scroll"
+            : "Keys (any key closes)"
+        grid.box(rect, title: title, focused: true)
+        let columnWidth = (rect.width - 4) / shape.columns
         for (index, line) in lines.enumerated() {
-            let row = index % rowsPerColumn
-            guard row < boxHeight - 3 else { continue }
-            grid.put(line, x: rect.x + 2 + (index / rowsPerColumn) * columnWidth, y: rect.y + 1 + row, role: .text, limit: columnWidth - 1)
+            let row = index % shape.rowsPerColumn - top
+            guard row >= 0 && row < shape.visibleRows else { continue }
+            grid.put(line, x: rect.x + 2 + (index / shape.rowsPerColumn) * columnWidth, y: rect.y + 1 + row, role: .text, limit: columnWidth - 1)
         }
-        grid.put("Click a page to select it. Themes: --theme NAME.", x: rect.x + 2, y: rect.y + boxHeight - 2, role: .dim, limit: boxWidth - 4)
+        grid.put(shape.scrolls ? "Other keys close. " + footer : footer, x: rect.x + 2, y: rect.y + rect.height - 2, role: .dim, limit: rect.width - 4)
     }
 }
 
@@ -101,7 +124,7 @@ extension InspectorApp {
         }
         StatusBar.render(self, row: layout.statusRow, &grid)
         if let row = layout.timelineRow, let timeline { TimelineBar.render(self, timeline, row: row, &grid) }
-        if overlay == .help { HelpOverlay.render(width: width, height: height - 1, &grid) }
+        if overlay == .help { HelpOverlay.render(width: width, height: height - 1, top: helpTop, &grid) }
         return grid
     }
 }

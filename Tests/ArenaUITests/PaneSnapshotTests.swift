@@ -58,4 +58,21 @@ import ArenaEmulator
         try assertSnapshot(text, named: "help-80x24")
         for binding in KeyBindings.all { #expect(text.contains(binding.help), "help lists \(binding.label) at 80x24") }
     }
+
+    @Test func helpScrollsWhereItDoesNotFit() throws {
+        let fixture = try Fixture(width: 40, height: 12)
+        fixture.press(.character("?"))
+        #expect(fixture.app.render().text.contains("↑↓ scroll"))
+        // Scrolling a line at a time shows every binding's label, in one column.
+        var seen = Set<String>()
+        for _ in 0..<KeyBindings.all.count {
+            let text = fixture.app.render().text
+            for binding in KeyBindings.all where text.contains(binding.label.rightPadded(to: 6) + binding.help.prefix(8)) { seen.insert(binding.label) }
+            #expect(fixture.press(.down) == .redraw)
+        }
+        #expect(seen.count == KeyBindings.all.count, "missing: \(KeyBindings.all.map(\.label).filter { !seen.contains($0) })")
+        #expect(fixture.app.overlay == .help, "the arrows scroll, they do not close")
+        fixture.press(.character("Z"))
+        #expect(fixture.app.overlay == nil, "another key closes")
+    }
 }
