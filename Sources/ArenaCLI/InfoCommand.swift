@@ -20,7 +20,9 @@ struct InfoCommand: ParsableCommand {
         let reader = try RecordingReader(path: file)
         print(output.json ? Self.json(reader, file: file) : Self.text(reader, file: file))
         guard verify else { return }
-        let verification = reader.verify()
+        let progress = ProgressLine()
+        let verification = reader.verify { frame in progress.show("verifying frame \(frame + 1) of \(reader.frameCount)") }
+        progress.finish()
         if let problem = verification.problem { throw CLIError("damaged recording: \(problem)", status: .dataError) }
         if !output.json { print("verified   \(verification.framesChecked) frames, \(verification.pagesChecked) page reads") }
     }

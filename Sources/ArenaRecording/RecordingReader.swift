@@ -286,10 +286,11 @@ extension RecordingReader {
 
     /// Decodes frames in order and reads the bytes of their backed pages, checking every
     /// checksum on the way; stops at the first damage. `maxFrames` and `maxPagesPerFrame`
-    /// bound the work (the fuzzer uses small bounds).
-    public func verify(maxFrames: Int = .max, maxPagesPerFrame: Int = .max) -> Verification {
+    /// bound the work (the fuzzer uses small bounds); `progress` hears of each frame begun.
+    public func verify(maxFrames: Int = .max, maxPagesPerFrame: Int = .max, progress: (_ frame: Int) -> Void = { _ in }) -> Verification {
         var result = Verification()
         for frame in 0..<min(frameCount, maxFrames) {
+            progress(frame)
             do {
                 let states = try states(at: frame)
                 var pages = 0
