@@ -128,10 +128,11 @@ import Glibc
     }
 
     @Test(.enabled(if: tmux != nil, "tmux is not installed")) func aTerminalThatHangsUpEndsTheInspector() throws {
-        let session = try Session("demo")
+        // SIGHUP ignored from the start (as under nohup) stays ignored: only the hang-up itself
+        // can end the inspector.
+        let session = try Session("demo", shellSetup: "trap \"\" HUP;")
         #expect(session.waitFor { $0.contains("Pages ·") })
         let pid = try #require(session.programPID)
-        // Closing the window hangs the terminal up; only the pane's shell is sent SIGHUP.
         try session.tmux(["kill-session", "-t", session.name])
         let deadline = Date().addingTimeInterval(5)
         while Date() < deadline && Self.isAlive(pid) { usleep(50_000) }
