@@ -37,22 +37,21 @@ enum ProgramTypes {
         var info = bpf_prog_info()
         var length = UInt32(MemoryLayout<bpf_prog_info>.size)
         guard bpf_obj_get_info_by_fd(fd, &info, &length) == 0 else { return nil }
+        let name = fixedCString(info.name)
+        let btf = info.btf_id
         let count = Int(min(info.nr_map_ids, 1024))
+        guard count > 0 else { return (name, [], btf) }
+        // Asked again, now with room for the map ids.
         var maps = [UInt32](repeating: 0, count: count)
-        if count > 0 {
-            let name = fixedCString(info.name)
-            let btf = info.btf_id
+        let filled = maps.withUnsafeMutableBufferPointer { buffer -> Bool in
             info = bpf_prog_info()
             info.nr_map_ids = UInt32(count)
-            let filled = maps.withUnsafeMutableBufferPointer { buffer -> Bool in
-                info.map_ids = UInt64(UInt(bitPattern: buffer.baseAddress))
-                length = UInt32(MemoryLayout<bpf_prog_info>.size)
-                return bpf_obj_get_info_by_fd(fd, &info, &length) == 0
-            }
-            guard filled else { return nil }
-            return (name, Array(maps.prefix(Int(min(info.nr_map_ids, UInt32(count))))), btf)
+            info.map_ids = UInt64(UInt(bitPattern: buffer.baseAddress))
+            length = UInt32(MemoryLayout<bpf_prog_info>.size)
+            return bpf_obj_get_info_by_fd(fd, &info, &length) == 0
         }
-        return (fixedCString(info.name), [], info.btf_id)
+        guard filled else { return nil }
+        return (name, Array(maps.prefix(Int(min(info.nr_map_ids, UInt32(count))))), btf)
     }
 
     private static func btfBytes(id: UInt32) -> [UInt8]? {

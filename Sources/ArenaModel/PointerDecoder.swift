@@ -11,11 +11,11 @@ public struct PointerDecoder: Sendable, Hashable {
         self.acceptsLow32 = acceptsLow32 ?? geometry.flags.contains(.noUserConv)
     }
 
-    /// The user address `word` points to, or nil when it is not an arena pointer.
-    /// 0 is never a pointer.
     /// The same decoder, also taking 32-bit values in the arena's window.
     public var acceptingLow32: PointerDecoder { PointerDecoder(geometry: geometry, acceptsLow32: true) }
 
+    /// The user address `word` points to, or nil when it is not an arena pointer.
+    /// 0 is never a pointer.
     public func target(of word: UInt64) -> UInt64? {
         guard word != 0 else { return nil }
         if word >= geometry.userVMStart && word < geometry.userVMEnd { return word }
