@@ -24,15 +24,16 @@ extension InspectorApp {
         if command == .quit { return .quit }
         let shape = HelpOverlay.shape(width: width, height: height - 1)
         let last = max(0, shape.rowsPerColumn - shape.visibleRows)
-        switch command {
-        case .moveUp? where shape.scrolls: helpTop = max(0, helpTop - 1)
-        case .moveDown? where shape.scrolls: helpTop = min(last, helpTop + 1)
-        case .pageUp? where shape.scrolls: helpTop = max(0, helpTop - shape.visibleRows)
-        case .pageDown? where shape.scrolls: helpTop = min(last, helpTop + shape.visibleRows)
-        case .home? where shape.scrolls: helpTop = 0
-        case .end? where shape.scrolls: helpTop = last
-        default: overlay = nil
+        let scrolledTo: Int? = switch command {
+        case .moveUp?: helpTop - 1
+        case .moveDown?: helpTop + 1
+        case .pageUp?: helpTop - shape.visibleRows
+        case .pageDown?: helpTop + shape.visibleRows
+        case .home?: 0
+        case .end?: last
+        default: nil
         }
+        if shape.scrolls, let scrolledTo { helpTop = min(last, max(0, scrolledTo)) } else { overlay = nil }
         return .redraw
     }
 

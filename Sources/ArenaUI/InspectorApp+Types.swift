@@ -63,10 +63,9 @@ extension InspectorApp {
 
     /// The typed value shown, or why it cannot be.
     func typedValue() -> Result<Decoded, ReadErrorMessage>? {
-        guard let ref = rememberedTypes[typedAddress], var reader = reader(), let snapshot else { return nil }
-        let decoder = TypeDecoder(catalog: catalog, pointers: PointerDecoder(geometry: snapshot.geometry, acceptsLow32: pointer32 ? true : nil))
+        guard let ref = rememberedTypes[typedAddress], var reader = reader(), let pointers = decoder else { return nil }
         do {
-            return .success(try decoder.decode(ref, at: typedAddress, reader: &reader))
+            return .success(try TypeDecoder(catalog: catalog, pointers: pointers).decode(ref, at: typedAddress, reader: &reader))
         } catch {
             return .failure(ReadErrorMessage(text: String(describing: error)))
         }
