@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import ArenaModel
 import ArenaEmulator
 
 /// The `arenascope` command line.
@@ -50,7 +51,7 @@ public struct ArenaScope: ParsableCommand {
 /// line, an argument) become '?': an error message never drives the terminal.
 func printError(_ line: String) {
     let safe = String(String.UnicodeScalarView(line.unicodeScalars.map { scalar in
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? "?" : scalar
+        scalar.isTerminalControl ? "?" : scalar
     }))
     FileHandle.standardError.write(Data((safe + "\n").utf8))
 }

@@ -1,3 +1,5 @@
+import ArenaModel
+
 /// Appends little-endian fields to a byte buffer.
 struct ByteWriter {
     private(set) var bytes: [UInt8] = []
@@ -52,7 +54,7 @@ struct ByteReader {
     mutating func string() throws(RecordingError) -> String {
         let count = Int(try u16())
         let text = String(decoding: try raw(count), as: UTF8.self)
-        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
+        guard !text.unicodeScalars.contains(where: \.isTerminalControl) else {
             throw .damaged("\(context): a text holds a control character")
         }
         return text

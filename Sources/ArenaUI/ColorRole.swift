@@ -1,3 +1,5 @@
+import ArenaModel
+
 /// What a piece of the screen means; themes give each role its colours.
 public enum ColorRole: String, CaseIterable, Sendable {
     case text, dim, title, border, borderFocused, status, statusKey, error, cursor, selection
@@ -71,7 +73,7 @@ public struct CellGrid: Equatable, Sendable {
     /// Cyrillic blocks (a CJK letter in a file name would take two columns and shift the line).
     static func displayable(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
         let value = scalar.value
-        if value < 0x20 || value == 0x7F || (0x80..<0xA0).contains(value) { return "?" }
+        if scalar.isTerminalControl { return "?" }
         guard value > 0x7F, !allowedSymbols.contains(value) else { return scalar }
         return singleWidthLetters.contains(where: { $0.contains(value) }) && scalar.properties.isAlphabetic ? scalar : "?"
     }

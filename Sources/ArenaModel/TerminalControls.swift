@@ -1,0 +1,5 @@
+extension Unicode.Scalar {
+    /// C0 controls, DEL and C1 controls: what drives a terminal rather than showing on it.
+    /// Text from files, BTF or arguments that could reach a terminal is checked with this.
+    public var isTerminalControl: Bool { value < 0x20 || (0x7F...0x9F).contains(value) }
+}
