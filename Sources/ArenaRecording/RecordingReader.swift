@@ -237,11 +237,12 @@ public final class RecordingReader {
         var offset = dataStart
         var lastTime: UInt64 = 0
         let headerSize = UInt64(RecordingFormat.chunkHeaderSize)
+        let indexMagic = withUnsafeBytes(of: RecordingFormat.indexMagic.littleEndian) { Array($0) }
         while offset < input.size {
             let frame = entries.count
             guard input.size - offset >= headerSize else { return (entries, offset, "cut short inside frame \(frame)") }
             guard let bytes = try? input.read(at: offset, count: Int(headerSize)) else { return (entries, offset, "unreadable at byte \(offset)") }
-            if bytes.prefix(4) == [0x49, 0x4E, 0x44, 0x58] { return (entries, offset, "its index is damaged") }
+            if bytes.starts(with: indexMagic) { return (entries, offset, "its index is damaged") }
             let chunk: ChunkHeader
             do {
                 chunk = try ChunkHeader(decoding: bytes)
