@@ -57,12 +57,17 @@ public struct TypeCatalog: Sendable {
     public func lookup(_ name: String) throws(TypeError) -> Entry {
         let wanted = name.split(separator: " ").joined(separator: " ")
         if let exact = entries.first(where: { $0.name == wanted }) { return exact }
-        let bare = entries.filter { $0.name.split(separator: " ").last.map(String.init) == wanted }
+        let bare = entries.filter { Self.bareName($0.name) == wanted }
         if bare.count == 1 { return bare[0] }
         let scored = entries.map { ($0.name, Self.distance($0.name, wanted)) }
             .filter { $0.1 <= max(2, wanted.count / 3) || $0.0.contains(wanted) }
             .sorted { $0.1 < $1.1 }
         throw .unknownType(wanted, suggestions: Array(scored.prefix(3).map(\.0)))
+    }
+
+    /// A type's name without its `struct`/`union`/`enum` keyword: `node` for `struct node`.
+    public static func bareName(_ name: String) -> Substring {
+        name.split(separator: " ").last ?? Substring(name)
     }
 
     // MARK: questions about any type

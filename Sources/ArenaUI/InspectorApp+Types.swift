@@ -26,7 +26,7 @@ extension InspectorApp {
     /// start of several (listed in the message).
     func completeTypeName(_ text: String) -> String {
         let names = catalog.entries.map(\.name)
-        let matches = names.filter { $0.hasPrefix(text) || $0.split(separator: " ").last?.hasPrefix(text) == true }
+        let matches = names.filter { $0.hasPrefix(text) || TypeCatalog.bareName($0).hasPrefix(text) }
         guard let first = matches.first else {
             message = "no type starts with '\(text)'"
             return text
@@ -39,7 +39,7 @@ extension InspectorApp {
         let candidates = full.isEmpty ? matches : full
         var common = candidates[0]
         for name in candidates.dropFirst() { common = String(common.commonPrefix(with: name)) }
-        let extendsText = common.hasPrefix(text) || common.split(separator: " ").last?.hasPrefix(text) == true
+        let extendsText = common.hasPrefix(text) || TypeCatalog.bareName(common).hasPrefix(text)
         return extendsText && common.count > text.count ? common : text
     }
 
