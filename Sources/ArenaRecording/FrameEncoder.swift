@@ -49,9 +49,9 @@ struct FrameEncoder {
         states = next
         meta.details = snapshot.source.details
         meta.roots = snapshot.roots
+        let pageSize = Int(geometry.pageSize)
         var stored: [UInt8] = []
         if header.bytesMode != .none && !backed.isEmpty {
-            let pageSize = Int(geometry.pageSize)
             let remembersOnly = header.bytesMode == .changed && frame == 0
             try source.withBytes(ofPages: backed) { page, bytes in
                 guard bytes.count == pageSize else { throw RecordingError.io("page \(page) came back with \(bytes.count) bytes") }
@@ -69,7 +69,6 @@ struct FrameEncoder {
                 }
             }
         }
-        let pageSize = Int(geometry.pageSize)
         var data: [UInt8] = []
         let blockBytes = RecordingFormat.pagesPerBlock * pageSize
         for start in stride(from: 0, to: stored.count, by: blockBytes) {
