@@ -124,21 +124,10 @@ public final class LiveSource: ArenaSource {
             pidsScannedAt = now
             mappingsAtScan = record.mappingCount
         }
-        guard !mappingPIDs.isEmpty else { return pages }
-        var builder = PageMapBuilder()
-        for run in pages.runs {
-            guard run.state == .allocated else {
-                builder.append(run.state, count: run.count)
-                continue
-            }
-            var present = [Bool](repeating: false, count: Int(run.count))
-            for pid in mappingPIDs {
-                guard let pidPresent = ProcessMappings.presentPages(pid: pid, geometry: geometry, run: run.range) else { continue }
-                for index in present.indices where pidPresent[index] { present[index] = true }
-            }
-            for flag in present { builder.append(flag ? .mapped : .allocated, count: 1) }
-        }
-        return builder.build(pageCount: pages.pageCount)
+        let allocated = pages.runs.filter { $0.state == .allocated }
+        guard !mappingPIDs.isEmpty, let first = allocated.first, let last = allocated.last else { return pages }
+        let present = ProcessMappings.presentPages(pids: mappingPIDs, geometry: geometry, span: PageRange(first: first.first, last: last.last))
+        return pages.relabelling(present, from: .allocated, to: .mapped)
     }
 
     /// Processes that mapped the arena at the last scan.

@@ -92,6 +92,38 @@ public struct PageMap: Sendable, Hashable {
         return runs[runIndex(containing: page)].state
     }
 
+    /// The map with every page of `ranges` (sorted, disjoint) that is in state `old`
+    /// changed to `new`; pages in other states keep theirs.
+    public func relabelling(_ ranges: [PageRange], from old: PageState, to new: PageState) -> PageMap {
+        guard !ranges.isEmpty else { return self }
+        var builder = PageMapBuilder()
+        var rangeIndex = 0
+        for run in runs {
+            guard run.state == old else {
+                builder.append(run.state, count: run.count)
+                continue
+            }
+            var page = run.first
+            while page <= run.last {
+                while rangeIndex < ranges.count && ranges[rangeIndex].last < page { rangeIndex += 1 }
+                guard rangeIndex < ranges.count, ranges[rangeIndex].first <= run.last else {
+                    builder.append(old, count: run.last - page + 1)
+                    break
+                }
+                let range = ranges[rangeIndex]
+                if range.first > page {
+                    builder.append(old, count: range.first - page)
+                    page = range.first
+                }
+                let end = min(range.last, run.last)
+                builder.append(new, count: end - page + 1)
+                if end == run.last { break }
+                page = end + 1
+            }
+        }
+        return builder.build(pageCount: pageCount)
+    }
+
     /// The free runs as inclusive ranges, in page order.
     public var freeRanges: [PageRange] {
         runs.lazy.filter { $0.state == .free }.map(\.range)

@@ -74,6 +74,11 @@ import CLibBPF
         #expect(snapshot.pages.state(ofPage: 3000) == .mapped)
         #expect(snapshot.pages.state(ofPage: 10) == .mapped)
         #expect(snapshot.stats.mapped == 2 && snapshot.stats.allocated == 0)
+        // Within one allocated run, only the pages this process touched are mapped.
+        #expect(try workload.allocPages(8, hint: address(20)) == address(20))
+        for page: UInt32 in [21, 22, 25] { mapping.store(UInt64(page), at: address(page) + 24) }
+        let run = try source.sample().pages
+        #expect((20...27).map { run.state(ofPage: $0) } == [.allocated, .mapped, .mapped, .allocated, .allocated, .mapped, .allocated, .allocated])
         var reader = ArenaReader(snapshot: snapshot, source: source)
         #expect(try reader.word(at: address(3000) + 8) == 0xFEED)
         #expect(try reader.word(at: address(10)) == LiveWorkload.pageMagic)

@@ -45,6 +45,38 @@ import Testing
         #expect(pages.state(ofPage: 2) == .allocated)
     }
 
+    @Test func relabellingChangesOnlyPagesOfTheGivenStateInsideTheRanges() {
+        let pages = map([.allocated, .allocated, .free, .allocated, .allocated, .allocated, .reserved, .allocated])
+        let ranges = [PageRange(first: 1, last: 3), PageRange(first: 5, last: 7)]
+        #expect(pages.relabelling(ranges, from: .allocated, to: .mapped)
+            == map([.allocated, .mapped, .free, .mapped, .allocated, .mapped, .reserved, .mapped]))
+        #expect(pages.relabelling([], from: .allocated, to: .mapped) == pages)
+    }
+
+    @Test func relabellingAgreesWithAPageByPageReference() {
+        let states: [PageState] = [.free, .allocated, .mapped, .reserved]
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17
+            return Int(seed % UInt64(bound))
+        }
+        for _ in 0..<300 {
+            let count = 1 + next(200)
+            let before = (0..<count).map { _ in next(3) == 0 ? states[next(4)] : .allocated }
+            var ranges: [PageRange] = []
+            var page = next(5)
+            while page < count {
+                let last = min(count - 1, page + next(12))
+                ranges.append(PageRange(first: UInt32(page), last: UInt32(last)))
+                page = last + 2 + next(10)
+            }
+            let expected = before.indices.map { index in
+                before[index] == .allocated && ranges.contains { $0.contains(UInt32(index)) } ? PageState.mapped : before[index]
+            }
+            #expect(map(before).relabelling(ranges, from: .allocated, to: .mapped) == map(expected))
+        }
+    }
+
     @Test func statsCountEveryStateAndFragmentation() {
         let stats = ArenaStats(map([.free, .allocated, .free, .free, .mapped, .allocated, .reserved, .free]))
         #expect(stats.free == 4)
