@@ -74,6 +74,8 @@ public final class ArenaSampler {
     /// Probe claimed pages only where the kernel can reserve pages (6.17+); elsewhere
     /// every page out of the free ranges is backed.
     private let probeClaimed: Bool
+    /// The iterator's output, kept between passes (it grows with the number of arenas).
+    private var buffer = [UInt8](repeating: 0, count: 16 * 1024)
 
     public init() throws(LiveError) {
         try KernelSupport.requireArenas()
@@ -104,7 +106,6 @@ public final class ArenaSampler {
         guard iterator >= 0 else { throw .system(call: "creating a bpf_map iterator", errno: -iterator) }
         defer { close(iterator) }
         let recordSize = MemoryLayout<as_record>.size
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var filled = 0
         while true {
             if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }

@@ -42,38 +42,32 @@ struct walk_state {
     __u32 store;       /* 0: count only */
 };
 
-/* One probe read per tree node: its rb_node words, or the whole range_node, are copied
- * into a small buffer and the fields taken at their CO-RE-relocated offsets. */
-#define NODE_WINDOW 64
+/* Tree nodes are read with plain loads through untrusted pointers (bpf_rdonly_cast):
+ * the verifier turns them into exception-handled loads, so a bad pointer reads 0 rather
+ * than faulting, at a fraction of a helper call's cost. Every real node has a non-zero
+ * parent-and-colour word (the root is black, colour bit 1), so a node that reads as 0
+ * there was not readable and makes the walk torn. */
+extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id) __ksym;
 
-#define FIELD_U64(buffer, type, field, base) (*(__u64 *)((buffer) + (base) + bpf_core_field_offset(type, field)))
-#define FIELD_U32(buffer, type, field, base) (*(__u32 *)((buffer) + (base) + bpf_core_field_offset(type, field)))
-
-static __always_inline int read_node(char *buffer, __u64 address, __u32 size)
+static __always_inline struct rb_node *rb_node_at(__u64 address)
 {
-    if (size > NODE_WINDOW)
-        return -1;
-    return bpf_probe_read_kernel(buffer, size, (void *)address);
+    return bpf_rdonly_cast((void *)address, bpf_core_type_id_kernel(struct rb_node));
 }
 
 static long walk_step(__u32 index, struct walk_state *state)
 {
-    char node[NODE_WINDOW];
     __u64 address = state->node;
-    __u32 base = bpf_core_field_offset(struct range_node, rn_rbnode);
     __u32 first, last;
 
     if (!address)
         return 1;
-    /* The range_node holding this rb_node, read once. */
-    if (bpf_core_type_size(struct range_node) > NODE_WINDOW ||
-        read_node(node, address - base, bpf_core_type_size(struct range_node))) {
-        state->status = AS_TORN;
-        return 1;
-    }
-    first = FIELD_U32(node, struct range_node, rn_start, 0);
-    last = FIELD_U32(node, struct range_node, rn_last, 0);
-    if (first < state->next_first || last < first || last >= state->max_entries) {
+    /* The range_node holding this rb_node. */
+    struct range_node *range = bpf_rdonly_cast((void *)(address - bpf_core_field_offset(struct range_node, rn_rbnode)),
+                                               bpf_core_type_id_kernel(struct range_node));
+    __u64 parent_color = range->rn_rbnode.__rb_parent_color;
+    first = range->rn_start;
+    last = range->rn_last;
+    if (!parent_color || first < state->next_first || last < first || last >= state->max_entries) {
         state->status = AS_TORN;
         return 1;
     }
@@ -95,13 +89,11 @@ static long walk_step(__u32 index, struct walk_state *state)
 
     /* In-order successor: leftmost of the right subtree, else the first ancestor
      * reached from a left child. Depth is bounded by 2*log2(ranges) < 64. */
-    __u64 right = FIELD_U64(node, struct rb_node, rb_right, base);
+    __u64 right = (__u64)range->rn_rbnode.rb_right;
     if (right) {
         address = right;
         for (int depth = 0; depth < 64; depth++) {
-            if (read_node(node, address, bpf_core_type_size(struct rb_node)))
-                break;
-            __u64 left = FIELD_U64(node, struct rb_node, rb_left, 0);
+            __u64 left = (__u64)rb_node_at(address)->rb_left;
             if (!left)
                 break;
             address = left;
@@ -109,22 +101,19 @@ static long walk_step(__u32 index, struct walk_state *state)
         state->node = address;
         return 0;
     }
-    __u64 parent = FIELD_U64(node, struct rb_node, __rb_parent_color, base) & ~3UL;
+    __u64 parent = parent_color & ~3UL;
     for (int depth = 0; depth < 64; depth++) {
         if (!parent) {
             state->node = 0;
             return 1;
         }
-        if (read_node(node, parent, bpf_core_type_size(struct rb_node))) {
-            state->status = AS_TORN;
-            return 1;
-        }
-        if (FIELD_U64(node, struct rb_node, rb_right, 0) != address) {
+        struct rb_node *node = rb_node_at(parent);
+        if ((__u64)node->rb_right != address) {
             state->node = parent;
             return 0;
         }
         address = parent;
-        parent = FIELD_U64(node, struct rb_node, __rb_parent_color, 0) & ~3UL;
+        parent = node->__rb_parent_color & ~3UL;
     }
     state->status = AS_TORN;
     return 1;
