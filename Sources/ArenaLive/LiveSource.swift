@@ -95,7 +95,7 @@ public final class LiveSource: ArenaSource {
         guard free.count == (noTree ? record.reservedRunCount : record.freeRangeCount),
               free.reduce(0, { $0 + UInt64($1.count) }) == record.freePages,
               reserved.reduce(0, { $0 + UInt64($1.count) }) == (noTree ? 0 : record.reservedPages) else { return nil }
-        var builder = PageMapBuilder()
+        var builder = PageMapBuilder(expectedRuns: 2 * (free.count + reserved.count) + 1)
         var next: UInt32 = 0
         var freeIndex = 0
         var reservedIndex = 0
@@ -124,8 +124,9 @@ public final class LiveSource: ArenaSource {
             pidsScannedAt = now
             mappingsAtScan = record.mappingCount
         }
-        let allocated = pages.runs.filter { $0.state == .allocated }
-        guard !mappingPIDs.isEmpty, let first = allocated.first, let last = allocated.last else { return pages }
+        guard !mappingPIDs.isEmpty,
+              let first = pages.runs.first(where: { $0.state == .allocated }),
+              let last = pages.runs.last(where: { $0.state == .allocated }) else { return pages }
         let present = ProcessMappings.presentPages(pids: mappingPIDs, geometry: geometry, span: PageRange(first: first.first, last: last.last))
         return pages.relabelling(present, from: .allocated, to: .mapped)
     }

@@ -134,16 +134,21 @@ public struct PageMap: Sendable, Hashable {
 public struct PageMapBuilder: Sendable {
     public private(set) var runs: [PageRun] = []
     private var next: UInt32 = 0
+    private var lastState: PageState?
 
-    public init() {}
+    /// A builder with room for `expectedRuns` runs before it grows.
+    public init(expectedRuns: Int = 0) {
+        runs.reserveCapacity(expectedRuns)
+    }
 
     /// Adds `count` pages of `state` after the pages appended so far.
     public mutating func append(_ state: PageState, count: UInt32) {
         guard count > 0 else { return }
-        if let lastIndex = runs.indices.last, runs[lastIndex].state == state {
-            runs[lastIndex].count += count
+        if lastState == state {
+            runs[runs.count - 1].count += count
         } else {
             runs.append(PageRun(first: next, count: count, state: state))
+            lastState = state
         }
         next += count
     }
