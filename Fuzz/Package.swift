@@ -1,15 +1,20 @@
 // swift-tools-version: 6.1
-// The recording reader under libFuzzer. Built by scripts/fuzz with -sanitize=fuzzer,address
-// (and -parse-as-library: libFuzzer brings main).
+// The recording reader under libFuzzer. Built by scripts/fuzz with AddressSanitizer and
+// libFuzzer's coverage instrumentation on every target (and -parse-as-library: libFuzzer's
+// driver is the entry point); only this target links libFuzzer itself.
 import PackageDescription
 
 let package = Package(
     name: "arenascope-fuzz",
     dependencies: [.package(name: "arenascope", path: "..")],
     targets: [
-        .executableTarget(name: "RecordingFuzz", dependencies: [
-            .product(name: "ArenaRecording", package: "arenascope"), .product(name: "ArenaTypes", package: "arenascope"),
-        ]),
+        .executableTarget(
+            name: "RecordingFuzz",
+            dependencies: [
+                .product(name: "ArenaRecording", package: "arenascope"), .product(name: "ArenaTypes", package: "arenascope"),
+            ],
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
