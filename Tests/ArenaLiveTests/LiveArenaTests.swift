@@ -100,6 +100,11 @@ import CLibBPF
         #expect(snapshot.pages.state(ofPage: 2000) == .reserved && snapshot.pages.state(ofPage: 2002) == .reserved)
         #expect(snapshot.pages.state(ofPage: 2003) == .allocated)
         #expect(snapshot.stats.reserved == 3)
+        // Probing them (a plain load that faults, then the helper) backed nothing.
+        for _ in 0..<3 {
+            let again = try source.sample()
+            #expect(again.stats.reserved == 3 && again.freeRanges == snapshot.freeRanges)
+        }
         var reader = ArenaReader(snapshot: snapshot, source: source)
         #expect(throws: ReadError.notBacked(address: address(2001), page: 2001, state: .reserved)) { try reader.read(address(2001), length: 8) }
     }
