@@ -138,14 +138,25 @@ public final class LiveSource: ArenaSource {
     /// again (page reads would keep the arena alive; the dropped program's reference also
     /// lingers a while, so the count cannot tell a new user from it). Our references: the
     /// iterator's while it ran, and a bound reader's program and libbpf's fd of the map.
+    /// Other sessions' readers hold two each; they are counted (a walk over the loaded
+    /// programs) only when the map's reference count changed since the last look.
     private func releaseIfAlone(_ record: ArenaRecord) {
         guard !keepAlive, !isReleased else { return }
         let ours: UInt64 = 1 + (reader == nil ? 0 : 2)
-        if record.referenceCount <= ours {
+        var alone = record.referenceCount <= ours
+        if !alone, record.referenceCount != referencesAtLastLook,
+           let others = try? ProgramTypes.readers(ofMap: mapID, excluding: reader?.programID) {
+            alone = record.referenceCount <= ours + 2 * UInt64(others)
+        }
+        referencesAtLastLook = record.referenceCount
+        if alone {
             isReleased = true
             reader = nil
         }
     }
+
+    /// The map's reference count at the last sample.
+    private var referencesAtLastLook: UInt64 = 0
 
     /// True once a sample saw no user of the arena but arenascope.
     private var isReleased = false

@@ -10,6 +10,8 @@ final class PageReader {
     static let batch = Int(AR_BATCH)
     private let object: BPFObject
     private let programFD: Int32
+    /// The reader program's id, which other sessions' readers are told apart from.
+    let programID: UInt32?
     private let requests: MappedArray<UInt64>
     private let pages: MappedArray<UInt8>
     private let geometry: ArenaGeometry
@@ -23,7 +25,8 @@ final class PageReader {
             let result = bpf_map__reuse_fd(try object.map("arena"), arenaFD)
             guard result == 0 else { throw .system(call: "binding the page reader to the arena", errno: -result) }
         }
-        programFD = try object.programFD("read_pages")
+        programFD = try object.programFD(ProgramTypes.readerName)
+        programID = ProgramTypes.id(ofProgram: programFD)
         // Each map holds one element: the whole batch.
         requests = try MappedArray(fd: try object.mapFD("requests"), capacity: Self.batch, writable: true)
         pages = try MappedArray(fd: try object.mapFD("pages"), capacity: Self.batch * Int(geometry.pageSize))

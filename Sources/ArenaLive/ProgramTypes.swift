@@ -2,17 +2,40 @@ import ArenaModel
 import CLibBPF
 import Glibc
 
-/// The BTF of the programs that use an arena: every loaded program whose map ids include
-/// the arena, its BTF fetched by id. arenascope's own programs are left out.
+/// The programs that use an arena: every loaded program whose map ids include it. Their BTF
+/// describes what the arena holds; arenascope's own readers (of any session) are told apart.
 enum ProgramTypes {
-    /// Names of arenascope's own programs (the reader it binds to an arena).
-    static let ownPrograms: Set<String> = ["read_pages"]
+    /// The name of arenascope's reader program (bpf/reader.bpf.c).
+    static let readerName = "arenascope_read"
     /// Programs looked at, at most (a bound on the walk over all loaded programs).
     static let maxPrograms = 65_536
 
+    /// The BTF of the programs that use arena `mapID`, arenascope's readers left out.
     static func blobs(usingMap mapID: UInt32) throws(LiveError) -> [TypeBlob] {
         var blobs: [TypeBlob] = []
         var seenBTF = Set<UInt32>()
+        for program in try programs(usingMap: mapID) {
+            guard program.btf != 0, program.name != readerName, seenBTF.insert(program.btf).inserted,
+                  let btf = btfBytes(id: program.btf) else { continue }
+            blobs.append(TypeBlob(origin: "prog \(program.id) (\(program.name))", btf: btf))
+        }
+        return blobs
+    }
+
+    /// arenascope readers bound to arena `mapID` (other sessions'), leaving out program `own`.
+    static func readers(ofMap mapID: UInt32, excluding own: UInt32?) throws(LiveError) -> Int {
+        try programs(usingMap: mapID).count { $0.name == readerName && $0.id != own }
+    }
+
+    /// The id of the program behind `fd`.
+    static func id(ofProgram fd: Int32) -> UInt32? {
+        var info = bpf_prog_info()
+        var length = UInt32(MemoryLayout<bpf_prog_info>.size)
+        return bpf_obj_get_info_by_fd(fd, &info, &length) == 0 ? info.id : nil
+    }
+
+    private static func programs(usingMap mapID: UInt32) throws(LiveError) -> [(id: UInt32, name: String, btf: UInt32)] {
+        var found: [(id: UInt32, name: String, btf: UInt32)] = []
         var id: UInt32 = 0
         for _ in 0..<maxPrograms {
             var next: UInt32 = 0
@@ -21,16 +44,15 @@ enum ProgramTypes {
             let fd = bpf_prog_get_fd_by_id(id)
             if fd < 0 {
                 if -fd == EPERM || -fd == EACCES {
-                    throw .notPermitted(action: "read the programs' BTF", capability: "CAP_SYS_ADMIN")
+                    throw .notPermitted(action: "read the programs that use the arena", capability: "CAP_SYS_ADMIN")
                 }
                 continue
             }
             defer { close(fd) }
-            guard let (name, maps, btfID) = programInfo(fd), maps.contains(mapID), btfID != 0,
-                  !ownPrograms.contains(name), seenBTF.insert(btfID).inserted, let btf = btfBytes(id: btfID) else { continue }
-            blobs.append(TypeBlob(origin: "prog \(id) (\(name))", btf: btf))
+            guard let (name, maps, btfID) = programInfo(fd), maps.contains(mapID) else { continue }
+            found.append((id, name, btfID))
         }
-        return blobs
+        return found
     }
 
     private static func programInfo(_ fd: Int32) -> (name: String, maps: [UInt32], btf: UInt32)? {

@@ -227,6 +227,30 @@ import CLibBPF
         #expect(sawGone, "the arena went away although its bytes were being read")
     }
 
+    @Test func twoSessionsReadingOneArenaDoNotKeepItAlive() throws {
+        // Two inspectors on one arena, both reading its bytes: each must tell the other's
+        // reader from a user of the arena once the owner has gone.
+        var workload: LiveWorkload? = try LiveWorkload()
+        let id = try workload!.arenaID
+        _ = try workload!.buildList(count: 5)
+        let sessions = [try LiveSource(mapID: id), try LiveSource(mapID: id)]
+        for session in sessions { _ = try session.pageBytes(0) }
+        workload = nil
+        var gone = [false, false]
+        for _ in 0..<150 where gone.contains(false) {
+            for (index, session) in sessions.enumerated() where !gone[index] {
+                do {
+                    _ = try session.sample()
+                    _ = try? session.pageBytes(0)
+                } catch LiveError.gone {
+                    gone[index] = true
+                }
+            }
+            usleep(20_000)
+        }
+        #expect(gone == [true, true], "the arena outlived its owner while two sessions read it")
+    }
+
     @Test func keepAliveHoldsTheArenaForPostMortem() throws {
         var workload: LiveWorkload? = try LiveWorkload()
         let id = try workload!.arenaID

@@ -68,8 +68,9 @@ static long copy_group(__u32 group, struct ar_args *args)
     return 0;
 }
 
+/* The name tells other arenascope sessions that this program is a reader, not a user. */
 SEC("syscall")
-int read_pages(struct ar_args *args)
+int arenascope_read(struct ar_args *args)
 {
     struct ar_args local = *args;
 
