@@ -145,7 +145,7 @@ public final class LiveSource: ArenaSource {
         let ours: UInt64 = 1 + (reader == nil ? 0 : 2)
         var alone = record.referenceCount <= ours
         if !alone, record.referenceCount != referencesAtLastLook,
-           let others = try? ProgramTypes.readers(ofMap: mapID, excluding: reader?.programID) {
+           let others = try? ArenaPrograms.readers(ofMap: mapID, excluding: reader?.programID) {
             alone = record.referenceCount <= ours + 2 * UInt64(others)
         }
         referencesAtLastLook = record.referenceCount
@@ -189,7 +189,7 @@ public final class LiveSource: ArenaSource {
 
     /// The BTF of the programs that use the arena.
     public func typeBlobs() throws -> [TypeBlob] {
-        try ProgramTypes.blobs(usingMap: mapID)
+        try ArenaPrograms.blobs(usingMap: mapID)
     }
 
     public func withBytes(ofPages pages: [UInt32], _ body: (UInt32, UnsafeRawBufferPointer) throws -> Void) throws {

@@ -25,8 +25,8 @@ final class PageReader {
             let result = bpf_map__reuse_fd(try object.map("arena"), arenaFD)
             guard result == 0 else { throw .system(call: "binding the page reader to the arena", errno: -result) }
         }
-        programFD = try object.programFD(ProgramTypes.readerName)
-        programID = ProgramTypes.id(ofProgram: programFD)
+        programFD = try object.programFD(ArenaPrograms.readerName)
+        programID = ArenaPrograms.id(ofProgram: programFD)
         // Each map holds one element: the whole batch.
         requests = try MappedArray(fd: try object.mapFD("requests"), capacity: Self.batch, writable: true)
         pages = try MappedArray(fd: try object.mapFD("pages"), capacity: Self.batch * Int(geometry.pageSize))

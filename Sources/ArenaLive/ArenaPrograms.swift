@@ -4,7 +4,7 @@ import Glibc
 
 /// The programs that use an arena: every loaded program whose map ids include it. Their BTF
 /// describes what the arena holds; arenascope's own readers (of any session) are told apart.
-enum ProgramTypes {
+enum ArenaPrograms {
     /// The name of arenascope's reader program (bpf/reader.bpf.c).
     static let readerName = "arenascope_read"
     /// Programs looked at, at most (a bound on the walk over all loaded programs).
