@@ -1,5 +1,6 @@
 import Testing
-import Glibc
+import Foundation
+import Synchronization
 import ArenaModel
 import CLibBPF
 @testable import ArenaLive
@@ -251,6 +252,48 @@ import CLibBPF
         #expect(gone == [true, true], "the arena outlived its owner while two sessions read it")
     }
 
+    @Test func samplesTakenWhileProgramsChurnTheArenaAreWholeOrReportedTorn() throws {
+        // A program allocates and frees pages on another thread while samples walk the
+        // range tree: every snapshot must be a consistent arena or be reported torn.
+        nonisolated(unsafe) let workload = try LiveWorkload()
+        let source = try LiveSource(mapID: try workload.arenaID)
+        let stop = Flag()
+        let finished = Flag()
+        let churner = Thread {
+            var seed: UInt64 = 1
+            while !stop.isSet {
+                try? workload.churn(steps: 64, seed: seed)
+                seed += 1
+            }
+            finished.set()
+        }
+        churner.start()
+        defer {
+            stop.set()
+            while !finished.isSet { usleep(1_000) }
+        }
+        var whole = 0
+        var torn = 0
+        var seen = Set<[PageRange]>()
+        for _ in 0..<300 {
+            do {
+                let snapshot = try source.sample(attempts: 1)
+                let ranges = snapshot.freeRanges
+                #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.last + 1 < $1.first }, "free ranges sorted, apart")
+                #expect(ranges.last.map { $0.last < LiveWorkload.arenaPages } ?? true)
+                let stats = snapshot.stats
+                #expect(UInt64(stats.free) + UInt64(stats.allocated) + UInt64(stats.mapped) + UInt64(stats.reserved) == UInt64(LiveWorkload.arenaPages))
+                whole += 1
+                seen.insert(ranges)
+            } catch {
+                guard case .torn = error else { throw error }
+                torn += 1
+            }
+        }
+        #expect(whole > 150, "\(whole) whole samples, \(torn) torn")
+        #expect(seen.count > 100, "the arena changed under the samples: \(seen.count) different free-range lists")
+    }
+
     @Test func keepAliveHoldsTheArenaForPostMortem() throws {
         var workload: LiveWorkload? = try LiveWorkload()
         let id = try workload!.arenaID
@@ -274,4 +317,11 @@ import CLibBPF
         #expect(throws: LiveError.notArena(id: info.id, name: "notarena", type: 1)) { try LiveSource(mapID: info.id) }
         #expect(LiveError.notArena(id: info.id, name: "notarena", type: 1).description.contains("hash map"))
     }
+}
+
+/// A flag one thread sets and another reads.
+final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
 }
