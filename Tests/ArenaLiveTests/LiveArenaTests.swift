@@ -209,36 +209,29 @@ import CLibBPF
     @Test func readingBytesAfterTheOwnerLeftDoesNotKeepTheArena() throws {
         // The inspector reads the cursor's page after every sample: that must not bind a
         // new reader (and hold the arena) once the arena has no other user.
-        var workload: LiveWorkload? = try LiveWorkload()
-        let id = try workload!.arenaID
-        _ = try workload!.buildList(count: 5)
-        let source = try LiveSource(mapID: id)
-        _ = try source.pageBytes(0)
-        workload = nil
-        var sawGone = false
-        for _ in 0..<100 where !sawGone {
-            do {
-                _ = try source.sample()
-                _ = try? source.pageBytes(0)
-                usleep(20_000)
-            } catch LiveError.gone {
-                sawGone = true
-            }
-        }
-        #expect(sawGone, "the arena went away although its bytes were being read")
+        let gone = try sessionsSeeTheArenaGoAfterItsOwner(sessions: 1, tries: 100)
+        #expect(gone == [true], "the arena went away although its bytes were being read")
     }
 
     @Test func twoSessionsReadingOneArenaDoNotKeepItAlive() throws {
         // Two inspectors on one arena, both reading its bytes: each must tell the other's
         // reader from a user of the arena once the owner has gone.
+        let gone = try sessionsSeeTheArenaGoAfterItsOwner(sessions: 2, tries: 150)
+        #expect(gone == [true, true], "the arena outlived its owner while two sessions read it")
+    }
+
+    /// Opens `sessions` live sources on a new arena, each reading a page, lets the arena's
+    /// owner go, then samples and reads a page as the inspector does, every 20 ms for up to
+    /// `tries` rounds: for each session, whether it saw the arena gone.
+    func sessionsSeeTheArenaGoAfterItsOwner(sessions count: Int, tries: Int) throws -> [Bool] {
         var workload: LiveWorkload? = try LiveWorkload()
         let id = try workload!.arenaID
         _ = try workload!.buildList(count: 5)
-        let sessions = [try LiveSource(mapID: id), try LiveSource(mapID: id)]
+        let sessions = try (0..<count).map { _ in try LiveSource(mapID: id) }
         for session in sessions { _ = try session.pageBytes(0) }
         workload = nil
-        var gone = [false, false]
-        for _ in 0..<150 where gone.contains(false) {
+        var gone = [Bool](repeating: false, count: count)
+        for _ in 0..<tries where gone.contains(false) {
             for (index, session) in sessions.enumerated() where !gone[index] {
                 do {
                     _ = try session.sample()
@@ -249,7 +242,7 @@ import CLibBPF
             }
             usleep(20_000)
         }
-        #expect(gone == [true, true], "the arena outlived its owner while two sessions read it")
+        return gone
     }
 
     @Test func samplesTakenWhileProgramsChurnTheArenaAreWholeOrReportedTorn() throws {
