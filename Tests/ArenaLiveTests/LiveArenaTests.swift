@@ -87,6 +87,44 @@ import CLibBPF
         withExtendedLifetime(mapping) {}
     }
 
+    @Test func pagemapsStayOpenWhileTheirProcessLivesAndCloseWhenItIsGone() throws {
+        let workload = try LiveWorkload()
+        let mapping = try workload.mapArena()
+        let geometry = try LiveSource(mapID: try workload.arenaID).sample().geometry
+        mapping.store(1, at: address(7) + 8)
+        let scanner = PresentPageScanner()
+        let span = PageRange(first: 0, last: LiveWorkload.arenaPages - 1)
+        #expect(scanner.presentPages(pids: [getpid()], geometry: geometry, span: span) == [PageRange(first: 7, last: 7)])
+        mapping.store(2, at: address(9) + 8)
+        #expect(scanner.presentPages(pids: [getpid()], geometry: geometry, span: span) == [PageRange(first: 7, last: 7), PageRange(first: 9, last: 9)],
+                "the pagemap kept open sees pages faulted since")
+        #expect(openPagemaps() == ["/proc/\(getpid())/pagemap"])
+
+        // Another process, scanned while it lives, then gone: its pagemap is dropped.
+        var child: pid_t = 0
+        let arguments: [UnsafeMutablePointer<CChar>?] = [strdup("sleep"), strdup("30"), nil]
+        defer { arguments.forEach { free($0) } }
+        try #require(posix_spawnp(&child, "sleep", nil, nil, arguments, environ) == 0 && child > 0)
+        #expect(scanner.presentPages(pids: [getpid(), child], geometry: geometry, span: span).count == 2)
+        #expect(openPagemaps().count == 2)
+        kill(child, SIGKILL)
+        var status: Int32 = 0
+        waitpid(child, &status, 0)
+        #expect(scanner.presentPages(pids: [getpid(), child], geometry: geometry, span: span).count == 2)
+        #expect(openPagemaps() == ["/proc/\(getpid())/pagemap"])
+        // A process no longer among the arena's mappers has its pagemap closed too.
+        #expect(scanner.presentPages(pids: [], geometry: geometry, span: span).isEmpty)
+        #expect(openPagemaps().isEmpty)
+        withExtendedLifetime(mapping) {}
+    }
+
+    /// The pagemaps this process has open, from its fd table.
+    private func openPagemaps() -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return entries.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)") }
+            .filter { $0.hasSuffix("/pagemap") }.sorted()
+    }
+
     @Test func reservedGuardPagesAreNeitherFreeNorBacked() throws {
         let workload = try LiveWorkload()
         let source = try LiveSource(mapID: try workload.arenaID)
