@@ -74,6 +74,9 @@ public final class ArenaSampler {
     /// Probe claimed pages only where the kernel can reserve pages (6.17+); elsewhere
     /// every page out of the free ranges is backed.
     private let probeClaimed: Bool
+    /// The configuration the program has, so that a source sampling one arena over and
+    /// over does not write it again each time.
+    private var configured: (target: UInt32, walkOnly: Bool)?
     /// The iterator's output, kept between passes (it grows with the number of arenas).
     private var buffer = [UInt8](repeating: 0, count: 16 * 1024)
 
@@ -97,10 +100,14 @@ public final class ArenaSampler {
     /// Runs the iterator once. `target` 0 describes every arena (counts only). `walkOnly`
     /// walks and counts the free ranges and does nothing else: the baseline of benchmarks.
     func run(target: UInt32, walkOnly: Bool = false) throws(LiveError) -> SamplerPass {
-        var key: UInt32 = 0
-        var config = as_config(target_id: target, probe_claimed: probeClaimed ? 1 : 0, walk_only: walkOnly ? 1 : 0, pad: 0)
-        guard bpf_map_update_elem(configFD, &key, &config, UInt64(BPF_ANY)) == 0 else {
-            throw .system(call: "configuring the sampler", errno: errno)
+        if configured?.target != target || configured?.walkOnly != walkOnly {
+            var key: UInt32 = 0
+            var config = as_config(target_id: target, probe_claimed: probeClaimed ? 1 : 0, walk_only: walkOnly ? 1 : 0, pad: 0)
+            guard bpf_map_update_elem(configFD, &key, &config, UInt64(BPF_ANY)) == 0 else {
+                configured = nil
+                throw .system(call: "configuring the sampler", errno: errno)
+            }
+            configured = (target, walkOnly)
         }
         let iterator = bpf_iter_create(bpf_link__fd(link))
         guard iterator >= 0 else { throw .system(call: "creating a bpf_map iterator", errno: -iterator) }

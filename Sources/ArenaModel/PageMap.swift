@@ -96,7 +96,7 @@ public struct PageMap: Sendable, Hashable {
     /// changed to `new`; pages in other states keep theirs.
     public func relabelling(_ ranges: [PageRange], from old: PageState, to new: PageState) -> PageMap {
         guard !ranges.isEmpty else { return self }
-        var builder = PageMapBuilder()
+        var builder = PageMapBuilder(expectedRuns: runs.count + 2 * ranges.count)
         var rangeIndex = 0
         for run in runs {
             guard run.state == old else {
@@ -154,9 +154,8 @@ public struct PageMapBuilder: Sendable {
     }
 
     /// The finished map; pages not appended up to `pageCount` are filled with `fill`.
-    public func build(pageCount: UInt32, fill: PageState = .free) -> PageMap {
-        var copy = self
-        if copy.next < pageCount { copy.append(fill, count: pageCount - copy.next) }
-        return PageMap(unchecked: copy.runs, pageCount: pageCount)
+    public consuming func build(pageCount: UInt32, fill: PageState = .free) -> PageMap {
+        if next < pageCount { append(fill, count: pageCount - next) }
+        return PageMap(unchecked: runs, pageCount: pageCount)
     }
 }
