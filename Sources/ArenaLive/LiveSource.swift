@@ -19,7 +19,7 @@ public final class LiveSource: ArenaSource {
     private var mappingPIDs: [Int32] = []
     private var pidsScannedAt: Double = -.infinity
     private var mappingsAtScan: UInt32 = 0
-    private let presentPages = PresentPageScanner()
+    private let pageTables = PresentPageScanner()
     /// The processes that map the arena are looked up in /proc again when the kernel's
     /// count of the arena's mappings changes, and at least this often (seconds).
     public var processScanInterval: Double = 10
@@ -128,7 +128,7 @@ public final class LiveSource: ArenaSource {
         guard !mappingPIDs.isEmpty,
               let first = pages.runs.first(where: { $0.state == .allocated }),
               let last = pages.runs.last(where: { $0.state == .allocated }) else { return pages }
-        let present = presentPages.presentPages(pids: mappingPIDs, geometry: geometry, span: PageRange(first: first.first, last: last.last))
+        let present = pageTables.presentPages(pids: mappingPIDs, geometry: geometry, span: PageRange(first: first.first, last: last.last))
         return pages.relabelling(present, from: .allocated, to: .mapped)
     }
 
