@@ -26,7 +26,9 @@ extension InspectorApp {
     /// start of several (listed in the message).
     func completeTypeName(_ text: String) -> String {
         let names = catalog.entries.map(\.name)
-        let matches = names.filter { $0.hasPrefix(text) || TypeCatalog.bareName($0).hasPrefix(text) }
+        // "struct hashtab_elem" answers to "struct hash" and to "hash".
+        let startsAsTyped = { (name: String) in name.hasPrefix(text) || TypeCatalog.bareName(name).hasPrefix(text) }
+        let matches = names.filter(startsAsTyped)
         guard let first = matches.first else {
             message = "no type starts with '\(text)'"
             return text
@@ -39,8 +41,7 @@ extension InspectorApp {
         let candidates = full.isEmpty ? matches : full
         var common = candidates[0]
         for name in candidates.dropFirst() { common = String(common.commonPrefix(with: name)) }
-        let extendsText = common.hasPrefix(text) || TypeCatalog.bareName(common).hasPrefix(text)
-        return extendsText && common.count > text.count ? common : text
+        return startsAsTyped(common) && common.count > text.count ? common : text
     }
 
     /// Shows the value at the hexdump cursor as `name`, and remembers the choice.
