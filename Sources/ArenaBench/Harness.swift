@@ -21,7 +21,7 @@ struct Figure {
     }
 
     private func format(_ value: Double) -> String {
-        value >= 100 ? String(Int(value.rounded())) : value >= 1 || value == 0 ? String((value * 100).rounded() / 100) : String(format: "%.2g", value)
+        value >= 100 ? String(Int(value.rounded())) : value >= 1 || value == 0 ? roundedText(value, places: 2) : String(format: "%.2g", value)
     }
 }
 
@@ -31,15 +31,27 @@ struct BenchmarkCase: Sendable {
     let run: @Sendable () throws -> [Figure]
 }
 
+/// Seconds `body` takes.
+func secondsTaken(_ body: () throws -> Void) rethrows -> Double {
+    let start = monotonicSeconds()
+    try body()
+    return monotonicSeconds() - start
+}
+
 /// The median of `repeats` timings of `body`, in seconds.
 func medianSeconds(repeats: Int = 5, _ body: () throws -> Void) rethrows -> Double {
-    var times: [Double] = []
-    for _ in 0..<repeats {
-        let start = monotonicSeconds()
-        try body()
-        times.append(monotonicSeconds() - start)
-    }
-    return times.sorted()[times.count / 2]
+    try median((0..<repeats).map { _ in try secondsTaken(body) })
+}
+
+/// The middle of `values` (the upper middle of an even count).
+func median(_ values: [Double]) -> Double {
+    values.sorted()[values.count / 2]
+}
+
+/// `value` rounded to `places` decimals, as text.
+func roundedText(_ value: Double, places: Int) -> String {
+    let scale = pow(10, Double(places))
+    return String(Double(Int((value * scale).rounded())) / scale)
 }
 
 /// Resident memory of this process in bytes, from /proc/self/statm.

@@ -61,12 +61,12 @@ let liveCases: [BenchmarkCase] = [
                 let seen = try source.sample().stats.freeRanges
                 precondition(seen == ranges, "sampled \(seen) ranges")
                 let walk = { () throws -> Double in
-                    try medianSeconds(repeats: 1) {
+                    try secondsTaken {
                         let walked = try sampler.bareWalk(arena.id)
                         precondition(walked == ranges, "walked \(walked) ranges")
                     }
                 }
-                let sample = { () throws -> Double in try medianSeconds(repeats: 1) { _ = try source.sample() } }
+                let sample = { () throws -> Double in try secondsTaken { _ = try source.sample() } }
                 // Paced as at 10 Hz, each run 100 ms after the last: that is how the inspector
                 // samples, and it finds the tree cold (a walk repeated back to back keeps it hot,
                 // as no sample ever finds it). Back-to-back medians are printed beside.
@@ -77,12 +77,12 @@ let liveCases: [BenchmarkCase] = [
                     usleep(100_000)
                     paced.append((walked, try sample()))
                 }
-                let pacedWalk = paced.map(\.walk).sorted()[paced.count / 2]
-                let pacedSample = paced.map(\.sample).sorted()[paced.count / 2]
-                let busyWalk = try (0..<7).map { _ in try walk() }.sorted()[3]
-                let busySample = try (0..<7).map { _ in try sample() }.sorted()[3]
+                let pacedWalk = median(paced.map(\.walk))
+                let pacedSample = median(paced.map(\.sample))
+                let busyWalk = try median((0..<7).map { _ in try walk() })
+                let busySample = try median((0..<7).map { _ in try sample() })
                 figures.append(Figure(
-                    name: "sample/walk, \(pages) pages, \(ranges / 1000)k ranges, at 10 Hz (\(format2(pacedSample * 1000))/\(format2(pacedWalk * 1000)) ms; back to back \(format2(busySample * 1000))/\(format2(busyWalk * 1000)) ms)",
+                    name: "sample/walk, \(pages) pages, \(ranges / 1000)k ranges, at 10 Hz (\(roundedText(pacedSample * 1000, places: 2))/\(roundedText(pacedWalk * 1000, places: 2)) ms; back to back \(roundedText(busySample * 1000, places: 2))/\(roundedText(busyWalk * 1000, places: 2)) ms)",
                     value: pacedSample / pacedWalk, unit: "x", target: 2, higherIsBetter: false))
             }
             return figures
@@ -133,18 +133,18 @@ let liveCases: [BenchmarkCase] = [
             // machine's memory bandwidth drifts (a VM's neighbours), so pairs compare like with like.
             var pairs: [(read: Double, copy: Double)] = []
             for _ in 0..<15 {
-                let read = try medianSeconds(repeats: 1) {
+                let read = try secondsTaken {
                     try source.withPageBytes(indexes) { _, bytes in checksum &+= UInt64(bytes[0]) }
                 }
-                let copy = medianSeconds(repeats: 1) {
+                let copy = secondsTaken {
                     for page in 0..<pages { memcpy(into + (page % ring) * 4096, from + page * 4096, 4096) }
                     checksum &+= UInt64(into.load(as: UInt8.self))
                 }
                 pairs.append((read, copy))
             }
-            let ratios = pairs.map { $0.copy / $0.read }.sorted()
-            let read = pairs.map(\.read).sorted()[pairs.count / 2]
-            let copy = pairs.map(\.copy).sorted()[pairs.count / 2]
+            let ratio = median(pairs.map { $0.copy / $0.read })
+            let read = median(pairs.map(\.read))
+            let copy = median(pairs.map(\.copy))
             var single: [Double] = []
             for page in 0..<200 {
                 let t = monotonicSeconds()
@@ -154,8 +154,8 @@ let liveCases: [BenchmarkCase] = [
             precondition(checksum != 0)
             let gigabytes = Double(pages * 4096) / 1e9
             return [
-                Figure(name: "bulk read vs memcpy, median of 15 pairs (\(format1(gigabytes / read)) vs \(format1(gigabytes / copy)) GB/s)", value: ratios[ratios.count / 2] * 100, unit: "%", target: 80, higherIsBetter: true),
-                Figure(name: "one page on demand, median", value: single.sorted()[single.count / 2] * 1e6, unit: "µs", target: 50, higherIsBetter: false),
+                Figure(name: "bulk read vs memcpy, median of 15 pairs (\(roundedText(gigabytes / read, places: 1)) vs \(roundedText(gigabytes / copy, places: 1)) GB/s)", value: ratio * 100, unit: "%", target: 80, higherIsBetter: true),
+                Figure(name: "one page on demand, median", value: median(single) * 1e6, unit: "µs", target: 50, higherIsBetter: false),
             ]
         }
     },
@@ -168,6 +168,12 @@ enum AllocationLayout {
     /// One every other page from the bottom: the ranges are one-page holes, and the rest of
     /// the arena is the last of them.
     case packed
+
+    /// Pages from one allocated page to the next; nil for `FragmentedLiveArena`'s default.
+    var spacing: UInt32? { self == .packed ? 2 : nil }
+
+    /// Where the 1,000 allocated pages of the 10 Hz cases lie, in words.
+    var placement: String { self == .packed ? "packed in the first 2,000 pages" : "spread over 65,536 pages" }
 }
 
 /// The share of one core that sampling a 65,536-page arena with 1,000 free ranges at
@@ -176,7 +182,7 @@ enum AllocationLayout {
 func cpuAtTenHertz(sampler: ArenaSampler, layout: AllocationLayout, mappedByOwner: Bool) throws -> Figure {
     let pages: UInt32 = 65_536
     let ranges = 1_000
-    let arena = try FragmentedLiveArena(pages: pages, ranges: ranges, spacing: layout == .packed ? 2 : nil, sampler: sampler)
+    let arena = try FragmentedLiveArena(pages: pages, ranges: ranges, spacing: layout.spacing, sampler: sampler)
     defer { arena.release() }
     let mapping = mappedByOwner ? try arena.workload.mapArena(at: arena.start, pages: pages) : nil
     if let mapping {
@@ -201,19 +207,8 @@ func cpuAtTenHertz(sampler: ArenaSampler, layout: AllocationLayout, mappedByOwne
         }
         shares.append((processCPUSeconds() - cpuStart) / (monotonicSeconds() - wallStart) * 100)
     }
-    shares.sort()
     withExtendedLifetime(mapping) {}
     let owner = mappedByOwner ? "mapped by its owner" : "mapped by nobody"
-    let placement = layout == .packed ? "packed in the first 2,000 pages" : "spread over 65,536 pages"
-    return Figure(name: "CPU of one core, 1,000 ranges \(placement), \(owner), median of 3 x 4 s (\(format2(shares[0]))-\(format2(shares[2])))", value: shares[1], unit: "%", target: 0.5, higherIsBetter: false)
-}
-
-/// Two decimals.
-func format2(_ value: Double) -> String {
-    String(Double(Int((value * 100).rounded())) / 100)
-}
-
-/// One decimal.
-func format1(_ value: Double) -> String {
-    String(Double(Int((value * 10).rounded())) / 10)
+    let spanned = "\(roundedText(shares.min()!, places: 2))-\(roundedText(shares.max()!, places: 2))"
+    return Figure(name: "CPU of one core, 1,000 ranges \(layout.placement), \(owner), median of 3 x 4 s (\(spanned))", value: median(shares), unit: "%", target: 0.5, higherIsBetter: false)
 }
