@@ -97,8 +97,8 @@ let liveCases: [BenchmarkCase] = [
                 // sample also scans its page table for the pages it faulted in, over the
                 // span of allocated pages: all of the arena when they are spread over it,
                 try cpuAtTenHertz(sampler: sampler, layout: .spread, mappedByOwner: true),
-                // and its first 2,000 pages when they are packed at the bottom, as an
-                // allocator that takes the lowest free pages leaves them.
+                // and its first 2,000 pages when they are packed at the bottom, as the kernel's
+                // allocator leaves them in a fresh arena (the start of the smallest range that fits).
                 try cpuAtTenHertz(sampler: sampler, layout: .packed, mappedByOwner: true),
             ]
         }
