@@ -15,21 +15,23 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // Pure Swift: geometry, page states, runs, ranges, stats, diffs, pointers, reading.
-        .target(name: "ArenaModel"),
+        // Text helpers every module may use: hex, padding, percentages, hexdumps, terminal safety.
+        .target(name: "ArenaText"),
+        // Pure Swift: geometry, page states, runs, ranges, stats, diffs, pointers, reading, sampling.
+        .target(name: "ArenaModel", dependencies: ["ArenaText"]),
         // BTF: the types of what programs keep in an arena, and values read as those types.
-        .target(name: "ArenaTypes", dependencies: ["ArenaModel"]),
+        .target(name: "ArenaTypes", dependencies: ["ArenaModel", "ArenaText"]),
         // Recordings: the versioned file format, its writer and its checked reader.
-        .target(name: "ArenaRecording", dependencies: ["ArenaModel", "CZlib"]),
+        .target(name: "ArenaRecording", dependencies: ["ArenaModel", "ArenaText", "CZlib"]),
         // zlib, which compresses recordings.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // A user-space arena with the kernel's rules and workloads that build real structures.
-        .target(name: "ArenaEmulator", dependencies: ["ArenaModel", "ArenaTypes"]),
+        .target(name: "ArenaEmulator", dependencies: ["ArenaModel", "ArenaText", "ArenaTypes"]),
         // Headless subcommands and their wiring; the executable is a thin entry point.
         .target(
             name: "ArenaCLI",
             dependencies: [
-                "ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaTypes", "ArenaUI", "ArenaTerminal",
+                "ArenaModel", "ArenaText", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaTypes", "ArenaScreen", "ArenaUI", "ArenaTerminal", "ArenaSignals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,26 +40,31 @@ let package = Package(
         // Live kernel arenas: the sampler and reader BPF programs (C beside it, built by the plugin).
         .target(
             name: "ArenaLive",
-            dependencies: ["ArenaModel", "CLibBPF"],
+            dependencies: ["ArenaModel", "ArenaText", "CLibBPF"],
             exclude: ["bpf"],
             plugins: ["BPFCompiler"]
         ),
-        // The inspector's panes, key bindings, layout and themes: pure Swift, renders into a cell grid.
-        .target(name: "ArenaUI", dependencies: ["ArenaModel", "ArenaTypes"]),
+        // The screen's vocabulary: cells, rectangles, the cell grid, colour roles, themes, input events.
+        .target(name: "ArenaScreen", dependencies: ["ArenaModel", "ArenaText"]),
+        // The inspector's panes, key bindings and layout: pure Swift, renders into a cell grid.
+        .target(name: "ArenaUI", dependencies: ["ArenaModel", "ArenaText", "ArenaTypes", "ArenaScreen", "ArenaRecording"]),
         // ncursesw, with the few macros Swift cannot import wrapped.
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
+        // Signals turned into flags a loop reads: quitting, suspending, Ctrl-C in a recording.
+        .target(name: "ArenaSignals"),
         // The only ncurses user: draws grids, reads input, restores the terminal on every exit.
-        .target(name: "ArenaTerminal", dependencies: ["ArenaUI", "CNcurses"]),
+        .target(name: "ArenaTerminal", dependencies: ["ArenaScreen", "ArenaSignals", "CNcurses"]),
         .executableTarget(name: "EmbedBytes"),
         .plugin(name: "BPFCompiler", capability: .buildTool(), dependencies: ["EmbedBytes"]),
         .executableTarget(name: "arenascope", dependencies: ["ArenaCLI"]),
-        .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaUI", "ArenaCLI"]),
+        .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaScreen", "ArenaUI", "ArenaCLI", "ArenaText"]),
         .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel"]),
         .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel"]),
-        .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaModel", "ArenaEmulator", "ArenaRecording"], exclude: ["Snapshots"]),
+        .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaScreen", "ArenaText", "ArenaModel", "ArenaEmulator", "ArenaRecording"], exclude: ["Snapshots"]),
+        .testTarget(name: "ArenaTypesTests", dependencies: ["ArenaTypes", "ArenaModel"]),
         .testTarget(name: "ArenaRecordingTests", dependencies: ["ArenaRecording", "ArenaModel", "ArenaEmulator", "ArenaTypes", "CZlib"], exclude: ["Damaged"]),
         .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "ArenaRecording", "ArenaTypes", "CLibBPF"]),
-        .testTarget(name: "ArenaTerminalTests", dependencies: ["ArenaTerminal"]),
+        .testTarget(name: "ArenaSignalsTests", dependencies: ["ArenaSignals"]),
         .testTarget(name: "ArenaCLITests", dependencies: ["ArenaCLI", "arenascope", "ArenaLive", "CLibBPF"]),
     ],
     swiftLanguageModes: [.v6]

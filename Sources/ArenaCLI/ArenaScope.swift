@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import ArenaModel
+import ArenaText
 import ArenaEmulator
 
 /// The `arenascope` command line.
@@ -50,8 +51,5 @@ public struct ArenaScope: ParsableCommand {
 /// Writes one line to standard error. Control characters (from a file name, a theme
 /// line, an argument) become '?': an error message never drives the terminal.
 func printError(_ line: String) {
-    let safe = String(String.UnicodeScalarView(line.unicodeScalars.map { scalar in
-        scalar.isTerminalControl ? "?" : scalar
-    }))
-    FileHandle.standardError.write(Data((safe + "\n").utf8))
+    FileHandle.standardError.write(Data((line.terminalSafe + "\n").utf8))
 }

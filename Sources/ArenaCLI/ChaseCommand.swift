@@ -1,6 +1,6 @@
 import ArgumentParser
-import ArenaUI
 import ArenaModel
+import ArenaText
 
 /// `arenascope chase`: follows a chain of pointers.
 struct ChaseCommand: ParsableCommand {

@@ -4,6 +4,7 @@ import ArenaEmulator
 import ArenaLive
 import ArenaUI
 import Foundation
+import ArenaText
 
 /// `arenascope demo`: an arena that keeps changing, watched sample by sample.
 struct DemoCommand: ParsableCommand {

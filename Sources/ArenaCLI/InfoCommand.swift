@@ -2,6 +2,7 @@ import ArgumentParser
 import ArenaModel
 import ArenaRecording
 import Foundation
+import ArenaText
 
 /// `arenascope info`: what a recording holds.
 struct InfoCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaText
 
 /// A minimal, fast JSON text builder for the fixed shapes arenascope prints.
 /// Member names are static strings (written as they are); string values are escaped.

@@ -1,7 +1,7 @@
 import ArgumentParser
-import ArenaUI
 import ArenaModel
 import ArenaLive
+import ArenaText
 
 /// `arenascope list`: every arena on the system.
 struct ListCommand: ParsableCommand {

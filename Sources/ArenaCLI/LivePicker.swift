@@ -2,6 +2,7 @@ import ArenaLive
 import ArenaUI
 import ArenaTerminal
 import Glibc
+import ArenaScreen
 
 /// Starting without a source: offer the live arenas, or say why not.
 enum LivePicker {

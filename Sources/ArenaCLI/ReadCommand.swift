@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArenaModel
+import ArenaText
 
 /// `arenascope read`: bytes at an address, as a hexdump or JSON.
 struct ReadCommand: ParsableCommand {

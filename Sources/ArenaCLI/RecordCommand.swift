@@ -2,7 +2,7 @@ import ArgumentParser
 import ArenaModel
 import ArenaEmulator
 import ArenaRecording
-import ArenaTerminal
+import ArenaSignals
 import Foundation
 
 /// `arenascope record`: frames of a source into a recording file.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import ArenaModel
-import ArenaUI
+import ArenaText
 
 /// `arenascope snapshot`: the whole arena at one moment.
 struct SnapshotCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ArenaModel
 import ArenaTypes
+import ArenaText
 
 /// `arenascope types`: the structs, unions, enums and typedefs known for an arena.
 struct TypesCommand: ParsableCommand {

@@ -4,6 +4,7 @@ import ArenaEmulator
 import ArenaUI
 import ArenaTerminal
 import Foundation
+import ArenaScreen
 
 /// How the interactive inspector looks and samples.
 struct ViewOptions: ParsableArguments {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import ArenaUI
 import ArenaEmulator
 
 /// `arenascope workloads`: the emulated workloads, one line each.

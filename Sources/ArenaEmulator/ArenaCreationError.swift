@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaText
 
 /// Why the kernel would refuse to create an arena with these attributes, with its errno.
 public enum ArenaCreationError: Error, Equatable, CustomStringConvertible {

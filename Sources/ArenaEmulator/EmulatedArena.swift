@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaText
 
 /// A user-space arena that follows the rules of Linux 6.13+ (kernel/bpf/arena.c):
 /// creation checks, best-fit page allocation over a range tree of free pages, frees,

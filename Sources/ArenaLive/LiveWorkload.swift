@@ -1,6 +1,7 @@
 import ArenaModel
 import CLibBPF
 import Glibc
+import ArenaText
 
 /// Real arenas built by real BPF programs (bpf/workload.bpf.c), for `demo --live` and the
 /// live tests: a 4096-page arena at 0x40000000 (libbpf creates it from `map_extra`) and a

@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaText
 
 /// Constants and limits of the recording format (docs/recording-format.md describes it).
 public enum RecordingFormat {

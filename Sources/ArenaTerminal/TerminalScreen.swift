@@ -1,4 +1,4 @@
-import ArenaUI
+import ArenaScreen
 import CNcurses
 import Glibc
 

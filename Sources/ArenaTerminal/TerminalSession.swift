@@ -1,4 +1,5 @@
-import ArenaUI
+import ArenaScreen
+import ArenaSignals
 import Glibc
 
 /// Runs a terminal app until it quits, a signal ends it or the terminal hangs up. The

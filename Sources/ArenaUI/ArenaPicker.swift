@@ -1,3 +1,5 @@
+import ArenaScreen
+
 /// One arena the picker offers.
 public struct PickerEntry: Sendable {
     public let id: UInt32

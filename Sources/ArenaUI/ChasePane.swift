@@ -1,4 +1,6 @@
 import ArenaModel
+import ArenaScreen
+import ArenaText
 
 /// The path of followed pointers, and the chain from the current node through the
 /// pointer at the chosen offset, node by node, with the reason it stops.

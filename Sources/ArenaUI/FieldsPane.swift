@@ -1,5 +1,7 @@
 import ArenaModel
 import ArenaTypes
+import ArenaScreen
+import ArenaText
 
 /// The typed value at an address as a tree of fields: offset, name, type, value; pointer
 /// fields that lead into the arena can be followed.

@@ -1,4 +1,6 @@
 import ArenaModel
+import ArenaScreen
+import ArenaText
 
 /// 16 (or 8) bytes a row of the page under the cursor: arena pointers underlined,
 /// bytes changed since the previous sample highlighted, the cursor word inverted.

@@ -1,4 +1,6 @@
 import ArenaModel
+import ArenaScreen
+import ArenaText
 
 extension InspectorApp {
     /// Handles one event; returns what the front end should do.
@@ -234,7 +236,7 @@ extension InspectorApp {
     }
 
     private func gotoAddress(_ text: String) {
-        let trimmed = text.trimmingCharacters(in: " ")
+        let trimmed = text.trimmingSpaces
         let value = trimmed.lowercased().hasPrefix("0x") ? UInt64(trimmed.dropFirst(2), radix: 16) : UInt64(trimmed)
         guard let value else {
             message = "'\(trimmed)' is not an address (use decimal or 0x hex)"
@@ -286,11 +288,5 @@ extension InspectorApp {
             if bytes[start..<start + pattern.count].elementsEqual(pattern) { return start }
         }
         return nil
-    }
-}
-
-extension String {
-    func trimmingCharacters(in character: Character) -> String {
-        String(drop { $0 == character }.reversed().drop { $0 == character }.reversed())
     }
 }

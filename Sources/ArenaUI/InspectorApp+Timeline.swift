@@ -1,4 +1,6 @@
 import ArenaModel
+import ArenaText
+import ArenaScreen
 
 /// Moving along a recording, and recording from the inspector.
 extension InspectorApp {
@@ -30,7 +32,7 @@ extension InspectorApp {
     /// `t`: a frame number, or a time in seconds with an `s` (12.5s).
     func seek(_ text: String) {
         guard let timeline else { return }
-        let trimmed = text.trimmingCharacters(in: " ").lowercased()
+        let trimmed = text.trimmingSpaces.lowercased()
         if trimmed.hasSuffix("s"), let seconds = Double(trimmed.dropLast()), seconds.isFinite, seconds >= 0 {
             show(frame: timeline.frame(atTime: seconds), pausing: true)
         } else if let frame = Int(trimmed), frame >= 0 {

@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaText
 import ArenaTypes
 
 /// Typed views: the value at an address as a type from the source's BTF, its fields as a
@@ -47,7 +48,7 @@ extension InspectorApp {
     /// Shows the value at the hexdump cursor as `name`, and remembers the choice.
     func viewAsType(_ name: String) {
         do {
-            let entry = try catalog.lookup(name.trimmingCharacters(in: " "))
+            let entry = try catalog.lookup(name.trimmingSpaces)
             show(entry.ref, at: hexCursor)
         } catch {
             message = error.description

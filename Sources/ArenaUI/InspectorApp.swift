@@ -1,5 +1,7 @@
 import ArenaModel
 import ArenaTypes
+import ArenaScreen
+import ArenaText
 
 /// The inspector's state and behaviour, with no terminal in sight: events go in,
 /// a cell grid comes out. The terminal front end and the tests drive it the same way.
@@ -226,4 +228,8 @@ public final class InspectorApp {
         }
         return sortedRuns
     }
+}
+
+extension InspectorApp: TerminalApp {
+    public var secondsUntilWork: Double { backend.timeUntilNextSample }
 }

@@ -1,3 +1,5 @@
+import ArenaScreen
+
 /// Where each pane goes for a terminal size.
 ///
 /// - 120 columns and more: page map over ranges on the left, hexdump over chase on the right.

@@ -1,4 +1,6 @@
 import ArenaModel
+import ArenaScreen
+import ArenaText
 
 /// How the page map is laid out in its pane.
 struct MapGeometry: Equatable {
@@ -119,17 +121,5 @@ extension InspectorApp {
             if low < ranges.count && ranges[low].first <= last { return age }
         }
         return nil
-    }
-}
-
-extension String {
-    /// The string right-aligned in `width` columns.
-    public func leftPadded(to width: Int) -> String {
-        String(repeating: " ", count: max(0, width - count)) + self
-    }
-
-    /// The string left-aligned in `width` columns.
-    public func rightPadded(to width: Int) -> String {
-        self + String(repeating: " ", count: max(0, width - count))
     }
 }

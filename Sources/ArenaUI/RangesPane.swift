@@ -1,4 +1,6 @@
 import ArenaModel
+import ArenaScreen
+import ArenaText
 
 /// Free ranges and allocated extents, sortable by address or size.
 enum RangesPane {
@@ -41,10 +43,4 @@ enum RangesPane {
         case .reserved: .reserved
         }
     }
-}
-
-/// `value` (0…1) as a percentage with one decimal.
-public func percentText(_ value: Double) -> String {
-    let tenths = Int((value * 1000).rounded())
-    return "\(tenths / 10).\(tenths % 10)%"
 }

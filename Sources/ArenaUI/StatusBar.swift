@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaScreen
 
 /// The bottom line: source, sampling, counts, state, key hints; or a prompt or a message.
 enum StatusBar {

@@ -1,5 +1,6 @@
 import Testing
 @testable import ArenaModel
+import ArenaText
 
 @Suite struct PointerDecoderTests {
     let geometry = ArenaGeometry(maxPages: 16, userVMStart: 0x7F12_3400_0000, flags: .mmapable)

@@ -3,6 +3,7 @@ import Testing
 import ArenaModel
 import ArenaEmulator
 @testable import ArenaUI
+import ArenaScreen
 
 /// A deterministic inspector over an emulated workload, with a hand-driven clock.
 final class Fixture: DrivesInspector {

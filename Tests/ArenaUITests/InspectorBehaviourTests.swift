@@ -2,6 +2,7 @@ import Testing
 import ArenaModel
 import ArenaEmulator
 @testable import ArenaUI
+import ArenaScreen
 
 @Suite struct InspectorBehaviourTests {
     @Test func followsPointersAndComesBack() throws {

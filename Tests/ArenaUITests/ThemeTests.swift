@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 @testable import ArenaUI
+import ArenaScreen
 
 @Suite struct ThemeTests {
     static let themes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Themes").path

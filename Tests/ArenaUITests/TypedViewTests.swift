@@ -1,6 +1,7 @@
 import ArenaModel
 import Testing
 @testable import ArenaUI
+import ArenaText
 
 @Suite struct TypedViewTests {
     @Test func viewAsTypeFollowPointersAndChainByName() throws {

@@ -1,6 +1,6 @@
 import Testing
 import Glibc
-import ArenaTerminal
+import ArenaSignals
 
 /// Signals reach a watch as a flag, also for a watch made after an earlier one is gone
 /// (the picker's session, then the inspector's).

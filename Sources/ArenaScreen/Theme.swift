@@ -1,3 +1,5 @@
+import ArenaText
+
 /// A colour in a theme file.
 public enum ThemeColor: Equatable, Sendable {
     /// The terminal's own default colour.
@@ -136,12 +138,6 @@ public struct Theme: Equatable, Sendable {
         if let index = colorNames.firstIndex(of: word) { return .index(UInt8(index)) }
         if word.hasPrefix("bright-"), let index = colorNames.firstIndex(of: String(word.dropFirst(7))) { return .index(UInt8(index + 8)) }
         throw .syntax(file: "", line: 0, message: "unknown colour '\(word)'")
-    }
-}
-
-extension Substring {
-    var trimmingSpaces: String {
-        String(drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
     }
 }
 

@@ -3,3 +3,10 @@ extension Unicode.Scalar {
     /// Text from files, BTF or arguments that could reach a terminal is checked with this.
     public var isTerminalControl: Bool { value < 0x20 || (0x7F...0x9F).contains(value) }
 }
+
+extension String {
+    /// The text with every terminal control replaced by '?': safe to print anywhere.
+    public var terminalSafe: String {
+        String(String.UnicodeScalarView(unicodeScalars.map { $0.isTerminalControl ? "?" : $0 }))
+    }
+}

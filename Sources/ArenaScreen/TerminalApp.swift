@@ -7,7 +7,3 @@ public protocol TerminalApp: AnyObject {
     func handle(_ event: InputEvent) -> Reaction
     func render() -> CellGrid
 }
-
-extension InspectorApp: TerminalApp {
-    public var secondsUntilWork: Double { backend.timeUntilNextSample }
-}
