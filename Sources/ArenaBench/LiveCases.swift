@@ -202,7 +202,7 @@ func cpuAtTenHertz(sampler: ArenaSampler, layout: AllocationLayout, mappedByOwne
             if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
             if case .sampled(let snapshot) = backend.tick() {
                 precondition(snapshot.stats.freeRanges == ranges, "\(snapshot.stats.freeRanges) free ranges")
-                precondition(snapshot.stats.mapped == (mappedByOwner ? UInt32(ranges / 2) : 0), "\(snapshot.stats.mapped) pages mapped")
+                precondition(snapshot.stats[.mapped] == (mappedByOwner ? UInt32(ranges / 2) : 0), "\(snapshot.stats[.mapped]) pages mapped")
             }
         }
         shares.append((processCPUSeconds() - cpuStart) / (monotonicSeconds() - wallStart) * 100)

@@ -27,7 +27,7 @@ enum SnapshotText {
         let details = snapshot.source.details.map { "\($0.key)=\(describe($0.value))" }.joined(separator: " ")
         lines.append("source     \(snapshot.source.kind.rawValue) \(details)")
         lines.append("arena      \(hex(geometry.userVMStart))-\(hex(geometry.userVMEnd))  \(geometry.maxPages) pages of \(geometry.pageSize) bytes  flags: \(geometry.flags.names.joined(separator: ","))")
-        lines.append("pages      free \(stats.free)  allocated \(stats.allocated)  mapped \(stats.mapped)  reserved \(stats.reserved)")
+        lines.append("pages      \(stats.countsText)")
         lines.append("free space \(stats.freeRanges) ranges, largest \(stats.largestFree) pages, fragmentation \(percentText(stats.fragmentation))")
         lines.append("extents    \(stats.backedExtents) runs of backed pages")
         for root in snapshot.roots {

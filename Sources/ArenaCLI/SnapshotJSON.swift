@@ -20,12 +20,12 @@ public enum SnapshotJSON {
             json.beginObject()
             json.number(run.first, "first")
             json.number(run.count, "count")
-            json.string(literal: literalName(run.state), "state")
+            json.string(literal: run.state.jsonName, "state")
             json.endObject()
         }
         json.endArray()
         json.beginArray("free_ranges")
-        for run in snapshot.pages.runs where run.state == .free {
+        for run in snapshot.pages.runs where run.state.isFree {
             json.beginArray()
             json.number(run.first)
             json.number(run.last)
@@ -34,11 +34,8 @@ public enum SnapshotJSON {
         json.endArray()
         let stats = snapshot.stats
         json.beginObject("stats")
-        json.number(stats.free, "free")
-        json.number(stats.allocated, "allocated")
-        json.number(stats.reserved, "reserved")
-        json.number(stats.mapped, "mapped")
-        json.number(stats.backed, "backed")
+        for state in PageState.all { json.number(stats[state], state.jsonName) }
+        json.number(stats.backedPages, "backed")
         json.number(stats.freeRanges, "free_ranges")
         json.number(stats.largestFree, "largest_free")
         json.number(stats.backedExtents, "allocated_extents")
@@ -55,14 +52,5 @@ public enum SnapshotJSON {
         json.endArray()
         json.endObject()
         return json.text
-    }
-
-    private static func literalName(_ state: PageState) -> StaticString {
-        switch state {
-        case .free: "free"
-        case .allocated: "allocated"
-        case .reserved: "reserved"
-        case .mapped: "mapped"
-        }
     }
 }

@@ -128,11 +128,11 @@ public final class EmulatedArena {
         guard let page = geometry.page(containing: address) else {
             throw ArenaFault(address: address, reason: "outside the arena's mapping")
         }
-        switch PageState(rawValue: states[Int(page)])! {
-        case .mapped: return
-        case .allocated:
+        let state = PageState(rawValue: states[Int(page)])
+        if state == .mapped { return }
+        if state == .allocated {
             states[Int(page)] = PageState.mapped.rawValue
-        case .free, .reserved:
+        } else {
             if geometry.flags.contains(.segvOnFault) {
                 throw ArenaFault(address: address, reason: "page \(page) is not allocated and the arena has BPF_F_SEGV_ON_FAULT")
             }

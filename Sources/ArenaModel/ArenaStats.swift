@@ -1,27 +1,21 @@
 /// Counts and shape figures of one page map.
 public struct ArenaStats: Sendable, Hashable {
-    public var free: UInt32 = 0
-    public var allocated: UInt32 = 0
-    public var reserved: UInt32 = 0
-    public var mapped: UInt32 = 0
+    /// Pages in each state.
+    public private(set) var pages = PageCounts()
     /// Number of maximal free ranges.
-    public var freeRanges: Int = 0
+    public private(set) var freeRanges: Int = 0
     /// Pages in the largest free range.
-    public var largestFree: UInt32 = 0
-    /// Number of maximal runs of backed pages (allocated or mapped), the allocated extents.
-    public var backedExtents: Int = 0
+    public private(set) var largestFree: UInt32 = 0
+    /// Number of maximal runs of backed pages, the allocated extents.
+    public private(set) var backedExtents: Int = 0
 
     public init(_ map: PageMap) {
         var previousBacked = false
         for run in map.runs {
-            switch run.state {
-            case .free:
-                free += run.count
+            pages[run.state] += run.count
+            if run.state.isFree {
                 freeRanges += 1
                 largestFree = max(largestFree, run.count)
-            case .allocated: allocated += run.count
-            case .reserved: reserved += run.count
-            case .mapped: mapped += run.count
             }
             let backed = run.state.isBacked
             if backed && !previousBacked { backedExtents += 1 }
@@ -29,21 +23,28 @@ public struct ArenaStats: Sendable, Hashable {
         }
     }
 
-    /// Backed pages: allocated plus mapped.
-    public var backed: UInt32 { allocated + mapped }
+    /// Pages in `state`.
+    public subscript(state: PageState) -> UInt32 { pages[state] }
+
+    /// Free pages.
+    public var freePages: UInt32 { pages.freePages }
+
+    /// Backed pages: their bytes can be read.
+    public var backedPages: UInt32 { pages.backedPages }
 
     /// External fragmentation of the free space: 0 when it is one range (or none),
     /// approaching 1 as it splinters. `1 - largest_free / free`.
     public var fragmentation: Double {
-        free == 0 ? 0 : 1 - Double(largestFree) / Double(free)
+        freePages == 0 ? 0 : 1 - Double(largestFree) / Double(freePages)
     }
 
-    public func count(of state: PageState) -> UInt32 {
-        switch state {
-        case .free: free
-        case .allocated: allocated
-        case .reserved: reserved
-        case .mapped: mapped
-        }
+    /// "free 3 alloc 5 map 1 rsv 0": every state's count, as the status line shows them.
+    public var statusText: String {
+        PageState.all.map { "\($0.statusLabel) \(pages[$0])" }.joined(separator: " ")
+    }
+
+    /// "free 3  allocated 5  mapped 1  reserved 0": every state's count by name.
+    public var countsText: String {
+        PageState.all.map { "\($0.name) \(pages[$0])" }.joined(separator: "  ")
     }
 }

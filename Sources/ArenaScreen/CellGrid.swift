@@ -91,12 +91,6 @@ public struct CellGrid: Equatable, Sendable {
 
     /// The role of each cell as one letter a cell (for snapshot tests of colour).
     public func roleLine(_ y: Int) -> String {
-        String(cells[y * width..<(y + 1) * width].map { Self.roleLetter[$0.role] ?? "?" })
+        String(cells[y * width..<(y + 1) * width].map(\.role.letter))
     }
-
-    private static let roleLetter: [ColorRole: Character] = [
-        .text: " ", .dim: "d", .title: "T", .border: "b", .borderFocused: "B", .status: "s", .statusKey: "k", .error: "E",
-        .cursor: "C", .selection: "S", .free: ".", .allocated: "a", .mapped: "m", .reserved: "r", .freed: "f",
-        .mixed: "x", .pointer: "p", .changed: "c", .unbacked: "u", .address: "@", .header: "h",
-    ]
 }

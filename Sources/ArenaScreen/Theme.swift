@@ -1,3 +1,4 @@
+import ArenaModel
 import ArenaText
 
 /// A colour in a theme file.
@@ -55,7 +56,8 @@ public struct Theme: Equatable, Sendable {
 
     public subscript(role: ColorRole) -> RoleStyle { styles[role] ?? Theme.dark.styles[role]! }
 
-    /// The built-in default (the same as Themes/dark.theme).
+    /// The built-in default (the same as Themes/dark.theme); a page state's role takes
+    /// the state's own default colour.
     public static let dark = Theme(name: "dark", styles: [
         .text: RoleStyle(.rgb(0xD0, 0xD0, 0xD0)),
         .dim: RoleStyle(.rgb(0x6C, 0x6C, 0x6C)),
@@ -67,10 +69,6 @@ public struct Theme: Equatable, Sendable {
         .error: RoleStyle(.rgb(0xFF, 0x5F, 0x5F), bold: true),
         .cursor: RoleStyle(.rgb(0xFF, 0xFF, 0xFF), bold: true),
         .selection: RoleStyle(.rgb(0xFF, 0xFF, 0xAF)),
-        .free: RoleStyle(.rgb(0x4E, 0x4E, 0x4E)),
-        .allocated: RoleStyle(.rgb(0x5F, 0xAF, 0xFF)),
-        .mapped: RoleStyle(.rgb(0x87, 0xD7, 0x5F), bold: true),
-        .reserved: RoleStyle(.rgb(0xD7, 0x87, 0xFF)),
         .freed: RoleStyle(.rgb(0xFF, 0x87, 0x5F), bold: true),
         .mixed: RoleStyle(.rgb(0x5F, 0x87, 0xAF)),
         .pointer: RoleStyle(.rgb(0x5F, 0xD7, 0xD7), underline: true),
@@ -78,7 +76,10 @@ public struct Theme: Equatable, Sendable {
         .unbacked: RoleStyle(.rgb(0x80, 0x80, 0x80)),
         .address: RoleStyle(.rgb(0x87, 0x87, 0xAF)),
         .header: RoleStyle(.rgb(0xAF, 0xAF, 0xD7), bold: true),
-    ])
+    ].merging(PageState.all.map { state in
+        let color = state.defaultColor
+        return (ColorRole.of(state), RoleStyle(.rgb(UInt8(color >> 16), UInt8((color >> 8) & 0xFF), UInt8(color & 0xFF)), bold: state.defaultBold))
+    }) { fixed, _ in fixed })
 
     /// Parses a theme file's text; `file` names it in errors.
     public static func parse(_ text: String, name: String, file: String) throws(ThemeError) -> Theme {
@@ -90,7 +91,7 @@ public struct Theme: Equatable, Sendable {
             guard parts.count == 2, !parts[0].isEmpty else {
                 throw .syntax(file: file, line: number + 1, message: "expected 'role = colour', found '\(line)'")
             }
-            guard let role = ColorRole(rawValue: parts[0]) else {
+            guard let role = ColorRole(name: parts[0]) else {
                 throw .syntax(file: file, line: number + 1, message: "unknown role '\(parts[0])' (roles: \(ColorRole.allCases.map(\.name).joined(separator: ", ")))")
             }
             do throws(ThemeError) {

@@ -15,24 +15,18 @@ struct MapGeometry: Equatable {
     }
 }
 
-/// The character and role of a page-map cell: `·` free, `#` allocated, `M` mapped,
-/// `R` reserved, `x` freed lately; lower case where a cell is partly free.
+/// The character and role of a page-map cell: the glyph of the state it shows (lower case
+/// where it is partly free), or `x` where its pages were freed lately.
 public enum PageGlyph {
-    public static func glyph(_ bin: PageBin, freedAge: Int?) -> (Unicode.Scalar, ColorRole) {
-        if bin.total == 0 { return (" ", .text) }
-        let claimed: PageState? = bin.mapped > 0 ? .mapped : bin.allocated > 0 ? .allocated : bin.reserved > 0 ? .reserved : nil
-        guard let claimed else {
-            if let freedAge { return ("x", freedAge == 0 ? .freed : .dim) }
-            return ("·", .free)
-        }
-        let partly = bin.free > 0
-        switch claimed {
-        case .mapped: return (partly ? "m" : "M", partly ? .mixed : .mapped)
-        case .allocated: return (partly ? "a" : "#", partly ? .mixed : .allocated)
-        case .reserved: return (partly ? "r" : "R", .reserved)
-        case .free: return ("·", .free)
-        }
+    public static func glyph(_ bin: PageCounts, freedAge: Int?) -> (Unicode.Scalar, ColorRole) {
+        guard let (state, partlyFree) = bin.shown else { return (" ", .text) }
+        if state.isFree, let freedAge { return ("x", freedAge == 0 ? .freed : .dim) }
+        guard partlyFree else { return (state.glyph, .of(state)) }
+        return (state.partlyFreeGlyph, state.isBacked ? .mixed : .of(state))
     }
+
+    /// "· free # alloc M mapped R rsv x freed"
+    static let legend = (PageState.all.map { "\($0.glyph) \($0.legendLabel)" } + ["x freed"]).joined(separator: " ")
 }
 
 enum PageMapPane {
@@ -85,13 +79,12 @@ enum PageMapPane {
                 let bin = bins[index]
                 guard bin.total > 0 else { break }
                 let binFirst = UInt32(rowPage) + UInt32(column) * map.pagesPerCell
-                let freedAge = bin.free > 0 ? app.freedAge(first: binFirst, count: bin.total) : nil
+                let freedAge = bin.freePages > 0 ? app.freedAge(first: binFirst, count: bin.total) : nil
                 let (glyph, role) = PageGlyph.glyph(bin, freedAge: freedAge)
                 grid[inner.x + gutter + column, inner.y + row] = Cell(glyph, role: index == cursorBin ? .cursor : role, inverse: index == cursorBin)
             }
         }
-        let legend = "· free # alloc M mapped R rsv x freed"
-        grid.put(legend, x: inner.x, y: inner.y + inner.height - 1, role: .dim, limit: inner.width)
+        grid.put(PageGlyph.legend, x: inner.x, y: inner.y + inner.height - 1, role: .dim, limit: inner.width)
     }
 
     /// The page under screen cell (x, y), if the page map shows one there.

@@ -31,16 +31,7 @@ enum RangesPane {
                 : String(run.first).leftPadded(to: 7) + " " + String(run.count).leftPadded(to: 6) + "  " + run.state.name
             let selected = index == app.rangeSelection
             grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 2 + row,
-                     role: selected ? .selection : role(of: run.state), inverse: selected && app.focus == .ranges, limit: inner.width)
-        }
-    }
-
-    static func role(of state: PageState) -> ColorRole {
-        switch state {
-        case .free: .free
-        case .allocated: .allocated
-        case .mapped: .mapped
-        case .reserved: .reserved
+                     role: selected ? .selection : .of(run.state), inverse: selected && app.focus == .ranges, limit: inner.width)
         }
     }
 }

@@ -28,8 +28,7 @@ enum StatusBar {
                 }
             }
             parts.append(([snapshot.source.kind.rawValue] + details).joined(separator: " "))
-            let stats = snapshot.stats
-            parts.append("free \(stats.free) alloc \(stats.allocated) map \(stats.mapped) rsv \(stats.reserved)")
+            parts.append(snapshot.stats.statusText)
         }
         if timeline == nil {
             let hertz = 1 / backend.interval

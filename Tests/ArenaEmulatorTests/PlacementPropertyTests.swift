@@ -87,8 +87,8 @@ struct ReferenceRangeTree {
             // Sorted, disjoint and maximal: a gap of at least one page between neighbours.
             for (a, b) in zip(ranges, ranges.dropFirst()) { #expect(a.last + 1 < b.first) }
             let stats = ArenaStats(arena.pageMap())
-            #expect(stats.free + stats.allocated + stats.mapped + stats.reserved == pages)
-            #expect(stats.free == ranges.reduce(0) { $0 + $1.count })
+            #expect(stats.freePages + stats[.allocated] + stats[.mapped] + stats[.reserved] == pages)
+            #expect(stats.freePages == ranges.reduce(0) { $0 + $1.count })
             #expect(arena.pageMap().freeRanges == ranges, "page states agree with the range tree")
         }
     }

@@ -51,7 +51,7 @@ import CLibBPF
         var snapshot = try source.sample()
         #expect(snapshot.freeRanges == [PageRange(first: 0, last: 99), PageRange(first: 103, last: 199), PageRange(first: 202, last: 4095)])
         #expect(snapshot.pages.state(ofPage: 101) == .allocated)
-        #expect(snapshot.stats.allocated == 5)
+        #expect(snapshot.stats[.allocated] == 5)
         // Freed pages go back and merge.
         try workload.freePages(address(100), count: 3)
         snapshot = try source.sample()
@@ -74,7 +74,7 @@ import CLibBPF
         let snapshot = try source.sample()
         #expect(snapshot.pages.state(ofPage: 3000) == .mapped)
         #expect(snapshot.pages.state(ofPage: 10) == .mapped)
-        #expect(snapshot.stats.mapped == 2 && snapshot.stats.allocated == 0)
+        #expect(snapshot.stats[.mapped] == 2 && snapshot.stats[.allocated] == 0)
         // Within one allocated run, only the pages this process touched are mapped.
         #expect(try workload.allocPages(8, hint: address(20)) == address(20))
         for page: UInt32 in [21, 22, 25] { mapping.store(UInt64(page), at: address(page) + 24) }
@@ -138,11 +138,11 @@ import CLibBPF
         let snapshot = try source.sample()
         #expect(snapshot.pages.state(ofPage: 2000) == .reserved && snapshot.pages.state(ofPage: 2002) == .reserved)
         #expect(snapshot.pages.state(ofPage: 2003) == .allocated)
-        #expect(snapshot.stats.reserved == 3)
+        #expect(snapshot.stats[.reserved] == 3)
         // Probing them (a plain load that faults, then the helper) backed nothing.
         for _ in 0..<3 {
             let again = try source.sample()
-            #expect(again.stats.reserved == 3 && again.freeRanges == snapshot.freeRanges)
+            #expect(again.stats[.reserved] == 3 && again.freeRanges == snapshot.freeRanges)
         }
         var reader = ArenaReader(snapshot: snapshot, source: source)
         #expect(throws: ReadError.notBacked(address: address(2001), page: 2001, state: .reserved)) { try reader.read(address(2001), length: 8) }
@@ -313,7 +313,7 @@ import CLibBPF
                 #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.last + 1 < $1.first }, "free ranges sorted, apart")
                 #expect(ranges.last.map { $0.last < LiveWorkload.arenaPages } ?? true)
                 let stats = snapshot.stats
-                #expect(UInt64(stats.free) + UInt64(stats.allocated) + UInt64(stats.mapped) + UInt64(stats.reserved) == UInt64(LiveWorkload.arenaPages))
+                #expect(UInt64(stats.freePages) + UInt64(stats[.allocated]) + UInt64(stats[.mapped]) + UInt64(stats[.reserved]) == UInt64(LiveWorkload.arenaPages))
                 whole += 1
                 seen.insert(ranges)
             } catch {

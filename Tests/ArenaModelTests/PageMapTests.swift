@@ -79,10 +79,10 @@ import Testing
 
     @Test func statsCountEveryStateAndFragmentation() {
         let stats = ArenaStats(map([.free, .allocated, .free, .free, .mapped, .allocated, .reserved, .free]))
-        #expect(stats.free == 4)
-        #expect(stats.allocated == 2)
-        #expect(stats.mapped == 1)
-        #expect(stats.reserved == 1)
+        #expect(stats.freePages == 4)
+        #expect(stats[.allocated] == 2)
+        #expect(stats[.mapped] == 1)
+        #expect(stats[.reserved] == 1)
         #expect(stats.freeRanges == 3)
         #expect(stats.largestFree == 2)
         #expect(stats.backedExtents == 2)
@@ -93,9 +93,9 @@ import Testing
     @Test func binsCountStatesPerCell() {
         let pages = map([.free, .allocated, .allocated, .mapped, .reserved, .free, .free])
         let bins = pages.bins(from: 1, pagesPerBin: 3, count: 3)
-        #expect(bins[0].allocated == 2 && bins[0].mapped == 1 && bins[0].total == 3)
+        #expect(bins[0][.allocated] == 2 && bins[0][.mapped] == 1 && bins[0].total == 3)
         #expect(bins[0].dominant == .allocated && bins[0].isMixed)
-        #expect(bins[1].reserved == 1 && bins[1].free == 2 && bins[1].dominant == .free)
+        #expect(bins[1][.reserved] == 1 && bins[1][.free] == 2 && bins[1].dominant == .free)
         #expect(bins[2].total == 0)
     }
 

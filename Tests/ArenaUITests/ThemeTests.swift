@@ -34,8 +34,8 @@ import ArenaScreen
 
     @Test func partialThemesFallBackToDark() throws {
         let theme = try Theme.parse("free = 244 on bright-black bold", name: "p", file: "p")
-        #expect(theme[.free] == RoleStyle(.index(244), on: .index(8), bold: true))
-        #expect(theme[.mapped] == Theme.dark[.mapped])
+        #expect(theme[.of(.free)] == RoleStyle(.index(244), on: .index(8), bold: true))
+        #expect(theme[.of(.mapped)] == Theme.dark[.of(.mapped)])
     }
 
     @Test func coloursDegradeTo256To16To8AndNone() {
