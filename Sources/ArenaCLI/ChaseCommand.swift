@@ -28,7 +28,7 @@ struct ChaseCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (arenaSource, snapshot) = try source.open()
+        let (arenaSource, snapshot) = try source.openSampled()
         var reader = ArenaReader(snapshot: snapshot, source: arenaSource)
         let decoder = PointerDecoder(geometry: snapshot.geometry, acceptsLow32: ptr32 ? true : nil)
         let result = try reader.chase(from: addr.value, offset: offset.value, maxHops: max, decoder: decoder, width: ptr32 ? 4 : 8)

@@ -31,8 +31,8 @@ struct HeadlessWatch {
             let diff = backend.lastDiff
             let latency = String(Int((backend.lastLatency * 1_000_000).rounded()))
             return "sample \(String(backend.sampleCount).leftPadded(to: 4))  \(latency.leftPadded(to: 6)) µs  \(stats.countsText)  ranges \(stats.freeRanges)  largest \(stats.largestFree)  frag \(percentText(stats.fragmentation))  changed \(diff?.changedPageCount ?? 0) pages, freed \(diff?.freed.count ?? 0) ranges"
-        case .gone(let reason): return "\(reason); the last snapshot is kept"
-        case .failed(let reason): return "sample failed: \(reason)"
+        case .gone(let error): return "\(error); the last snapshot is kept"
+        case .failed(let error): return "sample failed: \(error)"
         }
     }
 }

@@ -16,7 +16,7 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         let theme = try view.loadTheme()
         if source.isChosen {
-            try view.inspect(try source.open().source, theme: theme)
+            try view.inspect(try source.open(), theme: theme)
             return
         }
         switch try LivePicker.choose(view: view, theme: theme) {

@@ -17,7 +17,7 @@ struct ReadCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let (arenaSource, snapshot) = try source.open()
+        let (arenaSource, snapshot) = try source.openSampled()
         var reader = ArenaReader(snapshot: snapshot, source: arenaSource)
         let bytes = try reader.read(addr.value, length: len.value)
         if output.json {

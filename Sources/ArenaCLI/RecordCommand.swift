@@ -54,69 +54,44 @@ struct RecordCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (opened, first) = try source.open()
-        let emulated = opened as? EmulatedSource
+        let opened = try source.open()
+        let emulated = opened.capabilities.contains(.workload)
         let seconds = Double(interval) / 1000
-        let frameLimit = frames ?? (duration == nil && emulated != nil ? 100 : Int.max)
+        let frameLimit = frames ?? (duration == nil && emulated ? 100 : Int.max)
         let timeLimit = duration ?? .infinity
-        var header = RecordingHeader(
-            geometry: first.geometry, source: first.source, bytesMode: bytes, keyframeInterval: keyframeInterval,
-            frameInterval: seconds, createdAt: UInt64(Date().timeIntervalSince1970))
-        header.types = TypeLookup.blobsForRecording(opened)
+        let backend = SamplingBackend(source: opened, interval: seconds, workloadSteps: stepsPerFrame, clock: monotonicSeconds)
+        let first = try backend.snapshot()
+        let header = RecordingHeader(recording: opened, from: first, bytesMode: bytes, keyframeInterval: keyframeInterval, frameInterval: seconds)
         let writer = try RecordingWriter(path: output, header: header, overwrite: force)
+        let start = monotonicSeconds()
+        // An emulated source's frames are stamped --interval apart; a live one's when taken.
+        let time = { emulated ? Double(writer.frameCount) * seconds : monotonicSeconds() - start }
+        let recorder = RecordingObserver(writer: writer, time: time)
+        backend.addObserver(recorder)
         let interrupt = SignalWatch([SIGINT, SIGTERM])
         let progress = ProgressLine()
-        let backend = SamplingBackend(source: opened, interval: seconds, clock: monotonicSeconds)
-        if let emulated { backend.driver = { [stepsPerFrame] in emulated.advance(stepsPerFrame) } }
-        let start = monotonicSeconds()
         var failure: (any Error)?
-        while writer.frameCount < frameLimit && !interrupt.isRaised {
-            let time = emulated != nil ? Double(writer.frameCount) * seconds : monotonicSeconds() - start
-            if time > timeLimit { break }
-            if emulated == nil {
-                let wait = backend.timeUntilNextSample
-                if wait > 0 {
-                    Thread.sleep(forTimeInterval: min(wait, 0.05))
-                    continue
-                }
+        while writer.frameCount < frameLimit && !interrupt.isRaised && failure == nil {
+            if time() > timeLimit { break }
+            let wait = backend.timeUntilNextSample
+            if !emulated && wait > 0 {
+                Thread.sleep(forTimeInterval: min(wait, 0.05))
+                continue
             }
-            do {
-                try appendFrame(backend, writer, time: time)
-            } catch {
-                failure = error
-                break
+            switch backend.sampleNow() {
+            case .sampled: failure = recorder.failure
+            case .gone(let error), .failed(let error): failure = error
             }
-            progress.show("recording \(output): frame \(writer.frameCount)\(frameLimit == .max ? "" : "/\(frameLimit)") · \(Self.describe(time)) · \(Self.size(writer.fileSize)) (\(Self.share(writer.fileSize, of: writer.rawSize)) of raw)")
+            progress.show("recording \(output): frame \(writer.frameCount)\(frameLimit == .max ? "" : "/\(frameLimit)") · \(Self.describe(time())) · \(Self.size(writer.fileSize)) (\(Self.share(writer.fileSize, of: writer.rawSize)) of raw)")
         }
         progress.finish()
         try writer.finish()
         if let failure {
-            throw CLIError("recording stopped after \(writer.frameCount) frames (kept in \(output)): \(CLIError(failure).message)", status: CLIError(failure).status)
+            let error = CLIError(failure)
+            throw CLIError("recording stopped after \(writer.frameCount) frames (kept in \(output)): \(error.message)", status: error.status)
         }
         let reader = try RecordingReader(path: output)
         print(json.json ? InfoCommand.json(reader, file: output) : "recorded \(reader.frameCount) frames (\(Self.describe(reader.duration))) to \(output): \(Self.size(reader.fileSize)), \(Self.share(reader.fileSize, of: reader.rawSize)) of \(Self.size(reader.rawSize)) raw")
-    }
-
-    /// Samples and appends one frame; a live arena that changes between the sample and the
-    /// reading of its pages is sampled again (three tries).
-    private func appendFrame(_ backend: SamplingBackend, _ writer: RecordingWriter, time: Double) throws {
-        var lastError: (any Error)?
-        for _ in 0..<3 {
-            switch backend.sampleNow() {
-            case .sampled(let snapshot):
-                do {
-                    try writer.append(snapshot, time: time, source: backend.source)
-                    return
-                } catch let error as RecordingError {
-                    throw error
-                } catch {
-                    lastError = error
-                }
-            case .gone(let reason): throw CLIError(reason, status: .unavailable)
-            case .failed(let reason): lastError = CLIError(reason, status: .failure)
-            }
-        }
-        throw lastError ?? CLIError("no sample", status: .failure)
     }
 
     static func describe(_ seconds: Double) -> String { String(format: "%.1f s", seconds) }

@@ -13,7 +13,7 @@ struct SnapshotCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let snapshot = try source.open().snapshot
+        let snapshot = try source.openSampled().snapshot
         print(output.json ? SnapshotJSON.encode(snapshot) : SnapshotText.summary(snapshot))
     }
 }

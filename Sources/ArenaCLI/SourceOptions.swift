@@ -72,8 +72,8 @@ struct SourceOptions: ParsableArguments {
         progress.finish()
     }
 
-    /// Opens the source and takes its first sample.
-    func open() throws -> (source: ArenaSource, snapshot: Snapshot) {
+    /// Opens the source.
+    func open() throws -> ArenaSource {
         guard isChosen else {
             throw CLIError("choose a source: --emulate WORKLOAD, --map-id ID, --pin PATH or --replay FILE (see 'arenascope help')", status: .usage)
         }
@@ -83,16 +83,20 @@ struct SourceOptions: ParsableArguments {
             if segvOnFault { flags.insert(.segvOnFault) }
             let source = try EmulatedSource(workload: workload, seed: seed, pages: pages, flags: flags)
             advance(source, named: workload, by: steps)
-            return (source, source.sample())
+            return source
         }
         if mapID != nil || pinPath != nil {
-            let source = try mapID.map { try LiveSource(mapID: $0, keepAlive: keepAlive) }
+            return try mapID.map { try LiveSource(mapID: $0, keepAlive: keepAlive) }
                 ?? LiveSource(pinnedAt: pinPath!, keepAlive: keepAlive)
-            return (source, try source.sample())
         }
         let reader = try RecordingReader(path: replayFile!)
         let name = replayFile!.split(separator: "/").last.map(String.init) ?? replayFile!
-        let source = try ReplaySource(reader: reader, name: name, frame: frame ?? 0)
-        return (source, try source.sample())
+        return try ReplaySource(reader: reader, name: name, frame: frame ?? 0)
+    }
+
+    /// Opens the source and takes one sample of it (retried by the sampling backend when torn).
+    func openSampled() throws -> (source: ArenaSource, snapshot: Snapshot) {
+        let source = try open()
+        return (source, try SamplingBackend(source: source, clock: monotonicSeconds).snapshot())
     }
 }

@@ -14,7 +14,7 @@ struct TypesCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let catalog = try TypeLookup.catalog(of: source.open().source)
+        let catalog = try TypeLookup.catalog(of: source.open())
         if output.json {
             var json = JSONWriter()
             json.beginObject()
@@ -65,7 +65,7 @@ struct DecodeCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let (opened, snapshot) = try source.open()
+        let (opened, snapshot) = try source.openSampled()
         let catalog = try TypeLookup.catalog(of: opened)
         guard !catalog.isEmpty else { throw CLIError("no types: the source carries no BTF for its structures", status: .unavailable) }
         let entry: TypeCatalog.Entry
@@ -85,12 +85,6 @@ struct DecodeCommand: ParsableCommand {
 enum TypeLookup {
     static func catalog(of source: ArenaSource) throws -> TypeCatalog {
         TypeCatalog(try source.typeBlobs())
-    }
-
-    /// What a recording keeps of the source's types: all of it, or nothing when they cannot
-    /// be read (recording goes on without typed views).
-    static func blobsForRecording(_ source: ArenaSource) -> [TypeBlob] {
-        (try? source.typeBlobs()) ?? []
     }
 }
 

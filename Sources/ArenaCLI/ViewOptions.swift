@@ -1,6 +1,6 @@
 import ArgumentParser
 import ArenaModel
-import ArenaEmulator
+import ArenaRecording
 import ArenaUI
 import ArenaTerminal
 import Foundation
@@ -46,22 +46,18 @@ struct ViewOptions: ParsableArguments {
     }
 
     /// A sampling backend at the chosen interval; an emulated source's workload advances
-    /// `stepsPerSample` steps before each sample; a recording starts paused and, playing,
-    /// moves one frame a sample at its own pace.
+    /// `stepsPerSample` steps before each sample (a recording's pace is its own: see `Playback`).
     func backend(for source: ArenaSource) -> SamplingBackend {
-        let backend = SamplingBackend(source: source, interval: Double(interval) / 1000, clock: monotonicSeconds)
-        if let emulated = source as? EmulatedSource {
-            backend.driver = { [stepsPerSample] in emulated.advance(stepsPerSample) }
-        }
-        if let timeline = source as? Timeline { backend.follow(timeline) }
-        return backend
+        SamplingBackend(source: source, interval: Double(interval) / 1000, workloadSteps: stepsPerSample, clock: monotonicSeconds)
     }
 
     func run(backend: SamplingBackend, theme: Theme) throws {
         backend.sampleNow(runningDriver: false)
         if let reason = backend.goneReason { throw CLIError(reason, status: .unavailable) }
         let app = InspectorApp(backend: backend, width: 80, height: 24)
-        if !(backend.source is Timeline) { app.recording = InspectorRecording { [backend] in backend.interval } }
+        if !backend.source.capabilities.contains(.timeline) {
+            app.recording = SessionRecorder(interval: { [backend] in backend.interval }, clock: monotonicSeconds)
+        }
         defer { if let recording = app.recording, recording.isRecording { print(recording.stop()) } }
         do {
             try TerminalSession.run(app, theme: theme, noColor: noColor)

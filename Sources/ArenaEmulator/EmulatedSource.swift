@@ -38,6 +38,8 @@ public final class EmulatedSource: ArenaSource {
         workload = type.init(arena: arena, seed: seed)
     }
 
+    public var capabilities: SourceCapabilities { [.pageBytes, .types, .workload] }
+
     /// Runs `count` more workload steps.
     public func advance(_ count: UInt64 = 1) {
         for _ in 0..<count { workload.step() }
@@ -50,14 +52,10 @@ public final class EmulatedSource: ArenaSource {
         ])
     }
 
-    /// The arena now; with `capturingBytes`, the bytes of every backed page that was written.
-    public func sample(capturingBytes: Bool) -> Snapshot {
-        Snapshot(
-            source: descriptor, geometry: arena.geometry, pages: arena.pageMap(), roots: workload.roots,
-            contents: capturingBytes ? PageContents(pages: arena.writtenPages) : nil)
+    /// The arena now.
+    public func sample() -> Snapshot {
+        Snapshot(source: descriptor, geometry: arena.geometry, pages: arena.pageMap(), roots: workload.roots)
     }
-
-    public func sample() -> Snapshot { sample(capturingBytes: false) }
 
     /// The BTF of the workload's structures.
     public func typeBlobs() -> [TypeBlob] { [WorkloadTypes.blob(for: type(of: workload).name)] }

@@ -16,8 +16,8 @@ public enum LiveError: Error, Equatable, CustomStringConvertible {
     /// Nobody but arenascope uses the arena any more: its bytes are no longer read, so
     /// that it can go (without `keepAlive`).
     case released(id: UInt32)
-    /// Every attempt saw the arena change under the walk.
-    case torn(id: UInt32, attempts: Int)
+    /// The arena changed under the walk (the sampling backend tries again).
+    case torn(id: UInt32)
     /// Any other failed call, with its errno.
     case system(call: String, errno: Int32)
     /// The arena cannot be read this way (e.g. it has no user address yet).
@@ -32,7 +32,7 @@ public enum LiveError: Error, Equatable, CustomStringConvertible {
         case .unsupported(let why): "this kernel cannot do it: \(why)"
         case .gone(let id): "arena \(id) is gone"
         case .released(let id): "arena \(id) has no other user left: its bytes are no longer read so that it can go (--keep-alive holds an arena for post-mortem looks)"
-        case .torn(let id, let attempts): "arena \(id) kept changing during \(attempts) sampling attempts"
+        case .torn(let id): "arena \(id) changed while it was sampled"
         case .system(let call, let errno): "\(call) failed: \(String(cString: strerror(errno))) (errno \(errno))"
         case .unreadable(let why): why
         }

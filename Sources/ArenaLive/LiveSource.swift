@@ -15,7 +15,8 @@ public final class LiveSource: ArenaSource {
     private var reader: PageReader?
     private var heldFD: Int32?
     private let identity: LiveMap.Identity
-    private var lastSnapshot: Snapshot?
+    /// The arena's geometry at the last sample, for binding a reader.
+    private var geometry: ArenaGeometry?
     private var mappingPIDs: [Int32] = []
     private var pidsScannedAt: Double = -.infinity
     private var mappingsAtScan: UInt32 = 0
@@ -49,39 +50,27 @@ public final class LiveSource: ArenaSource {
         if let heldFD { close(heldFD) }
     }
 
-    /// True once a sample found the arena gone.
-    public private(set) var isGone = false
+    public var capabilities: SourceCapabilities { [.pageBytes, .types, .keepAlive] }
 
     public var descriptor: SourceDescriptor {
         SourceDescriptor(kind: .live, details: [("map_id", .number(UInt64(mapID))), ("name", .text(identity.name))])
     }
 
-    /// Samples page states and free ranges, retrying a torn walk up to `attempts` times.
-    public func sample() throws -> Snapshot {
-        try sample(attempts: 5)
-    }
-
-    public func sample(attempts: Int) throws(LiveError) -> Snapshot {
-        guard !isGone else { throw .gone(id: mapID) }
-        for _ in 0..<max(1, attempts) {
-            let pass = try sampler.run(target: mapID)
-            guard let record = pass.records.first(where: { $0.id == mapID }),
-                  LiveMap.Identity(name: record.name, maxPages: record.maxPages) == identity else {
-                isGone = true
-                reader = nil
-                throw .gone(id: mapID)
-            }
-            guard let pages = try Self.pageMap(pass, record) else { continue }
-            let snapshot = Snapshot(source: descriptor, geometry: record.geometry, pages: markMapped(pages, record))
-            releaseIfAlone(record)
-            lastSnapshot = snapshot
-            return snapshot
+    /// Samples page states and free ranges once; a walk that saw the arena change is
+    /// `LiveError.torn`, and the sampling backend decides whether to try again.
+    public func sample() throws(LiveError) -> Snapshot {
+        let pass = try sampler.run(target: mapID)
+        guard let record = pass.records.first(where: { $0.id == mapID }),
+              LiveMap.Identity(name: record.name, maxPages: record.maxPages) == identity else {
+            reader = nil
+            throw .gone(id: mapID)
         }
-        throw .torn(id: mapID, attempts: attempts)
+        guard let pages = try Self.pageMap(pass, record) else { throw .torn(id: mapID) }
+        let snapshot = Snapshot(source: descriptor, geometry: record.geometry, pages: markMapped(pages, record))
+        releaseIfAlone(record)
+        geometry = record.geometry
+        return snapshot
     }
-
-    /// The last good snapshot, kept after the arena is gone.
-    public var lastGoodSnapshot: Snapshot? { lastSnapshot }
 
     /// Page states from one pass, or nil when the pass is torn (inconsistent).
     static func pageMap(_ pass: SamplerPass, _ record: ArenaRecord) throws(LiveError) -> PageMap? {
@@ -178,7 +167,6 @@ public final class LiveSource: ArenaSource {
 
     /// Streams bytes of backed pages to `body` without copying them into arrays.
     public func withPageBytes(_ pageIndexes: [UInt32], _ body: (UInt32, UnsafeRawBufferPointer) -> Void) throws(LiveError) {
-        guard !isGone else { throw .gone(id: mapID) }
         let reader = try boundReader()
         var start = 0
         while start < pageIndexes.count {
@@ -206,7 +194,7 @@ public final class LiveSource: ArenaSource {
         if let reader { return reader }
         guard !isReleased else { throw .released(id: mapID) }
         let geometry: ArenaGeometry
-        if let lastSnapshot { geometry = lastSnapshot.geometry } else { geometry = try sample(attempts: 5).geometry }
+        if let known = self.geometry { geometry = known } else { geometry = try sample().geometry }
         let fd: Int32
         if let heldFD { fd = dup(heldFD) } else { fd = try LiveMap.openArena(id: mapID).fd }
         defer { close(fd) }

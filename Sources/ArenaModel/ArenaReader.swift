@@ -8,12 +8,9 @@ public struct ArenaReader {
     private let fetch: (UInt32) throws -> [UInt8]
     private var cache: [UInt32: [UInt8]] = [:]
 
-    /// Reads pages from the snapshot's captured contents when present, else from `source`.
+    /// Reads pages from `source`.
     public init(snapshot: Snapshot, source: ArenaSource) {
-        self.init(snapshot: snapshot) { [contents = snapshot.contents] page in
-            if let bytes = contents?[page] { return bytes }
-            return try source.pageBytes(page)
-        }
+        self.init(snapshot: snapshot) { try source.pageBytes($0) }
     }
 
     public init(snapshot: Snapshot, fetch: @escaping (UInt32) throws -> [UInt8]) {

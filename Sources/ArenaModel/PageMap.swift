@@ -77,13 +77,7 @@ public struct PageMap: Sendable, Hashable {
 
     /// Index of the run that holds `page` (which must be below `pageCount`).
     public func runIndex(containing page: UInt32) -> Int {
-        var low = 0
-        var high = runs.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if runs[mid].first <= page { low = mid } else { high = mid - 1 }
-        }
-        return low
+        max(0, runs.partitioningIndex { $0.first > page } - 1)
     }
 
     /// The state of `page`; pages past the end are reported free.
@@ -126,7 +120,7 @@ public struct PageMap: Sendable, Hashable {
 
     /// The free runs as inclusive ranges, in page order.
     public var freeRanges: [PageRange] {
-        runs.lazy.filter { $0.state == .free }.map(\.range)
+        runs.lazy.filter(\.state.isFree).map(\.range)
     }
 }
 

@@ -46,18 +46,6 @@ public struct StructureRoot: Sendable, Hashable {
     }
 }
 
-/// Bytes of backed pages captured with a snapshot, keyed by page index.
-public struct PageContents: Sendable, Hashable {
-    public private(set) var pages: [UInt32: [UInt8]] = [:]
-
-    public init(pages: [UInt32: [UInt8]] = [:]) { self.pages = pages }
-
-    public subscript(page: UInt32) -> [UInt8]? {
-        get { pages[page] }
-        set { pages[page] = newValue }
-    }
-}
-
 /// The state of an arena at one moment: what every pane and every JSON answer is built from.
 public struct Snapshot: Sendable {
     public var source: SourceDescriptor
@@ -66,19 +54,16 @@ public struct Snapshot: Sendable {
     public var roots: [StructureRoot]
     /// Counts taken from `pages` when the snapshot was made.
     public let stats: ArenaStats
-    /// Bytes of backed pages, when the source captured them.
-    public var contents: PageContents?
 
     public init(
         source: SourceDescriptor, geometry: ArenaGeometry, pages: PageMap,
-        roots: [StructureRoot] = [], contents: PageContents? = nil
+        roots: [StructureRoot] = []
     ) {
         self.source = source
         self.geometry = geometry
         self.pages = pages
         self.roots = roots
         self.stats = ArenaStats(pages)
-        self.contents = contents
     }
 
     /// Free ranges, inclusive, in page order: exactly the free runs.

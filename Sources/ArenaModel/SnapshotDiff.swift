@@ -9,40 +9,33 @@ public struct StateChange: Sendable, Hashable {
 public struct SnapshotDiff: Sendable {
     /// Ranges whose state differs, in page order, maximal per (from, to) pair.
     public let stateChanges: [StateChange]
-    /// Byte ranges (offsets inside the page) that differ, for pages both snapshots hold bytes of.
-    public let changedBytes: [UInt32: [Range<Int>]]
 
     /// Compares `old` with `new`. Both must describe the same arena geometry.
     public init(from old: Snapshot, to new: Snapshot) {
-        stateChanges = Self.stateChanges(old.pages.runs, new.pages.runs)
-        var bytes: [UInt32: [Range<Int>]] = [:]
-        if let oldContents = old.contents, let newContents = new.contents {
-            for (page, newBytes) in newContents.pages {
-                guard let oldBytes = oldContents[page] else { continue }
-                let ranges = Self.differingRanges(oldBytes, newBytes)
-                if !ranges.isEmpty { bytes[page] = ranges }
-            }
-        }
-        changedBytes = bytes
+        stateChanges = old.pages.changes(to: new.pages)
     }
 
     /// Pages that were claimed (backed or reserved) before and are free now.
     public var freed: [PageRange] {
-        stateChanges.filter { $0.to == .free }.map(\.range)
+        stateChanges.filter(\.to.isFree).map(\.range)
     }
 
     /// Number of pages whose state changed.
     public var changedPageCount: UInt64 {
         stateChanges.reduce(0) { $0 + UInt64($1.range.count) }
     }
+}
 
-    private static func stateChanges(_ old: [PageRun], _ new: [PageRun]) -> [StateChange] {
+extension PageMap {
+    /// The ranges whose state differs in `new`, in page order, maximal per (from, to) pair.
+    /// Both maps must cover the same pages.
+    public func changes(to new: PageMap) -> [StateChange] {
         var changes: [StateChange] = []
         var i = 0
         var j = 0
-        while i < old.count && j < new.count {
-            let a = old[i]
-            let b = new[j]
+        while i < runs.count && j < new.runs.count {
+            let a = runs[i]
+            let b = new.runs[j]
             let first = max(a.first, b.first)
             let last = min(a.last, b.last)
             if a.state != b.state {
@@ -57,22 +50,5 @@ public struct SnapshotDiff: Sendable {
             if b.last == last { j += 1 }
         }
         return changes
-    }
-
-    private static func differingRanges(_ a: [UInt8], _ b: [UInt8]) -> [Range<Int>] {
-        let count = min(a.count, b.count)
-        var ranges: [Range<Int>] = []
-        var index = 0
-        while index < count {
-            if a[index] == b[index] {
-                index += 1
-                continue
-            }
-            let start = index
-            while index < count && a[index] != b[index] { index += 1 }
-            ranges.append(start..<index)
-        }
-        if a.count != b.count { ranges.append(count..<max(a.count, b.count)) }
-        return ranges
     }
 }

@@ -13,13 +13,3 @@ public protocol Timeline: AnyObject {
     /// Moves to `frame`, clamped to the recording.
     func seek(to frame: Int)
 }
-
-extension SamplingBackend {
-    /// Moves along `timeline` (its source) instead of sampling it afresh: paused at first;
-    /// playing, each sample is the next frame, at the pace the frames were taken.
-    public func follow(_ timeline: Timeline) {
-        interval = timeline.frameInterval
-        isPaused = true
-        driver = { timeline.seek(to: timeline.position + 1) }
-    }
-}

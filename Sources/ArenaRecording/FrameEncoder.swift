@@ -7,8 +7,8 @@ import Glibc
 struct FrameEncoder {
     let header: RecordingHeader
     private var frame: UInt32 = 0
-    /// The previous frame's state of every page.
-    private var states: [UInt8]
+    /// The previous frame's page states.
+    private var previous: PageMap?
     /// Last recorded bytes of backed pages, empty for all-zero pages.
     private var lastBytes: [UInt32: [UInt8]] = [:]
     /// Frame that holds each known page's bytes (`FrameMeta.zeroFrame` when zero).
@@ -16,7 +16,6 @@ struct FrameEncoder {
 
     init(header: RecordingHeader) {
         self.header = header
-        states = [UInt8](repeating: PageState.free.rawValue, count: Int(header.geometry.maxPages))
     }
 
     struct Encoded {
@@ -32,21 +31,18 @@ struct FrameEncoder {
         guard snapshot.geometry == geometry else {
             throw RecordingError.io("the arena's geometry changed during recording")
         }
-        let isKey = frame % header.keyframeInterval == 0
+        let pages = snapshot.pages
+        // The first frame is a keyframe whatever the interval.
+        let isKey = frame % header.keyframeInterval == 0 || previous == nil
         var meta = FrameMeta(isKey: isKey)
-        var next = [UInt8](repeating: 0, count: Int(geometry.maxPages))
         var backed: [UInt32] = []
-        for run in snapshot.pages.runs {
-            let range = Int(run.first)..<Int(run.first) + Int(run.count)
-            next.replaceSubrange(range, with: repeatElement(run.state.rawValue, count: range.count))
-            if run.state.isBacked { backed += run.first...run.last }
-        }
-        if isKey { meta.runs = snapshot.pages.runs } else { meta.changes = Self.changes(from: states, to: next) }
-        for page in lastBytes.keys where !(PageState(rawValue: next[Int(page)])?.isBacked ?? false) {
+        for run in pages.runs where run.state.isBacked { backed += run.first...run.last }
+        if let previous, !isKey { meta.changes = Self.changes(from: previous, to: pages) } else { meta.runs = pages.runs }
+        for page in lastBytes.keys where !pages.state(ofPage: page).isBacked {
             lastBytes[page] = nil
             contentFrame[page] = nil
         }
-        states = next
+        previous = pages
         meta.details = snapshot.source.details
         meta.roots = snapshot.roots
         let pageSize = Int(geometry.pageSize)
@@ -89,21 +85,15 @@ struct FrameEncoder {
         return Encoded(chunk: chunkHeader.encoded() + metaPacked + data, header: chunkHeader, isKey: isKey)
     }
 
-    /// Ranges whose state differs between two per-page state arrays.
-    static func changes(from old: [UInt8], to new: [UInt8]) -> [FrameMeta.StateChange] {
+    /// The pages whose state differs, as runs of the new state.
+    static func changes(from old: PageMap, to new: PageMap) -> [FrameMeta.StateChange] {
         var changes: [FrameMeta.StateChange] = []
-        var index = 0
-        let count = new.count
-        while index < count {
-            guard old[index] != new[index] else {
-                index += 1
-                continue
+        for change in old.changes(to: new) {
+            if let last = changes.last, last.state == change.to, last.first + last.count == change.range.first {
+                changes[changes.count - 1].count += change.range.count
+            } else {
+                changes.append(FrameMeta.StateChange(first: change.range.first, count: change.range.count, state: change.to))
             }
-            let value = new[index]
-            var end = index + 1
-            while end < count && new[end] == value && old[end] != value { end += 1 }
-            changes.append(FrameMeta.StateChange(first: UInt32(index), count: UInt32(end - index), state: PageState(rawValue: value)!))
-            index = end
         }
         return changes
     }

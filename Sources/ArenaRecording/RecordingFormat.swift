@@ -1,4 +1,5 @@
 import ArenaModel
+import Foundation
 import ArenaText
 
 /// Constants and limits of the recording format (docs/recording-format.md describes it).
@@ -165,6 +166,15 @@ public struct RecordingHeader: Sendable, Equatable {
             try section.expectEnd()
         }
         try reader.expectEnd()
+    }
+
+    /// The header for recording `source` from `first` on, now: with the source's types when
+    /// they can be read (recording goes on without typed views when they cannot).
+    public init(recording source: ArenaSource, from first: Snapshot, bytesMode: BytesMode,
+                keyframeInterval: UInt32 = RecordingFormat.defaultKeyframeInterval, frameInterval: Double) {
+        self.init(geometry: first.geometry, source: first.source, bytesMode: bytesMode, keyframeInterval: keyframeInterval,
+                  frameInterval: frameInterval, createdAt: UInt64(Date().timeIntervalSince1970))
+        types = (try? source.typeBlobs()) ?? []
     }
 }
 

@@ -68,13 +68,7 @@ public final class RecordingReader {
     /// The last frame at or before `seconds` (the first frame for earlier times).
     public func frame(atTime seconds: Double) -> Int {
         let target = seconds.isNaN ? 0 : UInt64(max(0, min(seconds, 1e10)) * 1e9)
-        var low = 0
-        var high = frameCount - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if entries[mid].time <= target { low = mid } else { high = mid - 1 }
-        }
-        return low
+        return max(0, entries.partitioningIndex { $0.time > target } - 1)
     }
 
     // MARK: frames
@@ -94,7 +88,8 @@ public final class RecordingReader {
         guard page < geometry.maxPages else {
             throw ReadError.outsideArena(address: geometry.address(ofPage: page), start: geometry.userVMStart, end: geometry.userVMEnd)
         }
-        let state = PageState(rawValue: try states(at: frame)[Int(page)]) ?? .free
+        let raw = try states(at: frame)[Int(page)]
+        guard let state = PageState(rawValue: raw) else { throw RecordingError.damaged("page \(page) has the unknown state \(raw)") }
         guard state.isBacked else { throw ReadError.notBacked(address: geometry.address(ofPage: page), page: page, state: state) }
         let key = keyframe(atOrBefore: frame)
         for candidate in stride(from: frame, through: key, by: -1) {
@@ -102,12 +97,7 @@ public final class RecordingReader {
             if let bytes = Self.lookup(page, in: meta) { return try self.bytes(bytes, frame: candidate) }
         }
         let table = try meta(key).meta.contentTable
-        var low = 0
-        var high = table.count
-        while low < high {
-            let mid = (low + high) / 2
-            if table[mid].page < page { low = mid + 1 } else { high = mid }
-        }
+        let low = table.partitioningIndex { $0.page >= page }
         guard low < table.count, table[low].page == page else {
             throw ReadError.unavailable(page: page, reason: "its bytes were not recorded (bytes mode '\(header.bytesMode.rawValue)')")
         }
@@ -122,12 +112,7 @@ public final class RecordingReader {
     private var zeroPage: [UInt8] { [UInt8](repeating: 0, count: Int(header.geometry.pageSize)) }
 
     private static func lookup(_ page: UInt32, in meta: FrameMeta) -> FrameMeta.PageBytes? {
-        var low = 0
-        var high = meta.pages.count
-        while low < high {
-            let mid = (low + high) / 2
-            if meta.pages[mid].page < page { low = mid + 1 } else { high = mid }
-        }
+        let low = meta.pages.partitioningIndex { $0.page >= page }
         return low < meta.pages.count && meta.pages[low].page == page ? meta.pages[low].bytes : nil
     }
 

@@ -15,6 +15,13 @@ public final class ReplaySource: ArenaSource, Timeline {
         position = frame
     }
 
+    public var capabilities: SourceCapabilities { [.pageBytes, .types, .timeline] }
+    public var timeline: Timeline? { self }
+
+    public var descriptor: SourceDescriptor {
+        SourceDescriptor(kind: .replay, details: [("file", .text(name)), ("recorded", .text(reader.header.source.kind.rawValue))])
+    }
+
     public var frameCount: Int { reader.frameCount }
     /// The recording's interval, kept between 1 ms and a minute whatever the file says.
     public var frameInterval: Double { max(0.001, min(60, reader.header.frameInterval)) }

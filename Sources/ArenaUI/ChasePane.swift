@@ -2,40 +2,94 @@ import ArenaModel
 import ArenaScreen
 import ArenaText
 
-/// The path of followed pointers, and the chain from the current node through the
-/// pointer at the chosen offset, node by node, with the reason it stops.
-enum ChasePane {
-    static func render(_ app: InspectorApp, _ rect: Rect, _ grid: inout CellGrid) {
-        if app.showFields { return FieldsPane.render(app, rect, &grid) }
+/// The path of followed pointers, and the chain from the chain's node through the pointer
+/// at the chosen offset, node by node, with the reason it stops.
+final class ChasePane: Pane {
+    static let maxHops = 512
+    private(set) var selection = 0
+    /// The chain walked for the current sample and chain start, and the first 16 bytes of
+    /// the nodes shown: worked out by `layout`, drawn by `render`.
+    private var walked: (key: ChainKey, result: Result<ChaseResult, PaneError>)?
+    private var previews: [Int: String] = [:]
+    private var top = 0
+
+    struct ChainKey: Equatable {
+        let node: UInt64, offset: UInt64, pointer32: Bool, sample: Int
+    }
+
+    /// Starts over at the chain's first node.
+    func reset() { selection = 0 }
+
+    /// The chain from the navigation's chain start, walked once a sample.
+    func chain(_ app: InspectorApp) -> Result<ChaseResult, PaneError>? {
+        guard var reader = app.reader(), let decoder = app.decoder else { return nil }
+        let navigation = app.navigation
+        let key = ChainKey(node: navigation.chainNode, offset: navigation.chainOffset, pointer32: navigation.pointer32, sample: app.backend.sampleCount)
+        if let walked, walked.key == key { return walked.result }
+        let result = Result { () throws(PaneError) -> ChaseResult in
+            do {
+                return try reader.chase(from: key.node, offset: key.offset, maxHops: Self.maxHops, decoder: decoder)
+            } catch {
+                throw PaneError(String(describing: error))
+            }
+        }
+        walked = (key, result)
+        return result
+    }
+
+    func layout(_ rect: Rect, in app: InspectorApp) {
+        previews = [:]
+        guard case .success(let chain)? = chain(app) else { return }
+        let rows = max(1, rect.inner.height - 2)
+        selection = min(selection, max(0, chain.hops.count - 1))
+        top = max(0, selection - rows + 1)
+        var reader = app.reader()
+        for index in top..<min(chain.hops.count, top + rows) {
+            let bytes = try? reader?.read(chain.hops[index].address, length: 16)
+            previews[index] = bytes.map { $0.map(Hexdump.hexByte).joined(separator: " ") } ?? ""
+        }
+    }
+
+    func perform(_ command: Command, in app: InspectorApp) {
+        if let moved = listSelection(selection, after: command, page: max(1, (app.rect(of: .chase)?.height ?? 4) - 4)) {
+            selection = moved
+            return
+        }
+        switch command {
+        case .activate:
+            guard case .success(let chain)? = chain(app), !chain.hops.isEmpty else { return }
+            app.jump(to: chain.hops[min(selection, chain.hops.count - 1)].address, remember: true)
+            app.focus = .hexdump
+        case .toggleFields: app.toggleFields()
+        case .chainThroughField: app.message = "select a pointer field in the field view first (v, then arrows)"
+        default: break
+        }
+    }
+
+    func render(_ rect: Rect, in app: InspectorApp, focused: Bool, into grid: inout CellGrid) {
         let inner = rect.inner
-        let via = app.chainField.map { "\($0) (+\(app.chainOffset))" } ?? "+\(app.chainOffset)"
-        grid.box(rect, title: "\(PaneID.chase.title) · chain from \(hex(app.chainNode)) via \(via)\(app.pointer32 ? " (32-bit)" : "")", focused: app.focus == .chase)
+        let navigation = app.navigation
+        let via = navigation.chainField.map { "\($0) (+\(navigation.chainOffset))" } ?? "+\(navigation.chainOffset)"
+        grid.box(rect, title: "\(PaneID.chase.title) · chain from \(hex(navigation.chainNode)) via \(via)\(navigation.pointer32 ? " (32-bit)" : "")", focused: focused)
         guard inner.height >= 2 else { return }
-        let path = (app.history.suffix(6) + [app.hexCursor]).map { hex($0) }
+        let path = (navigation.history.suffix(6) + [navigation.address]).map { hex($0) }
         var crumb = "path: " + path.joined(separator: " → ")
         if crumb.count > inner.width { crumb = "path: …" + String(crumb.suffix(inner.width - 7)) }
         grid.put(crumb, x: inner.x, y: inner.y, role: .header, limit: inner.width)
-        guard let result = app.chain() else { return }
+        guard let result = walked?.result else { return }
         switch result {
         case .failure(let error):
             grid.put(error.text, x: inner.x, y: inner.y + 1, role: .error, limit: inner.width)
         case .success(let chain):
-            let rows = inner.height - 2
-            app.chaseSelection = min(app.chaseSelection, max(0, chain.hops.count - 1))
-            let top = max(0, app.chaseSelection - rows + 1)
-            var reader = app.reader()
-            for row in 0..<rows {
+            for row in 0..<inner.height - 2 {
                 let index = top + row
                 guard index < chain.hops.count else { break }
                 let hop = chain.hops[index]
-                let preview = (try? reader?.read(hop.address, length: 16)).flatMap { $0 }.map { bytes in
-                    bytes.map(Hexdump.hexByte).joined(separator: " ")
-                } ?? ""
                 let line = String(index).leftPadded(to: 4) + "  " + Hexdump.paddedHex(hop.address, width: 12) + "  pg " + String(hop.page).leftPadded(to: 7)
-                    + "  → " + Hexdump.paddedHex(hop.value, width: 12) + "  " + preview
-                let selected = index == app.chaseSelection
+                    + "  → " + Hexdump.paddedHex(hop.value, width: 12) + "  " + (previews[index] ?? "")
+                let selected = index == selection
                 grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 1 + row,
-                         role: selected ? .selection : .text, inverse: selected && app.focus == .chase, limit: inner.width)
+                         role: selected ? .selection : .text, inverse: selected && focused, limit: inner.width)
             }
             let ending = "\(chain.hops.count) node\(chain.hops.count == 1 ? "" : "s"), stop: \(chain.stop.rawValue)\(chain.stop == .cycle ? " (a cycle!)" : "")"
             grid.put(ending, x: inner.x, y: inner.y + inner.height - 1, role: chain.stop == .cycle || chain.stop == .unbacked ? .error : .dim, limit: inner.width)

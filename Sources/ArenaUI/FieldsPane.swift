@@ -1,38 +1,123 @@
 import ArenaModel
-import ArenaTypes
 import ArenaScreen
 import ArenaText
+import ArenaTypes
 
 /// The typed value at an address as a tree of fields: offset, name, type, value; pointer
-/// fields that lead into the arena can be followed.
-enum FieldsPane {
-    static func render(_ app: InspectorApp, _ rect: Rect, _ grid: inout CellGrid) {
+/// fields that lead into the arena can be followed, or chained through by name. It takes
+/// the chase pane's place while shown.
+final class FieldsPane: Pane {
+    /// The address of the value shown.
+    private(set) var address: UInt64 = 0
+    private(set) var selection = 0
+    /// The value's fields (or why it cannot be decoded), worked out by `layout`.
+    private(set) var lines: Result<[FieldLine], PaneError>?
+    private var typeName = "?"
+    private var top = 0
+
+    /// Shows the value at `address` from its first field.
+    func show(_ address: UInt64) {
+        self.address = address
+        selection = 0
+    }
+
+    /// Decodes the value for the current sample.
+    func decode(_ app: InspectorApp) {
+        guard let ref = app.types.remembered[address], var reader = app.reader(), let pointers = app.decoder else {
+            lines = nil
+            return
+        }
+        let catalog = app.catalog
+        typeName = catalog.name(of: ref)
+        do {
+            let decoded = try TypeDecoder(catalog: catalog, pointers: pointers).decode(ref, at: address, reader: &reader)
+            lines = .success(FieldLines.lines(decoded, catalog: catalog))
+        } catch {
+            lines = .failure(PaneError(String(describing: error)))
+        }
+    }
+
+    private var shownLines: [FieldLine] {
+        if case .success(let lines)? = lines { return lines }
+        return []
+    }
+
+    func layout(_ rect: Rect, in app: InspectorApp) {
+        decode(app)
+        let rows = max(1, rect.inner.height - 1)
+        selection = min(selection, max(0, shownLines.count - 1))
+        top = max(0, selection - rows + 1)
+    }
+
+    func perform(_ command: Command, in app: InspectorApp) {
+        if let moved = listSelection(selection, after: command, page: max(1, (app.rect(of: .chase)?.height ?? 4) - 4)) {
+            selection = moved
+            return
+        }
+        switch command {
+        case .activate: activateField(app)
+        case .toggleFields: app.toggleFields()
+        case .chainThroughField: chainThroughField(app)
+        default: break
+        }
+    }
+
+    /// Enter on a field: a pointer leads to its target, viewed as the pointee's type when
+    /// that is a type with a size; any other field moves the hexdump to it.
+    private func activateField(_ app: InspectorApp) {
+        decode(app)
+        let lines = shownLines
+        guard selection < lines.count else { return }
+        let line = lines[selection]
+        guard let target = line.target else {
+            app.jump(to: line.address, remember: true)
+            app.message = line.value == "NULL" ? "\(line.name) is NULL" : nil
+            return
+        }
+        app.jump(to: target, remember: true)
+        if let pointee = line.pointee, app.catalog.size(of: pointee) ?? 0 > 0 {
+            app.show(pointee, at: target)
+        } else {
+            app.focus = .hexdump
+        }
+    }
+
+    /// `n`: the chain follows the selected pointer field from the value's address.
+    private func chainThroughField(_ app: InspectorApp) {
+        decode(app)
+        let lines = shownLines
+        guard selection < lines.count, lines[selection].typeName.hasSuffix("*") else {
+            app.message = "select a pointer field in the field view first (v, then arrows)"
+            return
+        }
+        let line = lines[selection]
+        app.navigation.chain(from: address, offset: line.address - address, field: line.name)
+        app.showChain()
+        app.message = "chain follows \(line.name) (+\(line.address - address))"
+    }
+
+    func render(_ rect: Rect, in app: InspectorApp, focused: Bool, into grid: inout CellGrid) {
         let inner = rect.inner
-        let typeName = app.rememberedTypes[app.typedAddress].map { app.catalog.name(of: $0) } ?? "?"
-        grid.box(rect, title: "Fields · \(typeName) at \(hex(app.typedAddress))", focused: app.focus == .chase)
-        guard inner.height >= 1, let result = app.typedValue() else { return }
+        grid.box(rect, title: "Fields · \(typeName) at \(hex(address))", focused: focused)
+        guard inner.height >= 1, let result = lines else { return }
         let lines: [FieldLine]
         switch result {
         case .failure(let error):
             grid.put(error.text, x: inner.x, y: inner.y, role: .error, limit: inner.width)
             return
-        case .success(let decoded):
-            lines = FieldLines.lines(decoded, catalog: app.catalog)
+        case .success(let decoded): lines = decoded
         }
-        let rows = inner.height - 1
-        app.chaseSelection = min(app.chaseSelection, max(0, lines.count - 1))
-        let top = max(0, app.chaseSelection - rows + 1)
         let nameWidth = min(24, (lines.map { $0.depth * 2 + $0.name.count }.max() ?? 0) + 2)
         let typeWidth = min(28, (lines.map(\.typeName.count).max() ?? 0) + 2)
-        for row in 0..<rows {
+        for row in 0..<inner.height - 1 {
             let index = top + row
             guard index < lines.count else { break }
             let line = lines[index]
             let name = String(repeating: " ", count: line.depth * 2) + line.name
             let text = line.offset.rightPadded(to: 7) + name.rightPadded(to: nameWidth) + line.typeName.rightPadded(to: typeWidth) + line.value
-            let selected = index == app.chaseSelection
+            let selected = index == selection
             let role: ColorRole = selected ? .selection : line.target != nil ? .pointer : .text
-            grid.put(text.rightPadded(to: inner.width), x: inner.x, y: inner.y + row, role: role, inverse: selected && app.focus == .chase, limit: inner.width)
+            grid.put(text.rightPadded(to: inner.width), x: inner.x, y: inner.y + row, role: role, inverse: selected && focused, limit: inner.width)
         }
         grid.put("Enter follows a pointer · n chains via the field · f shows the chain", x: inner.x, y: inner.y + inner.height - 1, role: .dim, limit: inner.width)
     }

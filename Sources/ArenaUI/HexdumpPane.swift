@@ -5,37 +5,108 @@ import ArenaText
 /// 16 (or 8) bytes a row of the page under the cursor: arena pointers underlined,
 /// bytes changed since the previous sample highlighted, the cursor word inverted.
 /// Only printable ASCII reaches the ASCII column.
-enum HexdumpPane {
-    static func render(_ app: InspectorApp, _ rect: Rect, _ grid: inout CellGrid) {
+final class HexdumpPane: Pane {
+    /// The address of the first row shown.
+    private(set) var top: UInt64 = 0
+
+    /// Shows `address` near the top, two rows of context above it (after a jump).
+    func reveal(_ address: UInt64, pageStart: UInt64) {
+        let row = address & ~0xF
+        top = max(pageStart, row >= pageStart + 32 ? row - 32 : pageStart)
+    }
+
+    private static func bytesPerRow(_ inner: Rect) -> Int { inner.width >= 77 ? 16 : 8 }
+
+    func layout(_ rect: Rect, in app: InspectorApp) {
+        guard let geometry = app.snapshot?.geometry else { return }
+        let inner = rect.inner
+        let cursor = app.navigation.address
+        let page = geometry.page(containing: cursor) ?? 0
+        let pageStart = geometry.address(ofPage: page)
+        _ = app.bytes(of: page)
+        let perRow = Self.bytesPerRow(inner)
+        let current = top >= pageStart && top < pageStart + geometry.pageSize ? Int(top - pageStart) / perRow : 0
+        let row = scrolled(top: current, toShow: Int(cursor - pageStart) / perRow, rows: max(1, inner.height))
+        top = pageStart + UInt64(row * perRow)
+    }
+
+    func perform(_ command: Command, in app: InspectorApp) {
+        guard let geometry = app.snapshot?.geometry else { return }
+        let rows = Int64(max(1, (app.rect(of: .hexdump)?.height ?? 4) - 4))
+        let cursor = app.navigation.address
+        let pageStart = geometry.address(ofPage: app.navigation.page)
+        let target: Int64? = switch command {
+        case .moveUp: Int64(bitPattern: cursor) - 16
+        case .moveDown: Int64(bitPattern: cursor) + 16
+        case .moveLeft: Int64(bitPattern: cursor) - 8
+        case .moveRight: Int64(bitPattern: cursor) + 8
+        case .pageUp: Int64(bitPattern: cursor) - rows * 16
+        case .pageDown: Int64(bitPattern: cursor) + rows * 16
+        case .home: Int64(pageStart)
+        case .end: Int64(pageStart + geometry.pageSize - 8)
+        default: nil
+        }
+        if let target {
+            let address = UInt64(max(Int64(geometry.userVMStart), min(Int64(geometry.userVMEnd) - 8, target)))
+            app.navigation.address = address
+            app.navigation.page = geometry.page(containing: address) ?? app.navigation.page
+            return
+        }
+        switch command {
+        case .activate: followPointer(app)
+        case .setChainOffset:
+            if let offset = app.navigation.offsetInChainNode {
+                app.navigation.chain(from: app.navigation.chainNode, offset: offset)
+            } else {
+                app.navigation.chain(from: cursor, offset: 0)
+            }
+            app.showChain()
+        case .viewAsType: app.beginViewAsType()
+        default: break
+        }
+    }
+
+    /// Enter: goes where the pointer under the cursor points.
+    private func followPointer(_ app: InspectorApp) {
+        guard var reader = app.reader(), let decoder = app.decoder else { return }
+        let cursor = app.navigation.address
+        let word = (try? reader.word(at: cursor, width: app.navigation.pointer32 ? 4 : 8)) ?? 0
+        guard let target = decoder.target(of: word) else {
+            app.message = "\(hex(word)) at \(hex(cursor)) is not an arena pointer"
+            return
+        }
+        let offset = app.navigation.offsetInChainNode ?? 0
+        app.jump(to: target, remember: true)
+        app.navigation.chain(from: target, offset: offset, field: app.navigation.chainField)
+        let backed = app.snapshot?.pages.state(ofPage: app.navigation.page).isBacked == true
+        app.message = backed ? nil : "\(hex(target)) points into an unbacked page"
+    }
+
+    func render(_ rect: Rect, in app: InspectorApp, focused: Bool, into grid: inout CellGrid) {
         let inner = rect.inner
         guard let snapshot = app.snapshot, let decoder = app.decoder, inner.height >= 1 else {
-            grid.box(rect, title: PaneID.hexdump.title, focused: app.focus == .hexdump)
+            grid.box(rect, title: PaneID.hexdump.title, focused: focused)
             return
         }
         let geometry = snapshot.geometry
-        let page = geometry.page(containing: app.hexCursor) ?? 0
+        let cursor = app.navigation.address
+        let page = geometry.page(containing: cursor) ?? 0
         let state = snapshot.pages.state(ofPage: page)
         let pageStart = geometry.address(ofPage: page)
-        grid.box(rect, title: "\(PaneID.hexdump.title) · \(hex(app.hexCursor)) · page \(page) \(state.name)\(app.pointer32 ? " · 32-bit pointers" : "")", focused: app.focus == .hexdump)
-        guard let bytes = app.pageBytes(page) else {
-            let why = state.isBacked ? app.unreadable(page) ?? "it could not be read" : "nothing is behind it to show"
+        grid.box(rect, title: "\(PaneID.hexdump.title) · \(hex(cursor)) · page \(page) \(state.name)\(app.navigation.pointer32 ? " · 32-bit pointers" : "")", focused: focused)
+        guard let bytes = app.pageBytes.cached(page) else {
+            let why = state.isBacked ? app.pageBytes.failure(page) ?? "it could not be read" : "nothing is behind it to show"
             grid.put("page \(page) is \(state.name): \(why)", x: inner.x, y: inner.y, role: .unbacked, limit: inner.width)
             return
         }
-        let previous = app.previousBytes[page]
-        let perRow = inner.width >= 77 ? 16 : 8
-        let rows = inner.height
-        let cursorRow = Int(app.hexCursor - pageStart) / perRow
-        var top = Int(app.hexTop >= pageStart && app.hexTop < pageStart + geometry.pageSize ? (app.hexTop - pageStart) : 0) / perRow
-        if cursorRow < top { top = cursorRow }
-        if cursorRow >= top + rows { top = cursorRow - rows + 1 }
-        app.hexTop = pageStart + UInt64(top * perRow)
-
-        let pointerBytes = pointerMask(bytes, decoder: decoder, width: app.pointer32 ? 4 : 8)
-        let cursorOffset = Int(app.hexCursor - pageStart)
+        let previous = app.pageBytes.previous[page]
+        let perRow = Self.bytesPerRow(inner)
+        let firstRow = Int(top - pageStart) / perRow
+        let pointerBytes = Self.pointerMask(bytes, decoder: decoder, width: app.navigation.pointer32 ? 4 : 8)
+        let cursorOffset = Int(cursor - pageStart)
         let showOffset = inner.width >= 95
-        for row in 0..<rows {
-            let offset = (top + row) * perRow
+        for row in 0..<inner.height {
+            let offset = (firstRow + row) * perRow
             guard offset < bytes.count else { break }
             let y = inner.y + row
             var x = inner.x
@@ -53,7 +124,7 @@ enum HexdumpPane {
                 let inCursor = index >= cursorOffset && index < cursorOffset + 8
                 let changed = previous.map { $0.count == bytes.count && $0[index] != byte } ?? false
                 let role: ColorRole = changed ? .changed : pointerBytes[index] ? .pointer : (byte == 0 ? .dim : .text)
-                grid.put(Hexdump.hexByte(byte), x: x + column * 3, y: y, role: inCursor ? .cursor : role, inverse: inCursor && app.focus == .hexdump)
+                grid.put(Hexdump.hexByte(byte), x: x + column * 3, y: y, role: inCursor ? .cursor : role, inverse: inCursor && focused)
                 let shown = Unicode.Scalar(Hexdump.printable(byte).asciiValue ?? UInt8(ascii: "."))
                 grid[asciiX + column, y] = Cell(shown, role: changed ? .changed : .dim)
             }

@@ -1,18 +1,5 @@
 import ArenaScreen
-
-/// The panes of the inspector.
-public enum PaneID: Int, CaseIterable, Sendable {
-    case pageMap, ranges, hexdump, chase
-
-    public var title: String {
-        switch self {
-        case .pageMap: "Page map"
-        case .ranges: "Allocator ranges"
-        case .hexdump: "Hexdump"
-        case .chase: "Pointer chase"
-        }
-    }
-}
+import ArenaText
 
 /// Commands the key bindings trigger.
 public enum Command: Sendable {
@@ -24,55 +11,102 @@ public enum Command: Sendable {
     case viewAsType, toggleFields, chainThroughField
 }
 
-/// One key binding: the keys, what they do, and the help text. The help screen is
+/// Which sources a binding applies to.
+public enum SourceMode: Sendable {
+    case any
+    /// Sources sampled afresh (emulated, live): not a recording.
+    case sampled
+    /// A recording being replayed.
+    case replay
+
+    /// What the key says where its mode does not apply.
+    var unavailable: String {
+        switch self {
+        case .any: ""
+        case .sampled: "this is already a recording"
+        case .replay: "only a recording has frames (--replay FILE)"
+        }
+    }
+}
+
+/// One key binding: the keys, what they do, where, and the help text. The help screen is
 /// generated from this table (lazygit's way).
 public struct KeyBinding: Sendable {
     public let keys: [InputEvent]
     public let label: String
     public let command: Command
     public let help: String
+    /// The pane whose state the command changes, whichever pane has the focus; nil for the
+    /// app's own commands and for movement, which goes to the focused pane.
+    public let pane: PaneID?
+    public let mode: SourceMode
+
+    /// The binding's line in the help.
+    var helpLine: String { label.rightPadded(to: 6) + help }
+
+    init(_ keys: [InputEvent], _ label: String, _ command: Command, _ help: String, pane: PaneID? = nil, mode: SourceMode = .any) {
+        self.keys = keys
+        self.label = label
+        self.command = command
+        self.help = help
+        self.pane = pane
+        self.mode = mode
+    }
 }
 
 public enum KeyBindings {
     public static let all: [KeyBinding] = [
-        KeyBinding(keys: [.up, .character("k")], label: "↑ k", command: .moveUp, help: "move up"),
-        KeyBinding(keys: [.down, .character("j")], label: "↓ j", command: .moveDown, help: "move down"),
-        KeyBinding(keys: [.left, .character("h")], label: "← h", command: .moveLeft, help: "move left (hex: a word back)"),
-        KeyBinding(keys: [.right, .character("l")], label: "→ l", command: .moveRight, help: "move right (hex: next word)"),
-        KeyBinding(keys: [.pageUp], label: "PgUp", command: .pageUp, help: "a screen up"),
-        KeyBinding(keys: [.pageDown], label: "PgDn", command: .pageDown, help: "a screen down"),
-        KeyBinding(keys: [.home], label: "Home", command: .home, help: "to the first page/range/byte"),
-        KeyBinding(keys: [.end], label: "End", command: .end, help: "to the last page/range/byte"),
-        KeyBinding(keys: [.tab], label: "Tab", command: .nextPane, help: "next pane"),
-        KeyBinding(keys: [.backTab], label: "S-Tab", command: .previousPane, help: "previous pane"),
-        KeyBinding(keys: [.enter], label: "Enter", command: .activate, help: "open / go to / follow pointer"),
-        KeyBinding(keys: [.backspace], label: "Bksp", command: .back, help: "back along followed pointers"),
-        KeyBinding(keys: [.character("g")], label: "g", command: .gotoAddress, help: "go to an address"),
-        KeyBinding(keys: [.character("/")], label: "/", command: .search, help: "search hex bytes: de c0 a5"),
-        KeyBinding(keys: [.character("c")], label: "c", command: .setChainOffset, help: "chain through the cursor word"),
-        KeyBinding(keys: [.character("v")], label: "v", command: .viewAsType, help: "view the cursor as a type"),
-        KeyBinding(keys: [.character("f")], label: "f", command: .toggleFields, help: "fields or chain in the pane"),
-        KeyBinding(keys: [.character("n")], label: "n", command: .chainThroughField, help: "chain via the selected field"),
-        KeyBinding(keys: [.character("w")], label: "w", command: .togglePointerWidth, help: "32-bit pointers on/off"),
-        KeyBinding(keys: [.character("o")], label: "o", command: .nextRoot, help: "next structure root"),
-        KeyBinding(keys: [.character("+"), .character("=")], label: "+", command: .zoomIn, help: "zoom in: fewer pages a cell"),
-        KeyBinding(keys: [.character("-")], label: "-", command: .zoomOut, help: "zoom out: more pages a cell"),
-        KeyBinding(keys: [.character("s")], label: "s", command: .toggleSort, help: "sort ranges: address/size"),
-        KeyBinding(keys: [.character("p"), .character(" ")], label: "p", command: .togglePause, help: "pause/resume (replay: play)"),
-        KeyBinding(keys: [.character("<")], label: "<", command: .slower, help: "sample (replay) half as fast"),
-        KeyBinding(keys: [.character(">")], label: ">", command: .faster, help: "sample (replay) twice as fast"),
-        KeyBinding(keys: [.character("r")], label: "r", command: .toggleRecording, help: "start or stop recording"),
-        KeyBinding(keys: [.character(".")], label: ".", command: .stepForward, help: "replay: next frame"),
-        KeyBinding(keys: [.character(",")], label: ",", command: .stepBack, help: "replay: previous frame"),
-        KeyBinding(keys: [.character("]")], label: "]", command: .jumpForward, help: "replay: 10 frames on"),
-        KeyBinding(keys: [.character("[")], label: "[", command: .jumpBack, help: "replay: 10 frames back"),
-        KeyBinding(keys: [.character("t")], label: "t", command: .seekFrame, help: "replay: go to a frame or time"),
-        KeyBinding(keys: [.character("?")], label: "?", command: .help, help: "this help"),
-        KeyBinding(keys: [.escape], label: "Esc", command: .closeOverlay, help: "close help or a prompt"),
-        KeyBinding(keys: [.character("q")], label: "q", command: .quit, help: "quit"),
+        KeyBinding([.up, .character("k")], "↑ k", .moveUp, "move up"),
+        KeyBinding([.down, .character("j")], "↓ j", .moveDown, "move down"),
+        KeyBinding([.left, .character("h")], "← h", .moveLeft, "move left (hex: a word back)"),
+        KeyBinding([.right, .character("l")], "→ l", .moveRight, "move right (hex: next word)"),
+        KeyBinding([.pageUp], "PgUp", .pageUp, "a screen up"),
+        KeyBinding([.pageDown], "PgDn", .pageDown, "a screen down"),
+        KeyBinding([.home], "Home", .home, "to the first page/range/byte"),
+        KeyBinding([.end], "End", .end, "to the last page/range/byte"),
+        KeyBinding([.tab], "Tab", .nextPane, "next pane"),
+        KeyBinding([.backTab], "S-Tab", .previousPane, "previous pane"),
+        KeyBinding([.enter], "Enter", .activate, "open / go to / follow pointer"),
+        KeyBinding([.backspace], "Bksp", .back, "back along followed pointers"),
+        KeyBinding([.character("g")], "g", .gotoAddress, "go to an address"),
+        KeyBinding([.character("/")], "/", .search, "search hex bytes: de c0 a5"),
+        KeyBinding([.character("o")], "o", .nextRoot, "next structure root"),
+        KeyBinding([.character("w")], "w", .togglePointerWidth, "32-bit pointers on/off"),
+        KeyBinding([.character("p"), .character(" ")], "p", .togglePause, "pause/resume (replay: play)"),
+        KeyBinding([.character("<")], "<", .slower, "sample (replay) half as fast"),
+        KeyBinding([.character(">")], ">", .faster, "sample (replay) twice as fast"),
+        KeyBinding([.character("?")], "?", .help, "this help"),
+        KeyBinding([.escape], "Esc", .closeOverlay, "close help or a prompt"),
+        KeyBinding([.character("q")], "q", .quit, "quit"),
+        KeyBinding([.character("+"), .character("=")], "+", .zoomIn, "zoom in: fewer pages a cell", pane: .pageMap),
+        KeyBinding([.character("-")], "-", .zoomOut, "zoom out: more pages a cell", pane: .pageMap),
+        KeyBinding([.character("s")], "s", .toggleSort, "sort ranges: address/size", pane: .ranges),
+        KeyBinding([.character("c")], "c", .setChainOffset, "chain through the cursor word", pane: .hexdump),
+        KeyBinding([.character("v")], "v", .viewAsType, "view the cursor as a type", pane: .hexdump),
+        KeyBinding([.character("f")], "f", .toggleFields, "fields or chain in the pane", pane: .chase),
+        KeyBinding([.character("n")], "n", .chainThroughField, "chain via the selected field", pane: .chase),
+        KeyBinding([.character("r")], "r", .toggleRecording, "start or stop recording", mode: .sampled),
+        KeyBinding([.character(".")], ".", .stepForward, "next frame", mode: .replay),
+        KeyBinding([.character(",")], ",", .stepBack, "previous frame", mode: .replay),
+        KeyBinding([.character("]")], "]", .jumpForward, "10 frames on", mode: .replay),
+        KeyBinding([.character("[")], "[", .jumpBack, "10 frames back", mode: .replay),
+        KeyBinding([.character("t")], "t", .seekFrame, "go to a frame or time", mode: .replay),
     ]
 
-    public static func command(for event: InputEvent) -> Command? {
-        all.first { $0.keys.contains(event) }?.command
+    public static func binding(for event: InputEvent) -> KeyBinding? {
+        all.first { $0.keys.contains(event) }
+    }
+
+    /// The help text: the bindings grouped by where they apply, the ones that apply
+    /// everywhere first, then each pane's and each kind of source's under a heading.
+    public static var helpLines: [String] {
+        let everywhere = all.filter { $0.pane == nil && $0.mode == .any }.map(\.helpLine)
+        var groups: [(heading: String, bindings: [KeyBinding])] = []
+        for pane in PaneID.allCases {
+            let bindings = all.filter { $0.pane == pane }
+            if !bindings.isEmpty { groups.append((pane.title, bindings)) }
+        }
+        groups.append(("Recording and replay", all.filter { $0.mode != .any }))
+        return everywhere + groups.flatMap { group in ["· \(group.heading)"] + group.bindings.map(\.helpLine) }
     }
 }

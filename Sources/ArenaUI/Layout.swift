@@ -1,5 +1,19 @@
 import ArenaScreen
 
+/// The panes' places on the screen, in Tab order.
+public enum PaneID: Int, CaseIterable, Sendable {
+    case pageMap, ranges, hexdump, chase
+
+    public var title: String {
+        switch self {
+        case .pageMap: "Page map"
+        case .ranges: "Allocator ranges"
+        case .hexdump: "Hexdump"
+        case .chase: "Pointer chase"
+        }
+    }
+}
+
 /// Where each pane goes for a terminal size.
 ///
 /// - 120 columns and more: page map over ranges on the left, hexdump over chase on the right.

@@ -17,8 +17,8 @@ struct MapGeometry: Equatable {
 
 /// The character and role of a page-map cell: the glyph of the state it shows (lower case
 /// where it is partly free), or `x` where its pages were freed lately.
-public enum PageGlyph {
-    public static func glyph(_ bin: PageCounts, freedAge: Int?) -> (Unicode.Scalar, ColorRole) {
+enum PageGlyph {
+    static func glyph(_ bin: PageCounts, freedAge: Int?) -> (Unicode.Scalar, ColorRole) {
         guard let (state, partlyFree) = bin.shown else { return (" ", .text) }
         if state.isFree, let freedAge { return ("x", freedAge == 0 ? .freed : .dim) }
         guard partlyFree else { return (state.glyph, .of(state)) }
@@ -29,43 +29,94 @@ public enum PageGlyph {
     static let legend = (PageState.all.map { "\($0.glyph) \($0.legendLabel)" } + ["x freed"]).joined(separator: " ")
 }
 
-enum PageMapPane {
+/// Every page of the arena as a cell (or N pages a cell), with a ruler of addresses; the
+/// cursor is the shared selected page.
+final class PageMapPane: Pane {
     static let gutterWidth = 9
+    /// Pages a cell stands for; nil fits the whole arena in the pane.
+    private(set) var zoomPagesPerCell: UInt32?
+    private(set) var topRow = 0
+    /// The layout of the last `layout` step, which movement and clicks use.
+    private(set) var map = MapGeometry(columns: 1, rows: 1, pagesPerCell: 1)
 
-    static func geometry(_ inner: Rect, app: InspectorApp, pages: UInt32) -> MapGeometry {
-        let gutter = inner.width >= 30 ? gutterWidth : 0
+    func layout(_ rect: Rect, in app: InspectorApp) {
+        guard let snapshot = app.snapshot else { return }
+        let inner = rect.inner
+        let pages = snapshot.geometry.maxPages
+        let gutter = inner.width >= 30 ? Self.gutterWidth : 0
         let columns = max(1, inner.width - gutter)
         let rows = max(1, inner.height - 1)
         let fit = MapGeometry.fit(pages: pages, columns: columns, rows: rows)
-        return MapGeometry(columns: columns, rows: rows, pagesPerCell: min(fit, app.zoomPagesPerCell ?? fit))
+        map = MapGeometry(columns: columns, rows: rows, pagesPerCell: min(fit, zoomPagesPerCell ?? fit))
+        let perRow = UInt64(map.columns) * UInt64(map.pagesPerCell)
+        let totalRows = Int((UInt64(pages) + perRow - 1) / perRow)
+        let cursorRow = Int(UInt64(app.navigation.page) / perRow)
+        topRow = max(0, min(scrolled(top: topRow, toShow: cursorRow, rows: map.rows), max(0, totalRows - map.rows)))
     }
 
-    static func render(_ app: InspectorApp, _ rect: Rect, _ grid: inout CellGrid) {
+    func perform(_ command: Command, in app: InspectorApp) {
+        guard let geometry = app.snapshot?.geometry else { return }
+        let last = Int64(geometry.maxPages) - 1
+        let step = Int64(map.pagesPerCell)
+        let page = Int64(app.navigation.page)
+        let moved: Int64? = switch command {
+        case .moveUp: page - Int64(map.columns) * step
+        case .moveDown: page + Int64(map.columns) * step
+        case .moveLeft: page - step
+        case .moveRight: page + step
+        case .pageUp: page - Int64(max(1, map.rows - 1) * map.columns) * step
+        case .pageDown: page + Int64(max(1, map.rows - 1) * map.columns) * step
+        case .home: 0
+        case .end: last
+        default: nil
+        }
+        if let moved {
+            app.navigation.page = UInt32(clamping: max(0, min(last, moved)))
+            return
+        }
+        switch command {
+        case .activate:
+            app.jump(to: geometry.address(ofPage: app.navigation.page), remember: true)
+            app.navigation.chain(from: app.navigation.address, offset: 0)
+            app.focus = .hexdump
+        case .zoomIn, .zoomOut:
+            let fit = MapGeometry.fit(pages: geometry.maxPages, columns: map.columns, rows: map.rows)
+            let current = min(fit, zoomPagesPerCell ?? fit)
+            let next = command == .zoomIn ? max(1, current / 2) : min(fit, current * 2)
+            zoomPagesPerCell = next >= fit ? nil : next
+        default: break
+        }
+    }
+
+    func click(x: Int, y: Int, in rect: Rect, app: InspectorApp) {
+        let inner = rect.inner
+        guard let snapshot = app.snapshot, inner.contains(x: x, y: y) else { return }
+        let column = x - inner.x - (inner.width - map.columns)
+        let row = y - inner.y
+        guard column >= 0, column < map.columns, row < map.rows else { return }
+        let page = (UInt64(topRow + row) * UInt64(map.columns) + UInt64(column)) * UInt64(map.pagesPerCell)
+        if page < UInt64(snapshot.geometry.maxPages) { app.navigation.page = UInt32(page) }
+    }
+
+    func render(_ rect: Rect, in app: InspectorApp, focused: Bool, into grid: inout CellGrid) {
         let inner = rect.inner
         guard let snapshot = app.snapshot else {
-            grid.box(rect, title: PaneID.pageMap.title, focused: app.focus == .pageMap)
+            grid.box(rect, title: PaneID.pageMap.title, focused: focused)
             grid.put("waiting for the first sample…", x: inner.x, y: inner.y, role: .dim)
             return
         }
         let pages = snapshot.geometry.maxPages
-        let map = geometry(inner, app: app, pages: pages)
-        app.lastMapGeometry = map
+        let cursorPage = app.navigation.page
         let perRow = UInt64(map.columns) * UInt64(map.pagesPerCell)
-        let totalRows = Int((UInt64(pages) + perRow - 1) / perRow)
-        let cursorRow = Int(UInt64(app.cursorPage) / perRow)
-        if cursorRow < app.mapTopRow { app.mapTopRow = cursorRow }
-        if cursorRow >= app.mapTopRow + map.rows { app.mapTopRow = cursorRow - map.rows + 1 }
-        app.mapTopRow = max(0, min(app.mapTopRow, max(0, totalRows - map.rows)))
-
-        let state = snapshot.pages.state(ofPage: app.cursorPage)
-        let title = "Pages · \(app.cursorPage) \(state.name) · \(map.pagesPerCell)/cell"
-        let titleWithAddress = title + " · 0x" + String(snapshot.geometry.address(ofPage: app.cursorPage), radix: 16)
-        grid.box(rect, title: titleWithAddress.count <= rect.width - 6 ? titleWithAddress : title, focused: app.focus == .pageMap)
+        let state = snapshot.pages.state(ofPage: cursorPage)
+        let title = "Pages · \(cursorPage) \(state.name) · \(map.pagesPerCell)/cell"
+        let titleWithAddress = title + " · 0x" + String(snapshot.geometry.address(ofPage: cursorPage), radix: 16)
+        grid.box(rect, title: titleWithAddress.count <= rect.width - 6 ? titleWithAddress : title, focused: focused)
         let gutter = inner.width - map.columns
-        let firstPage = UInt64(app.mapTopRow) * perRow
+        let firstPage = UInt64(topRow) * perRow
         guard firstPage < UInt64(pages) else { return }
         let bins = snapshot.pages.bins(from: UInt32(firstPage), pagesPerBin: map.pagesPerCell, count: map.columns * map.rows)
-        let cursorBin = Int((UInt64(app.cursorPage) - firstPage) / UInt64(map.pagesPerCell))
+        let cursorBin = Int((UInt64(cursorPage) - min(UInt64(cursorPage), firstPage)) / UInt64(map.pagesPerCell))
         for row in 0..<map.rows {
             let rowPage = firstPage + UInt64(row) * perRow
             guard rowPage < UInt64(pages) else { break }
@@ -79,40 +130,12 @@ enum PageMapPane {
                 let bin = bins[index]
                 guard bin.total > 0 else { break }
                 let binFirst = UInt32(rowPage) + UInt32(column) * map.pagesPerCell
-                let freedAge = bin.freePages > 0 ? app.freedAge(first: binFirst, count: bin.total) : nil
+                let freedAge = bin.freePages > 0 ? app.recentFrees.age(first: binFirst, count: bin.total) : nil
                 let (glyph, role) = PageGlyph.glyph(bin, freedAge: freedAge)
-                grid[inner.x + gutter + column, inner.y + row] = Cell(glyph, role: index == cursorBin ? .cursor : role, inverse: index == cursorBin)
+                let isCursor = index == cursorBin && UInt64(cursorPage) >= firstPage
+                grid[inner.x + gutter + column, inner.y + row] = Cell(glyph, role: isCursor ? .cursor : role, inverse: isCursor)
             }
         }
         grid.put(PageGlyph.legend, x: inner.x, y: inner.y + inner.height - 1, role: .dim, limit: inner.width)
-    }
-
-    /// The page under screen cell (x, y), if the page map shows one there.
-    static func page(at x: Int, y: Int, in inner: Rect, app: InspectorApp) -> UInt32? {
-        guard let snapshot = app.snapshot, inner.contains(x: x, y: y) else { return nil }
-        let map = app.lastMapGeometry
-        let column = x - inner.x - (inner.width - map.columns)
-        let row = y - inner.y
-        guard column >= 0, column < map.columns, row < map.rows else { return nil }
-        let page = (UInt64(app.mapTopRow + row) * UInt64(map.columns) + UInt64(column)) * UInt64(map.pagesPerCell)
-        return page < UInt64(snapshot.geometry.maxPages) ? UInt32(page) : nil
-    }
-}
-
-extension InspectorApp {
-    /// How many samples ago pages in `[first, first + count)` were freed, if lately.
-    func freedAge(first: UInt32, count: UInt32) -> Int? {
-        let last = first + count - 1
-        for (age, ranges) in recentlyFreed.enumerated() {
-            // Ranges are in page order: find the first that ends at or after `first`.
-            var low = 0
-            var high = ranges.count
-            while low < high {
-                let mid = (low + high) / 2
-                if ranges[mid].last < first { low = mid + 1 } else { high = mid }
-            }
-            if low < ranges.count && ranges[low].first <= last { return age }
-        }
-        return nil
     }
 }

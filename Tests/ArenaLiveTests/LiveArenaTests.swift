@@ -225,23 +225,25 @@ import CLibBPF
         let id = try workload!.arenaID
         _ = try workload!.buildList(count: 5)
         let source = try LiveSource(mapID: id)
+        let backend = SamplingBackend(source: source, clock: monotonicSeconds)
         _ = try source.pageBytes(0)            // binds a reader program to the arena
-        let last = try source.sample()
+        let last = try backend.snapshot()
         workload = nil                          // the owner goes away; only our reader is left
         var sawGone = false
         for _ in 0..<50 where !sawGone {
-            do {
-                _ = try source.sample()
-                usleep(20_000)
-            } catch LiveError.gone(let gone) {
-                #expect(gone == id)
+            switch backend.sampleNow() {
+            case .gone(let error):
+                #expect(error as? LiveError == .gone(id: id))
                 sawGone = true
+            case .sampled: usleep(20_000)
+            case .failed(let error): Issue.record("sampling failed: \(error)")
             }
         }
         #expect(sawGone, "the inspector let the arena go")
-        #expect(source.isGone)
-        #expect(source.lastGoodSnapshot?.pages == last.pages)
-        #expect(throws: LiveError.gone(id: id)) { _ = try source.pageBytes(0).count }
+        #expect(backend.isGone)
+        #expect(backend.latest?.pages == last.pages, "the last good snapshot is kept")
+        if case .sampled = backend.sampleNow() { Issue.record("a gone arena was sampled again") }
+        #expect(throws: LiveError.self) { _ = try source.pageBytes(0).count }
     }
 
     @Test func readingBytesAfterTheOwnerLeftDoesNotKeepTheArena() throws {
@@ -271,11 +273,10 @@ import CLibBPF
         var gone = [Bool](repeating: false, count: count)
         for _ in 0..<tries where gone.contains(false) {
             for (index, session) in sessions.enumerated() where !gone[index] {
-                do {
-                    _ = try session.sample()
-                    _ = try? session.pageBytes(0)
-                } catch LiveError.gone {
-                    gone[index] = true
+                switch Result(catching: { () throws(LiveError) in try session.sample() }) {
+                case .success: _ = try? session.pageBytes(0)
+                case .failure(.gone): gone[index] = true
+                case .failure(let error): throw error
                 }
             }
             usleep(20_000)
@@ -307,18 +308,16 @@ import CLibBPF
         var torn = 0
         var seen = Set<[PageRange]>()
         for _ in 0..<300 {
-            do {
-                let snapshot = try source.sample(attempts: 1)
+            switch Result(catching: { () throws(LiveError) in try source.sample() }) {
+            case .success(let snapshot):
                 let ranges = snapshot.freeRanges
                 #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.last + 1 < $1.first }, "free ranges sorted, apart")
                 #expect(ranges.last.map { $0.last < LiveWorkload.arenaPages } ?? true)
-                let stats = snapshot.stats
-                #expect(UInt64(stats.freePages) + UInt64(stats[.allocated]) + UInt64(stats[.mapped]) + UInt64(stats[.reserved]) == UInt64(LiveWorkload.arenaPages))
+                #expect(UInt64(snapshot.stats.pages.total) == UInt64(LiveWorkload.arenaPages))
                 whole += 1
                 seen.insert(ranges)
-            } catch {
-                guard case .torn = error else { throw error }
-                torn += 1
+            case .failure(.torn): torn += 1
+            case .failure(let error): throw error
             }
         }
         #expect(whole > 150, "\(whole) whole samples, \(torn) torn")

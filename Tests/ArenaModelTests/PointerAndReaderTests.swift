@@ -46,8 +46,7 @@ struct FixtureArena {
         builder.append(.mapped, count: 1)
         builder.append(.free, count: 1)
         builder.append(.reserved, count: 1)
-        return Snapshot(source: SourceDescriptor(kind: .emulated), geometry: geometry, pages: builder.build(pageCount: 4),
-                        contents: PageContents(pages: bytes))
+        return Snapshot(source: SourceDescriptor(kind: .emulated), geometry: geometry, pages: builder.build(pageCount: 4))
     }
 
     func reader(requests: Box? = nil) -> ArenaReader {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import ArenaModel
 import ArenaEmulator
-@testable import ArenaUI
+import ArenaUI
 import ArenaScreen
 
 /// A deterministic inspector over an emulated workload, with a hand-driven clock.
@@ -46,6 +46,9 @@ extension DrivesInspector {
     func type(_ text: String) {
         for character in text { _ = app.handle(.character(character)) }
     }
+
+    /// What the screen shows now.
+    var screen: Screen { Screen(app.render()) }
 }
 
 /// Compares `text` with a stored snapshot; ARENASCOPE_RECORD=1 records it anew.

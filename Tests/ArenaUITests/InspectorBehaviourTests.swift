@@ -1,103 +1,104 @@
 import Testing
 import ArenaModel
 import ArenaEmulator
-@testable import ArenaUI
 import ArenaScreen
+import ArenaText
+import ArenaUI
 
 @Suite struct InspectorBehaviourTests {
     @Test func followsPointersAndComesBack() throws {
         let fixture = try Fixture(steps: 30)
-        let app = fixture.app
         let head = try #require(fixture.backend.latest?.roots.first?.address)
-        #expect(app.hexCursor == head, "starts at the first structure root")
-        app.focus = .hexdump
-        var reader = try #require(app.reader())
+        #expect(fixture.screen.hexCursor == head, "starts at the first structure root")
+        fixture.press(.tab, .tab)
+        var reader = ArenaReader(snapshot: fixture.backend.latest!, source: fixture.source)
         let next = try reader.word(at: head)
         fixture.press(.enter)
-        #expect(app.hexCursor == next)
-        #expect(app.history == [head])
+        #expect(fixture.screen.hexCursor == next)
+        #expect(fixture.screen.text.contains("path: \(hex(head)) → \(hex(next))"), "the path shows where it came from")
         fixture.press(.backspace)
-        #expect(app.hexCursor == head)
+        #expect(fixture.screen.hexCursor == head)
+        fixture.press(.backspace)
+        #expect(fixture.screen.status.contains("nothing to go back to"))
     }
 
     @Test func chainListsTheListToItsEnd() throws {
         let fixture = try Fixture(steps: 30)
-        let chain = try #require(try fixture.app.chain()?.get())
-        #expect(chain.stop == .null)
-        #expect(chain.hops.first?.address == fixture.backend.latest?.roots.first?.address)
-        #expect(fixture.app.render().text.contains("stop: null"))
+        let screen = fixture.screen
+        let head = try #require(fixture.backend.latest?.roots.first?.address)
+        #expect(screen.chainTitle?.hasPrefix("\(hex(head)) via +0") == true)
+        #expect(screen.text.contains("stop: null"))
+        #expect(screen.lines.contains { $0.contains("   0  " + Hexdump.paddedHex(head, width: 12)) }, "the first node is the head")
     }
 
     @Test func chainOffsetComesFromTheCursorWord() throws {
         let fixture = try Fixture(workload: "rbtree", steps: 30)
-        let app = fixture.app
-        app.focus = .hexdump
-        #expect(app.chainOffset == 8, "the rbtree root follows left children")
+        #expect(fixture.screen.chainTitle?.contains("via +8") == true, "the rbtree root follows left children")
+        fixture.press(.tab, .tab)
         fixture.press(.right, .right)
         fixture.press(.character("c"))
-        #expect(app.chainOffset == app.hexCursor - app.chainNode)
-        #expect(app.chainOffset == 16, "now the right children")
+        #expect(fixture.screen.chainTitle?.contains("via +16") == true, "now the right children")
     }
 
     @Test func pageMapMovesZoomsAndClicks() throws {
         let fixture = try Fixture(workload: "churn", steps: 100, width: 100, height: 30)
-        let app = fixture.app
-        _ = app.render()
-        let fit = app.lastMapGeometry.pagesPerCell
-        app.cursorPage = 0
+        let fit = try #require(fixture.screen.pagesPerCell)
+        fixture.press(.home)
+        #expect(fixture.screen.cursorPage == 0)
         fixture.press(.right)
-        #expect(app.cursorPage == fit)
-        fixture.press(.down)
-        #expect(app.cursorPage == fit + UInt32(app.lastMapGeometry.columns) * fit)
-        fixture.press(.character("+"))
-        _ = app.render()
-        #expect(app.lastMapGeometry.pagesPerCell == max(1, fit / 2))
-        fixture.press(.character("-"), .character("-"))
-        _ = app.render()
-        #expect(app.lastMapGeometry.pagesPerCell == fit, "zooming out stops at the whole arena")
+        #expect(fixture.screen.cursorPage == fit)
         let rect = try #require(Layout(width: 100, height: 30, focus: .pageMap).rect(.pageMap)).inner
-        fixture.press(.click(x: rect.x + PageMapPane.gutterWidth + 3, y: rect.y + 1))
-        #expect(app.cursorPage == UInt32(app.lastMapGeometry.columns + 3) * fit)
+        let columns = UInt32(rect.width - 9)
+        fixture.press(.down)
+        #expect(fixture.screen.cursorPage == fit + columns * fit)
+        fixture.press(.character("+"))
+        #expect(fixture.screen.pagesPerCell == max(1, fit / 2))
+        fixture.press(.character("-"), .character("-"))
+        #expect(fixture.screen.pagesPerCell == fit, "zooming out stops at the whole arena")
+        fixture.press(.click(x: rect.x + 9 + 3, y: rect.y + 1))
+        #expect(fixture.screen.cursorPage == (columns + 3) * fit)
     }
 
     @Test func rangesSortAndJump() throws {
         let fixture = try Fixture(workload: "churn", steps: 300)
-        let app = fixture.app
-        app.focus = .ranges
+        fixture.press(.tab)
         fixture.press(.character("s"))
-        let runs = app.runs()
-        #expect(runs.map(\.count) == runs.map(\.count).sorted(by: >))
+        #expect(fixture.screen.text.contains("Allocator ranges · by size"))
+        let runs = fixture.backend.latest!.pages.runs.sorted { ($0.count, $1.first) > ($1.count, $0.first) }
         fixture.press(.down, .enter)
         let geometry = try #require(fixture.backend.latest?.geometry)
-        #expect(app.hexCursor == geometry.address(ofPage: runs[1].first))
-        #expect(app.cursorPage == runs[1].first)
+        #expect(fixture.screen.hexCursor == geometry.address(ofPage: runs[1].first))
+        #expect(fixture.screen.cursorPage == runs[1].first)
     }
 
     @Test func searchFindsBytesInBackedPages() throws {
         let fixture = try Fixture(workload: "churn", steps: 200)
-        let app = fixture.app
-        app.hexCursor = fixture.backend.latest!.geometry.userVMStart
+        fixture.press(.character("g"))
+        fixture.type(hex(fixture.backend.latest!.geometry.userVMStart))
+        fixture.press(.enter)
         fixture.press(.character("/"))
         fixture.type("1c a1")
         fixture.press(.enter)
-        var reader = try #require(app.reader())
-        #expect(try reader.read(app.hexCursor, length: 2) == [0x1C, 0xA1])
-        #expect(app.message?.hasPrefix("found at") == true)
+        let found = try #require(fixture.screen.hexCursor)
+        var reader = ArenaReader(snapshot: fixture.backend.latest!, source: fixture.source)
+        #expect(try reader.read(found, length: 2) == [0x1C, 0xA1])
+        #expect(fixture.screen.status.contains("found at \(hex(found))"))
         fixture.press(.character("/"))
         fixture.type("zz")
         fixture.press(.enter)
-        #expect(app.message?.contains("hex bytes") == true)
+        #expect(fixture.screen.status.contains("hex bytes"))
     }
 
     @Test func pauseIntervalAndGoneAreShown() throws {
         let fixture = try Fixture()
         fixture.press(.character("p"))
         #expect(fixture.backend.isPaused)
-        #expect(fixture.app.render().text.contains("PAUSED"))
+        #expect(fixture.screen.text.contains("PAUSED"))
         fixture.press(.character("<"))
         #expect(fixture.backend.interval == 0.2)
         fixture.press(.character(">"), .character(">"))
         #expect(fixture.backend.interval == 0.05)
+        #expect(fixture.screen.status.contains(" 20 Hz "))
         #expect(fixture.press(.character("q")) == .quit)
     }
 
@@ -123,19 +124,45 @@ import ArenaScreen
         #expect(fixture.press(.down) == .redraw)
     }
 
+    @Test func drawingChangesNothing() throws {
+        let fixture = try Fixture(workload: "churn", steps: 300, width: 120, height: 40)
+        fixture.press(.tab, .down, .down, .tab, .down)
+        let first = fixture.app.render()
+        #expect(fixture.app.render() == first, "a second frame of the same state is the same")
+        fixture.press(.down)
+        let moved = fixture.screen.hexCursor
+        let again = try Fixture(workload: "churn", steps: 300, width: 120, height: 40)
+        again.press(.tab, .down, .down, .tab, .down, .down)
+        #expect(again.screen.hexCursor == moved, "keys do the same whether or not frames were drawn between them")
+    }
+
     @Test func freedPagesFadeOverSamples() throws {
         let fixture = try Fixture(workload: "churn", steps: 500, width: 100, height: 30)
-        fixture.app.zoomPagesPerCell = 1
-        var sawFreed = false
-        for _ in 0..<5 where !sawFreed {
+        for _ in 0..<12 { fixture.press(.character("+")) }
+        #expect(fixture.screen.pagesPerCell == 1)
+        var freedPage: UInt32?
+        for _ in 0..<5 where freedPage == nil {
             fixture.step(40)
-            sawFreed = !(fixture.backend.lastDiff?.freed.isEmpty ?? true)
+            freedPage = fixture.backend.lastDiff?.freed.first?.first
         }
-        #expect(sawFreed)
-        let freed = try #require(fixture.backend.lastDiff?.freed.first)
-        #expect(fixture.app.freedAge(first: freed.first, count: 1) == 0)
-        for _ in 0..<InspectorApp.freedMemory { fixture.step(0) }
-        #expect(fixture.app.freedAge(first: freed.first, count: 1) == nil, "faded after a few samples")
+        let page = try #require(freedPage)
+        fixture.press(.character("g"))
+        fixture.type(hex(fixture.backend.latest!.geometry.address(ofPage: page)))
+        fixture.press(.enter)
+        #expect(fixture.screen.cursorPage == page)
+        #expect(glyphAtPageMapCursor(fixture) == "x", "freed pages show as x")
+        for _ in 0..<3 { fixture.step(0) }
+        #expect(glyphAtPageMapCursor(fixture) == "·", "faded after a few samples")
+    }
+
+    /// The character the page map shows at its cursor.
+    private func glyphAtPageMapCursor(_ fixture: Fixture) -> Unicode.Scalar? {
+        let grid = fixture.app.render()
+        let rect = Layout(width: grid.width, height: grid.height, focus: .pageMap).rect(.pageMap)!.inner
+        for y in rect.y..<rect.y + rect.height {
+            for x in rect.x..<rect.x + rect.width where grid[x, y].role == .cursor { return grid[x, y].character }
+        }
+        return nil
     }
 }
 
@@ -146,7 +173,9 @@ import ArenaScreen
         let page = arena.allocPages(count: 1)
         try arena.userWrite(page, Array("\u{1b}]0;pwned\u{07}\u{1b}[2J\u{9b}31m".utf8) + [0x00, 0x7F, 0x85, 0xFF])
         fixture.step(0)
-        fixture.app.jump(to: page, remember: false)
+        fixture.press(.character("g"))
+        fixture.type(hex(page))
+        fixture.press(.enter)
         let grid = fixture.app.render()
         #expect(grid.text.contains("]0;pwned"), "printable bytes are shown")
         for cell in grid.cells {
@@ -180,6 +209,7 @@ final class VanishingSource: ArenaSource {
     init(_ inner: EmulatedSource) { self.inner = inner }
 
     var descriptor: SourceDescriptor { inner.descriptor }
+    var capabilities: SourceCapabilities { inner.capabilities }
 
     func sample() throws -> Snapshot {
         if hasVanished { throw Vanished() }

@@ -3,7 +3,8 @@ import ArenaModel
 import ArenaRecording
 import Foundation
 import Testing
-@testable import ArenaUI
+import ArenaUI
+import ArenaText
 
 /// The inspector on a recording: timeline keys, playback, bytes as they were.
 final class ReplayFixture: DrivesInspector {
@@ -39,7 +40,6 @@ final class ReplayFixture: DrivesInspector {
         source = try ReplaySource(reader: RecordingReader(path: path), name: "ui.arec")
         var clock = { 0.0 }
         backend = SamplingBackend(source: source, clock: { clock() })
-        backend.follow(source)
         backend.sampleNow(runningDriver: false)
         app = InspectorApp(backend: backend, width: width, height: height)
         clock = { [unowned self] in now }
@@ -60,18 +60,17 @@ final class ReplayFixture: DrivesInspector {
 @Suite struct ReplayBehaviourTests {
     @Test func stepsJumpsAndSeeksShowTheRecordedFrames() throws {
         let fixture = try ReplayFixture()
-        let app = fixture.app
-        #expect(app.snapshot?.pages == fixture.expected[0].pages)
+        #expect(fixture.backend.latest?.pages == fixture.expected[0].pages)
         fixture.press(.character("."), .character("."), .character("."))
         #expect(fixture.source.position == 3)
-        #expect(app.snapshot?.pages == fixture.expected[3].pages)
+        #expect(fixture.backend.latest?.pages == fixture.expected[3].pages)
         fixture.press(.character(","))
         #expect(fixture.source.position == 2)
         fixture.press(.character("]"), .character("]"))
         #expect(fixture.source.position == 22)
         fixture.press(.character("["))
         #expect(fixture.source.position == 12)
-        #expect(app.snapshot?.pages == fixture.expected[12].pages)
+        #expect(fixture.backend.latest?.pages == fixture.expected[12].pages)
         fixture.press(.character("t"))
         fixture.type("2.55s")
         fixture.press(.enter)
@@ -83,12 +82,12 @@ final class ReplayFixture: DrivesInspector {
         fixture.press(.character("t"))
         fixture.type("soon")
         fixture.press(.enter)
-        #expect(app.message?.contains("neither a frame number nor a time") == true)
+        #expect(fixture.screen.status.contains("neither a frame number nor a time"))
         fixture.press(.character("t"))
         fixture.type("500")
         fixture.press(.enter)
         #expect(fixture.source.position == 29)
-        #expect(app.message == "the last frame is 29")
+        #expect(fixture.screen.status.contains(" the last frame is 29 │"))
     }
 
     @Test func playbackRunsAtTheRecordedPaceAndStopsAtTheEnd() throws {
@@ -98,13 +97,13 @@ final class ReplayFixture: DrivesInspector {
         fixture.play(seconds: 1.0)
         #expect((9...11).contains(fixture.source.position), "ten frames a second: \(fixture.source.position)")
         fixture.press(.character(">"))
-        #expect(fixture.app.replaySpeed == 2)
+        #expect(fixture.screen.lines[28].contains(" · ×2 "), "the timeline shows the speed")
         fixture.play(seconds: 1.0)
         #expect((28...29).contains(fixture.source.position), "twenty frames a second: \(fixture.source.position)")
         fixture.play(seconds: 1.0)
         #expect(fixture.source.position == 29)
         #expect(fixture.backend.isPaused, "playback stops at the last frame")
-        #expect(fixture.app.message == "end of the recording")
+        #expect(fixture.screen.status.contains(" end of the recording │"))
         fixture.press(.character("p"))
         #expect(fixture.source.position == 0 && !fixture.backend.isPaused, "playing again starts over")
     }
@@ -114,9 +113,20 @@ final class ReplayFixture: DrivesInspector {
         fixture.press(.character("t"))
         fixture.type("17")
         fixture.press(.enter)
-        let snapshot = try #require(fixture.app.snapshot)
+        let snapshot = try #require(fixture.backend.latest)
         let written = fixture.expectedBytes[17]
-        for (page, bytes) in written { #expect(fixture.app.pageBytes(page) == bytes, "page \(page)") }
+        for (page, bytes) in written.sorted(by: { $0.key < $1.key }).prefix(4) {
+            let start = snapshot.geometry.address(ofPage: page)
+            fixture.press(.character("g"))
+            fixture.type(hex(start))
+            fixture.press(.enter)
+            let lines = fixture.screen.lines
+            for row in 0..<4 {
+                let prefix = "│" + Hexdump.paddedHex(start + UInt64(row * 16), width: 12)
+                let shown = bytes[row * 16..<row * 16 + 16].map(Hexdump.hexByte).joined(separator: " ")
+                #expect(lines.contains { $0.hasPrefix(prefix) && $0.contains(shown) }, "page \(page) row \(row)")
+            }
+        }
         #expect(!written.isEmpty)
         #expect(snapshot.source.kind == .replay)
     }
@@ -144,22 +154,22 @@ final class ReplayFixture: DrivesInspector {
     @Test func recordingKeysSayWhatTheyCanDo() throws {
         let fixture = try ReplayFixture()
         fixture.press(.character("r"))
-        #expect(fixture.app.message == "this is already a recording")
+        #expect(fixture.screen.status.contains(" this is already a recording │"))
         let live = try Fixture()
         live.press(.character("t"))
-        #expect(live.app.message?.contains("only a recording has frames") == true)
+        #expect(live.screen.status.contains("only a recording has frames"))
         live.press(.character("r"))
-        #expect(live.app.message == "recording is not available here")
+        #expect(live.screen.status.contains(" recording is not available here │"))
         let recorder = CountingRecording()
         live.app.recording = recorder
         live.press(.character("r"))
-        #expect(recorder.isRecording && live.app.message == "started")
+        #expect(recorder.isRecording && live.screen.status.contains(" started │"))
         live.step()
         live.step()
         #expect(recorder.frameCount == 3, "the first frame and two samples")
         #expect(live.app.render().text.contains("● REC 3"))
         live.press(.character("r"))
-        #expect(!recorder.isRecording && live.app.message == "stopped after 3")
+        #expect(!recorder.isRecording && live.screen.status.contains(" stopped after 3 │"))
     }
 }
 
@@ -172,9 +182,9 @@ final class CountingRecording: SessionRecording {
         frameCount = 1
         return "started"
     }
-    func record(_ snapshot: Snapshot, from source: ArenaSource) -> String? {
+    func observe(_ snapshot: Snapshot, from source: ArenaSource) {
+        guard isRecording else { return }
         frameCount += 1
-        return nil
     }
     func stop() -> String {
         isRecording = false

@@ -1,0 +1,48 @@
+import ArenaScreen
+
+/// One pane of the inspector (htop's `Panel`): it owns its scroll position, selection and
+/// settings, handles the commands bound to it and movement while it has the focus, fits its
+/// scroll position to its rectangle in `layout`, and draws in `render`, which only reads.
+/// What panes share (the sample, the cursor, page bytes, types) lives in `InspectorApp`.
+protocol Pane: AnyObject {
+    /// The command bound to this pane, or a movement while it has the focus.
+    func perform(_ command: Command, in app: InspectorApp)
+    /// Fits scroll positions to `rect` before the pane is drawn or moved in.
+    func layout(_ rect: Rect, in app: InspectorApp)
+    /// Draws the pane in `rect`; it reads the pane's state and never writes it.
+    func render(_ rect: Rect, in app: InspectorApp, focused: Bool, into grid: inout CellGrid)
+    /// A click at screen cell (x, y) inside `rect`.
+    func click(x: Int, y: Int, in rect: Rect, app: InspectorApp)
+}
+
+extension Pane {
+    func click(x: Int, y: Int, in rect: Rect, app: InspectorApp) {}
+}
+
+/// Where a list's selection goes for a movement command, `page` rows a screen (nil for any
+/// other command); at least 0, and the pane's layout step keeps it inside the list.
+func listSelection(_ selection: Int, after command: Command, page: Int) -> Int? {
+    let moved: Int? = switch command {
+    case .moveUp, .moveLeft: selection - 1
+    case .moveDown, .moveRight: selection + 1
+    case .pageUp: selection - page
+    case .pageDown: selection + page
+    case .home: 0
+    case .end: Int.max / 2
+    default: nil
+    }
+    return moved.map { max(0, $0) }
+}
+
+/// The first visible row that keeps `selected` in view of `rows` rows, starting from `top`.
+func scrolled(top: Int, toShow selected: Int, rows: Int) -> Int {
+    if selected < top { return selected }
+    if selected >= top + rows { return selected - rows + 1 }
+    return top
+}
+
+/// Why a pane cannot show what it was asked to, as text to show in its place.
+struct PaneError: Error, Equatable {
+    let text: String
+    init(_ text: String) { self.text = text }
+}
