@@ -22,7 +22,7 @@ let package = Package(
         // BTF: the types of what programs keep in an arena, and values read as those types.
         .target(name: "ArenaTypes", dependencies: ["ArenaModel", "ArenaText"]),
         // Recordings: the versioned file format, its writer and its checked reader.
-        .target(name: "ArenaRecording", dependencies: ["ArenaModel", "ArenaText", "CZlib"]),
+        .target(name: "ArenaRecording", dependencies: ["ArenaModel", "ArenaText", "ArenaSignals", "CZlib"]),
         // zlib, which compresses recordings.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // A user-space arena with the kernel's rules and workloads that build real structures.
@@ -40,7 +40,7 @@ let package = Package(
         // Live kernel arenas: the sampler and reader BPF programs (C beside it, built by the plugin).
         .target(
             name: "ArenaLive",
-            dependencies: ["ArenaModel", "ArenaText", "CLibBPF"],
+            dependencies: ["ArenaModel", "ArenaText", "ArenaSignals", "CLibBPF"],
             exclude: ["bpf"],
             plugins: ["BPFCompiler"]
         ),
@@ -50,7 +50,8 @@ let package = Package(
         .target(name: "ArenaUI", dependencies: ["ArenaModel", "ArenaText", "ArenaTypes", "ArenaScreen", "ArenaRecording"]),
         // ncursesw, with the few macros Swift cannot import wrapped.
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
-        // Signals turned into flags a loop reads: quitting, suspending, Ctrl-C in a recording.
+        // Signals turned into flags a loop reads (quitting, suspending, Ctrl-C in a recording),
+        // and system calls made again when a signal interrupts them.
         .target(name: "ArenaSignals"),
         // The only ncurses user: draws grids, reads input, restores the terminal on every exit.
         .target(name: "ArenaTerminal", dependencies: ["ArenaScreen", "ArenaSignals", "CNcurses"]),

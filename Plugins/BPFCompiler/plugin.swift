@@ -11,7 +11,16 @@ struct BPFCompiler: BuildToolPlugin {
         let bpfDirectory = module.directoryURL.appending(path: "bpf")
         let files = (try? FileManager.default.contentsOfDirectory(at: bpfDirectory, includingPropertiesForKeys: nil)) ?? []
         let sources = files.filter { $0.lastPathComponent.hasSuffix(".bpf.c") }.sorted { $0.path < $1.path }
-        let headers = files.filter { $0.pathExtension == "h" }
+        // Headers shared with Swift (record layouts) live in the C modules the target
+        // depends on; their folders go on the include path.
+        let sharedFolders = module.dependencies.compactMap { dependency -> URL? in
+            guard case .target(let target) = dependency, target is SystemLibraryTarget else { return nil }
+            return target.directoryURL
+        }
+        let sharedHeaders = sharedFolders.flatMap { folder in
+            ((try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []).filter { $0.pathExtension == "h" }
+        }
+        let headers = files.filter { $0.pathExtension == "h" } + sharedHeaders
         let clang = try context.tool(named: "clang").url
         let embed = try context.tool(named: "EmbedBytes").url
         var commands: [Command] = []
@@ -26,6 +35,7 @@ struct BPFCompiler: BuildToolPlugin {
                     "-target", "bpf", "-O2", "-g", "-Wall", "-Werror",
                     "-I/usr/include/x86_64-linux-gnu", "-I/usr/include/aarch64-linux-gnu",
                     "-I", bpfDirectory.path,
+                ] + sharedFolders.flatMap { ["-I", $0.path] } + [
                     "-c", source.path, "-o", object.path,
                 ],
                 inputFiles: [source] + headers,

@@ -1,22 +1,34 @@
 import ArgumentParser
 import ArenaModel
+import ArenaText
 
 /// An address or number given as decimal or `0x` hex.
-public struct NumberArgument: ExpressibleByArgument, Sendable {
+public struct NumberArgument: ExpressibleByArgument, Sendable, CustomStringConvertible {
     public let value: UInt64
 
     public init?(argument: String) {
-        let text = argument.lowercased()
-        if text.hasPrefix("0x") {
-            guard let value = UInt64(text.dropFirst(2), radix: 16) else { return nil }
-            self.value = value
-        } else {
-            guard let value = UInt64(text) else { return nil }
-            self.value = value
-        }
+        guard let value = parseNumber(argument) else { return nil }
+        self.value = value
     }
 
+    public init(_ value: UInt64) { self.value = value }
+
+    /// How a default value shows in help: the number, not the type.
+    public var defaultValueDescription: String { String(value) }
+    public var description: String { String(value) }
+
     public static var defaultCompletionKind: CompletionKind { .default }
+}
+
+/// Milliseconds between samples or frames, as `--interval` takes them.
+enum SamplingInterval {
+    static let range: ClosedRange<UInt32> = 10...60_000
+
+    static func validate(_ milliseconds: UInt32) throws {
+        guard range.contains(milliseconds) else {
+            throw ValidationError("--interval must be between \(range.lowerBound) and \(range.upperBound) ms")
+        }
+    }
 }
 
 /// `--json` for commands that print either text or JSON.

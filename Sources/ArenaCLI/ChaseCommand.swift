@@ -16,7 +16,7 @@ struct ChaseCommand: ParsableCommand {
     @Option(help: ArgumentHelp("User address of the first node.", valueName: "addr"))
     var addr: NumberArgument
     @Option(help: ArgumentHelp("Offset of the next pointer inside a node.", valueName: "bytes"))
-    var offset: NumberArgument = NumberArgument(argument: "0")!
+    var offset: NumberArgument = NumberArgument(0)
     @Option(help: "Most nodes to list.")
     var max: Int = 64
     @Flag(help: "Read 4-byte pointers holding the low 32 bits of the address.")

@@ -13,7 +13,7 @@ struct ReadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("User address to read from.", valueName: "addr"))
     var addr: NumberArgument
     @Option(help: ArgumentHelp("Number of bytes (at most 16 MiB).", valueName: "n"))
-    var len: NumberArgument = NumberArgument(argument: "256")!
+    var len: NumberArgument = NumberArgument(256)
     @OptionGroup var output: OutputOptions
 
     func run() throws {

@@ -44,7 +44,7 @@ struct RecordCommand: ParsableCommand {
     func validate() throws {
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1") }
         if let duration, !(duration > 0 && duration <= 86_400 * 365) { throw ValidationError("--duration must be a positive number of seconds") }
-        guard interval >= 10 && interval <= 60_000 else { throw ValidationError("--interval must be between 10 and 60000 ms") }
+        try SamplingInterval.validate(interval)
         guard stepsPerFrame >= 1 && stepsPerFrame <= Self.maximumStepsPerFrame else {
             throw ValidationError("--steps-per-frame must be between 1 and \(Self.maximumStepsPerFrame)")
         }

@@ -21,7 +21,7 @@ struct ViewOptions: ParsableArguments {
     static let maximumStepsPerSample: UInt64 = 100_000
 
     func validate() throws {
-        guard interval >= 10 && interval <= 60_000 else { throw ValidationError("--interval must be between 10 and 60000 ms") }
+        try SamplingInterval.validate(interval)
         guard stepsPerSample <= Self.maximumStepsPerSample else {
             throw ValidationError("--steps-per-sample must be at most \(Self.maximumStepsPerSample)")
         }

@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaSignals
 import CLibBPF
 import Glibc
 
@@ -116,9 +117,9 @@ public final class ArenaSampler {
         var filled = 0
         while true {
             if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
-            let count = buffer.withUnsafeMutableBytes { read(iterator, $0.baseAddress! + filled, $0.count - filled) }
+            let count = retryingInterrupted { buffer.withUnsafeMutableBytes { read(iterator, $0.baseAddress! + filled, $0.count - filled) } }
             if count < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
+                if errno == EAGAIN { continue }
                 throw .system(call: "reading the bpf_map iterator", errno: errno)
             }
             if count == 0 { break }

@@ -1,3 +1,4 @@
+import ArenaSignals
 import Glibc
 
 /// Random access to a recording's bytes: a file, or memory (tests and the fuzzer).
@@ -37,8 +38,7 @@ public final class RecordingFile: RecordingInput {
         var bytes = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let result = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
-            if result < 0 && errno == EINTR { continue }
+            let result = retryingInterrupted { bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) } }
             guard result > 0 else { throw .io("cannot read \(path): \(result == 0 ? "file shrank" : String(cString: strerror(errno)))") }
             done += result
         }

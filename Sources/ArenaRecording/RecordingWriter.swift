@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaSignals
 import Glibc
 
 /// Writes a recording: the header, one chunk per frame (each in a single write, so a
@@ -62,8 +63,7 @@ public final class RecordingWriter {
     private func write(_ bytes: [UInt8]) throws(RecordingError) {
         var written = 0
         while written < bytes.count {
-            let result = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
-            if result < 0 && errno == EINTR { continue }
+            let result = retryingInterrupted { bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) } }
             guard result > 0 else { throw .io("cannot write \(path): \(String(cString: strerror(errno)))") }
             written += result
         }

@@ -1,9 +1,10 @@
-/* libbpf for Swift, plus the layouts shared with arenascope's BPF programs and the
- * pagemap scan the live source uses. */
+/* libbpf for Swift, plus the layouts shared with arenascope's BPF programs (the *_abi.h
+ * headers here, which the BPF programs include too) and the pagemap scan the live source
+ * uses. */
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
-#include "../ArenaLive/bpf/sampler_abi.h"
-#include "../ArenaLive/bpf/reader_abi.h"
-#include "../ArenaLive/bpf/workload_abi.h"
+#include "sampler_abi.h"
+#include "reader_abi.h"
+#include "workload_abi.h"
 #include "pagemap_scan.h"

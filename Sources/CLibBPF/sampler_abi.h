@@ -1,5 +1,6 @@
-/* What the sampler program and arenascope's Swift side exchange. Shared by both:
- * the Swift side imports this header through the CArenaSampler module. */
+/* What the sampler program and arenascope's Swift side exchange. Shared by both: the
+ * Swift side imports this header through the CLibBPF module, the program includes it
+ * from this folder (the BPF compiler plugin puts it on the include path). */
 #ifndef ARENASCOPE_SAMPLER_ABI_H
 #define ARENASCOPE_SAMPLER_ABI_H
 
