@@ -25,9 +25,9 @@ struct ListCommand: ParsableCommand {
                 json.flags(record.flags, "flags")
                 json.number(record.userVMStart, "user_vm_start")
                 json.number(record.userVMEnd, "user_vm_end")
-                json.number(arena.allocated, "allocated")
-                json.number(arena.reserved, "reserved")
-                json.number(record.freePages, "free")
+                for state in PageState.all {
+                    if let pages = arena.pages { json.number(pages[state], state.jsonName) } else { json.null(state.jsonName) }
+                }
                 json.beginArray("pids")
                 for pid in arena.pids { json.number(pid) }
                 json.endArray()
@@ -41,16 +41,7 @@ struct ListCommand: ParsableCommand {
             print("no arenas on this system (try 'arenascope demo --live' to make one)")
             return
         }
-        print("    ID  NAME              PAGES  ALLOCATED  RESERVED  USER RANGE                               FLAGS  PIDS")
-        for arena in arenas {
-            let record = arena.record
-            let range = record.userVMStart == 0 ? "(not mapped yet)" : "\(hex(record.userVMStart))-\(hex(record.userVMEnd))"
-            print([
-                String(record.id).leftPadded(to: 6), record.name.rightPadded(to: 16), String(record.maxPages).leftPadded(to: 6),
-                String(arena.allocated).leftPadded(to: 10), String(arena.reserved).leftPadded(to: 9), range.rightPadded(to: 39),
-                record.flags.names.filter { $0 != "mmapable" }.joined(separator: ",").rightPadded(to: 6),
-                arena.pids.map(String.init).joined(separator: ","),
-            ].joined(separator: "  "))
-        }
+        print(ArenaListing.header(withRange: true))
+        for arena in arenas { print(ArenaListing.line(arena, withRange: true)) }
     }
 }

@@ -25,15 +25,8 @@ enum LivePicker {
             sleep(1)
             return .nothing
         }
-        let entries = arenas.map { arena in
-            let record = arena.record
-            return PickerEntry(id: record.id, line: [
-                String(record.id).leftPadded(to: 6), record.name.rightPadded(to: 16), String(record.maxPages).leftPadded(to: 6),
-                String(arena.allocated).leftPadded(to: 10), String(arena.reserved).leftPadded(to: 9),
-                arena.pids.map(String.init).joined(separator: ","),
-            ].joined(separator: "  "))
-        }
-        let picker = ArenaPicker(entries: entries, width: 80, height: 24)
+        let entries = arenas.map { PickerEntry(id: $0.record.id, line: ArenaListing.line($0, withRange: false)) }
+        let picker = ArenaPicker(header: ArenaListing.header(withRange: false), entries: entries, width: 80, height: 24)
         do {
             try TerminalSession.run(picker, theme: theme, noColor: view.noColor)
         } catch {

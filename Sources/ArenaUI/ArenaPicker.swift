@@ -13,6 +13,8 @@ public struct PickerEntry: Sendable {
 
 /// A list of live arenas to choose from when arenascope starts without a source.
 public final class ArenaPicker: TerminalApp {
+    /// The column titles above the entries.
+    public let header: String
     public let entries: [PickerEntry]
     public private(set) var selection = 0
     /// The chosen arena's id once Enter was pressed.
@@ -20,7 +22,8 @@ public final class ArenaPicker: TerminalApp {
     private var width: Int
     private var height: Int
 
-    public init(entries: [PickerEntry], width: Int, height: Int) {
+    public init(header: String, entries: [PickerEntry], width: Int, height: Int) {
+        self.header = header
         self.entries = entries
         self.width = width
         self.height = height
@@ -49,7 +52,7 @@ public final class ArenaPicker: TerminalApp {
         var grid = CellGrid(width: width, height: height)
         let rect = Rect(x: 0, y: 0, width: width, height: height - 1)
         grid.box(rect, title: "Choose an arena", focused: true)
-        grid.put("    ID  NAME              PAGES  ALLOCATED  RESERVED  PIDS", x: 2, y: 1, role: .dim, limit: width - 4)
+        grid.put(header, x: 2, y: 1, role: .dim, limit: width - 4)
         for (index, entry) in entries.enumerated() where index < height - 4 {
             let selected = index == selection
             grid.put(entry.line.rightPadded(to: width - 4), x: 2, y: 2 + index, role: selected ? .selection : .text, inverse: selected, limit: width - 4)
