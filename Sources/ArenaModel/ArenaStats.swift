@@ -11,8 +11,11 @@ public struct ArenaStats: Sendable, Hashable {
 
     public init(_ map: PageMap) {
         var previousBacked = false
+        // Counted in a buffer rather than in lanes picked at run time: a map can hold 100k runs.
+        var totals = [UInt32](repeating: 0, count: PageState.capacity)
+        defer { pages = PageCounts(totals) }
         for run in map.runs {
-            pages[run.state] += run.count
+            totals[Int(run.state.rawValue)] += run.count
             if run.state.isFree {
                 freeRanges += 1
                 largestFree = max(largestFree, run.count)
@@ -40,7 +43,7 @@ public struct ArenaStats: Sendable, Hashable {
 
     /// "free 3 alloc 5 map 1 rsv 0": every state's count, as the status line shows them.
     public var statusText: String {
-        PageState.all.map { "\($0.statusLabel) \(pages[$0])" }.joined(separator: " ")
+        PageState.all.map { "\($0.traits.statusLabel) \(pages[$0])" }.joined(separator: " ")
     }
 
     /// "free 3  allocated 5  mapped 1  reserved 0": every state's count by name.

@@ -2,6 +2,7 @@ extension RandomAccessCollection {
     /// The first index whose element satisfies `isAfterSplit`, for a collection in which
     /// every element that does comes after every element that does not (a sorted array
     /// split by a threshold); `endIndex` when none does. O(log n).
+    @inlinable
     public func partitioningIndex(where isAfterSplit: (Element) throws -> Bool) rethrows -> Index {
         var low = startIndex
         var count = self.count

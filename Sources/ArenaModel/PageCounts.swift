@@ -4,6 +4,9 @@ public struct PageCounts: Sendable, Hashable {
 
     public init() {}
 
+    /// Counts by state number, `PageState.capacity` of them.
+    init(_ byRawValue: [UInt32]) { counts = SIMD8(byRawValue) }
+
     public subscript(state: PageState) -> UInt32 {
         get { counts[Int(state.rawValue)] }
         set { counts[Int(state.rawValue)] = newValue }
@@ -26,10 +29,22 @@ public struct PageCounts: Sendable, Hashable {
     /// The state a page-map cell of these pages shows: the claimed state of highest precedence
     /// (free only when every page is), and whether some of its pages are free.
     public var shown: (state: PageState, partlyFree: Bool)? {
-        guard total > 0 else { return nil }
-        let claimed = PageState.all.filter { !$0.isFree && self[$0] > 0 }.max { $0.precedence < $1.precedence }
-        guard let claimed else { return (PageState.all.first(where: \.isFree)!, false) }
-        return (claimed, freePages > 0)
+        let precedences = PageState.claimedPrecedence
+        let freeLanes = PageState.freeLanes
+        var claimedLane = -1
+        var highest: UInt32 = 0
+        var freeLane = -1
+        for lane in 0..<PageState.capacity where counts[lane] > 0 {
+            if freeLanes[lane] != 0 {
+                freeLane = lane
+            } else if precedences[lane] > highest {
+                highest = precedences[lane]
+                claimedLane = lane
+            }
+        }
+        let lane = claimedLane >= 0 ? claimedLane : freeLane
+        guard lane >= 0, let state = PageState.byRawValue[lane] else { return nil }
+        return (state, claimedLane >= 0 && freeLane >= 0)
     }
 
     /// The state most pages are in; claimed states win ties over free.

@@ -57,13 +57,14 @@ public struct PageMap: Sendable, Hashable {
     /// Builds the map from one state byte per page (`PageState.rawValue`).
     public init(states: UnsafeBufferPointer<UInt8>) {
         var builder = PageMapBuilder()
+        let decode = PageState.byRawValue
         var index = 0
         let count = states.count
         while index < count {
             let value = states[index]
             var end = index + 1
             while end < count && states[end] == value { end += 1 }
-            builder.append(PageState(rawValue: value) ?? .free, count: UInt32(end - index))
+            builder.append((Int(value) < decode.count ? decode[Int(value)] : nil) ?? .free, count: UInt32(end - index))
             index = end
         }
         self.pageCount = UInt32(count)

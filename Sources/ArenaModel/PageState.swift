@@ -1,60 +1,84 @@
 /// What the kernel knows about one arena page.
 ///
-/// Every state is one row of `PageState.all`, and everything that lists, counts, draws or
+/// Every state is one row of the table below, and everything that lists, counts, draws or
 /// encodes states is generated from the rows: stats, bins, the page map's glyphs and
-/// legend, the status line, colour roles and their default colours, JSON and recordings.
-/// A new state is a new row here plus the source that produces it.
+/// legend, the status line, list columns, colour roles and their default colours, JSON
+/// and recordings. A new state is a new row here plus the source that produces it.
+///
+/// A state is four bytes (page maps hold one per run); what it is called and how it looks
+/// is its row, `traits`.
 public struct PageState: Hashable, Sendable, CustomStringConvertible {
     /// The state's number in recordings and in the BPF programs' records: never renumber one.
     public let rawValue: UInt8
-    /// The name in JSON, on screen and in theme files (its colour role).
-    public let jsonName: StaticString
-    /// The word in the page map's legend.
-    public let legendLabel: String
-    /// The word in the status line.
-    public let statusLabel: String
-    /// The page map's glyph for a cell of pages in this state, and for one partly free.
-    public let glyph: Unicode.Scalar
-    public let partlyFreeGlyph: Unicode.Scalar
-    /// A letter for the state's colour role in text dumps of roles (snapshot tests).
-    public let roleLetter: Character
     /// True when a page of memory backs it, so its bytes can be read.
     public let isBacked: Bool
+    /// True for the state of pages in the kernel's free ranges.
+    public let isFree: Bool
     /// A cell of mixed pages shows the state with the highest precedence.
-    public let precedence: Int
-    /// The colour of its pages in the built-in theme: `0xRRGGBB`, and bold or not.
-    public let defaultColor: UInt32
-    public let defaultBold: Bool
-    public let summary: String
+    public let precedence: UInt8
+
+    private init(_ rawValue: UInt8, backed: Bool, free: Bool = false, precedence: UInt8) {
+        self.rawValue = rawValue
+        isBacked = backed
+        isFree = free
+        self.precedence = precedence
+    }
 
     /// In the free range tree: nothing backs it.
-    public static let free = PageState(
-        rawValue: 0, jsonName: "free", legendLabel: "free", statusLabel: "free", glyph: "·", partlyFreeGlyph: "·",
-        roleLetter: ".", isBacked: false, precedence: 0, defaultColor: 0x4E4E4E, defaultBold: false,
-        summary: "in the kernel's free range tree")
+    public static let free = PageState(0, backed: false, free: true, precedence: 0)
     /// Backed by a page, but in no process's page table.
-    public static let allocated = PageState(
-        rawValue: 1, jsonName: "allocated", legendLabel: "alloc", statusLabel: "alloc", glyph: "#", partlyFreeGlyph: "a",
-        roleLetter: "a", isBacked: true, precedence: 2, defaultColor: 0x5FAFFF, defaultBold: false,
-        summary: "backed, in no process's page table")
-    /// Backed and faulted into at least one user process.
-    public static let mapped = PageState(
-        rawValue: 3, jsonName: "mapped", legendLabel: "mapped", statusLabel: "map", glyph: "M", partlyFreeGlyph: "m",
-        roleLetter: "m", isBacked: true, precedence: 3, defaultColor: 0x87D75F, defaultBold: true,
-        summary: "backed and faulted into a process")
+    public static let allocated = PageState(1, backed: true, precedence: 2)
     /// Claimed (out of the free ranges) but not backed: a guard page.
-    public static let reserved = PageState(
-        rawValue: 2, jsonName: "reserved", legendLabel: "rsv", statusLabel: "rsv", glyph: "R", partlyFreeGlyph: "r",
-        roleLetter: "r", isBacked: false, precedence: 1, defaultColor: 0xD787FF, defaultBold: false,
-        summary: "claimed but not backed (guard pages)")
+    public static let reserved = PageState(2, backed: false, precedence: 1)
+    /// Backed and faulted into at least one user process.
+    public static let mapped = PageState(3, backed: true, precedence: 3)
+
+    /// The table: one row a state, in the order states are shown.
+    private static let rows: [Traits] = [
+        Traits(state: .free, jsonName: "free", legendLabel: "free", statusLabel: "free", glyph: "·", partlyFreeGlyph: "·",
+               roleLetter: ".", defaultColor: 0x4E4E4E, defaultBold: false),
+        Traits(state: .allocated, jsonName: "allocated", legendLabel: "alloc", statusLabel: "alloc", glyph: "#", partlyFreeGlyph: "a",
+               roleLetter: "a", defaultColor: 0x5FAFFF, defaultBold: false),
+        Traits(state: .mapped, jsonName: "mapped", legendLabel: "mapped", statusLabel: "map", glyph: "M", partlyFreeGlyph: "m",
+               roleLetter: "m", defaultColor: 0x87D75F, defaultBold: true),
+        Traits(state: .reserved, jsonName: "reserved", legendLabel: "rsv", statusLabel: "rsv", glyph: "R", partlyFreeGlyph: "r",
+               roleLetter: "r", defaultColor: 0xD787FF, defaultBold: false),
+    ]
+
+    /// What a state is called and how it looks.
+    public struct Traits: Sendable {
+        public let state: PageState
+        /// The name in JSON, on screen and in theme files (its colour role).
+        public let jsonName: StaticString
+        /// The word in the page map's legend.
+        public let legendLabel: String
+        /// The word in the status line.
+        public let statusLabel: String
+        /// The page map's glyph for a cell of pages in this state, and for one partly free.
+        public let glyph: Unicode.Scalar
+        public let partlyFreeGlyph: Unicode.Scalar
+        /// A letter for the state's colour role in text dumps of roles (snapshot tests).
+        public let roleLetter: Character
+        /// The colour of its pages in the built-in theme: `0xRRGGBB`, and bold or not.
+        public let defaultColor: UInt32
+        public let defaultBold: Bool
+    }
 
     /// Every state, in the order they are shown.
-    public static let all: [PageState] = [.free, .allocated, .mapped, .reserved]
+    public static let all: [PageState] = rows.map(\.state)
 
     /// The most states there can be (bins and stats keep a count for each).
     public static let capacity = 8
 
-    private static let byRawValue: [PageState?] = (0..<capacity).map { raw in all.first { $0.rawValue == raw } }
+    private static let rowIndex: [Int?] = (0..<capacity).map { raw in rows.firstIndex { $0.state.rawValue == raw } }
+    /// Each state by its number (nil where no state has it), for decoding in bulk.
+    static let byRawValue: [PageState?] = rowIndex.map { $0.map { rows[$0].state } }
+    /// Each state's precedence by its number, 0 for free states and unused numbers.
+    static let claimedPrecedence = SIMD8<UInt32>((0..<capacity).map { raw in
+        byRawValue[raw].map { $0.isFree ? 0 : UInt32($0.precedence) + 1 } ?? 0
+    })
+    /// 1 in the lanes of free states.
+    static let freeLanes = SIMD8<UInt32>((0..<capacity).map { byRawValue[$0]?.isFree == true ? 1 : 0 })
 
     /// The state numbered `rawValue`, or nil for a number no state has.
     public init?(rawValue: UInt8) {
@@ -62,32 +86,15 @@ public struct PageState: Hashable, Sendable, CustomStringConvertible {
         self = state
     }
 
-    private init(
-        rawValue: UInt8, jsonName: StaticString, legendLabel: String, statusLabel: String, glyph: Unicode.Scalar,
-        partlyFreeGlyph: Unicode.Scalar, roleLetter: Character, isBacked: Bool, precedence: Int, defaultColor: UInt32,
-        defaultBold: Bool, summary: String
-    ) {
-        precondition(Int(rawValue) < Self.capacity)
-        self.rawValue = rawValue
-        self.jsonName = jsonName
-        self.legendLabel = legendLabel
-        self.statusLabel = statusLabel
-        self.glyph = glyph
-        self.partlyFreeGlyph = partlyFreeGlyph
-        self.roleLetter = roleLetter
-        self.isBacked = isBacked
-        self.precedence = precedence
-        self.defaultColor = defaultColor
-        self.defaultBold = defaultBold
-        self.summary = summary
-    }
+    /// This state's row of the table.
+    public var traits: Traits { Self.rows[Self.rowIndex[Int(rawValue)]!] }
 
     /// The name used in JSON and on screen.
-    public var name: String { jsonName.description }
+    public var name: String { traits.jsonName.description }
+    public var jsonName: StaticString { traits.jsonName }
+    public var glyph: Unicode.Scalar { traits.glyph }
+    public var partlyFreeGlyph: Unicode.Scalar { traits.partlyFreeGlyph }
     public var description: String { name }
-
-    /// True for the state of pages in the kernel's free ranges.
-    public var isFree: Bool { self == .free }
 
     public static func == (lhs: PageState, rhs: PageState) -> Bool { lhs.rawValue == rhs.rawValue }
     public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }

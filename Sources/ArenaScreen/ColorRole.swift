@@ -57,7 +57,7 @@ public struct ColorRole: Hashable, Sendable, CustomStringConvertible {
     public var name: String { pageState?.name ?? Self.fixed[Int(index)].name }
 
     /// One letter standing for the role in text dumps (snapshot tests of colour).
-    public var letter: Character { pageState?.roleLetter ?? Self.fixed[Int(index)].letter }
+    public var letter: Character { pageState?.traits.roleLetter ?? Self.fixed[Int(index)].letter }
 
     public var description: String { name }
 }

@@ -77,8 +77,8 @@ public struct Theme: Equatable, Sendable {
         .address: RoleStyle(.rgb(0x87, 0x87, 0xAF)),
         .header: RoleStyle(.rgb(0xAF, 0xAF, 0xD7), bold: true),
     ].merging(PageState.all.map { state in
-        let color = state.defaultColor
-        return (ColorRole.of(state), RoleStyle(.rgb(UInt8(color >> 16), UInt8((color >> 8) & 0xFF), UInt8(color & 0xFF)), bold: state.defaultBold))
+        let color = state.traits.defaultColor
+        return (ColorRole.of(state), RoleStyle(.rgb(UInt8(color >> 16), UInt8((color >> 8) & 0xFF), UInt8(color & 0xFF)), bold: state.traits.defaultBold))
     }) { fixed, _ in fixed })
 
     /// Parses a theme file's text; `file` names it in errors.

@@ -10,8 +10,13 @@ final class ChasePane: Pane {
     /// The chain walked for the current sample and chain start, and the first 16 bytes of
     /// the nodes shown: worked out by `layout`, drawn by `render`.
     private var walked: (key: ChainKey, result: Result<ChaseResult, PaneError>)?
-    private var previews: [Int: String] = [:]
+    private var previews: (key: PreviewKey?, lines: [Int: String]) = (nil, [:])
     private var top = 0
+
+    /// What the previews were read for: the chain and the rows shown.
+    private struct PreviewKey: Equatable {
+        let chain: ChainKey, top: Int, rows: Int
+    }
 
     struct ChainKey: Equatable {
         let node: UInt64, offset: UInt64, pointer32: Bool, sample: Int
@@ -38,16 +43,19 @@ final class ChasePane: Pane {
     }
 
     func layout(_ rect: Rect, in app: InspectorApp) {
-        previews = [:]
-        guard case .success(let chain)? = chain(app) else { return }
+        guard case .success(let chain)? = chain(app), let walked else { return }
         let rows = max(1, rect.inner.height - 2)
         selection = min(selection, max(0, chain.hops.count - 1))
         top = max(0, selection - rows + 1)
+        let key = PreviewKey(chain: walked.key, top: top, rows: rows)
+        guard previews.key != key else { return }
         var reader = app.reader()
+        var lines: [Int: String] = [:]
         for index in top..<min(chain.hops.count, top + rows) {
             let bytes = try? reader?.read(chain.hops[index].address, length: 16)
-            previews[index] = bytes.map { $0.map(Hexdump.hexByte).joined(separator: " ") } ?? ""
+            lines[index] = bytes.map { $0.map(Hexdump.hexByte).joined(separator: " ") } ?? ""
         }
+        previews = (key, lines)
     }
 
     func perform(_ command: Command, in app: InspectorApp) {
@@ -86,7 +94,7 @@ final class ChasePane: Pane {
                 guard index < chain.hops.count else { break }
                 let hop = chain.hops[index]
                 let line = String(index).leftPadded(to: 4) + "  " + Hexdump.paddedHex(hop.address, width: 12) + "  pg " + String(hop.page).leftPadded(to: 7)
-                    + "  → " + Hexdump.paddedHex(hop.value, width: 12) + "  " + (previews[index] ?? "")
+                    + "  → " + Hexdump.paddedHex(hop.value, width: 12) + "  " + (previews.lines[index] ?? "")
                 let selected = index == selection
                 grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 1 + row,
                          role: selected ? .selection : .text, inverse: selected && focused, limit: inner.width)

@@ -14,6 +14,12 @@ final class FieldsPane: Pane {
     private(set) var lines: Result<[FieldLine], PaneError>?
     private var typeName = "?"
     private var top = 0
+    /// What `lines` were decoded for.
+    private var decodedFor: DecodeKey?
+
+    private struct DecodeKey: Equatable {
+        let address: UInt64, type: TypeRef, sample: Int, pointer32: Bool
+    }
 
     /// Shows the value at `address` from its first field.
     func show(_ address: UInt64) {
@@ -21,12 +27,16 @@ final class FieldsPane: Pane {
         selection = 0
     }
 
-    /// Decodes the value for the current sample.
+    /// Decodes the value, once for each sample.
     func decode(_ app: InspectorApp) {
         guard let ref = app.types.remembered[address], var reader = app.reader(), let pointers = app.decoder else {
             lines = nil
+            decodedFor = nil
             return
         }
+        let key = DecodeKey(address: address, type: ref, sample: app.backend.sampleCount, pointer32: app.navigation.pointer32)
+        guard key != decodedFor else { return }
+        decodedFor = key
         let catalog = app.catalog
         typeName = catalog.name(of: ref)
         do {

@@ -26,7 +26,7 @@ enum PageGlyph {
     }
 
     /// "· free # alloc M mapped R rsv x freed"
-    static let legend = (PageState.all.map { "\($0.glyph) \($0.legendLabel)" } + ["x freed"]).joined(separator: " ")
+    static let legend = (PageState.all.map { "\($0.glyph) \($0.traits.legendLabel)" } + ["x freed"]).joined(separator: " ")
 }
 
 /// Every page of the arena as a cell (or N pages a cell), with a ruler of addresses; the
