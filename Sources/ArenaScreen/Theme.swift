@@ -49,7 +49,8 @@ public enum ThemeError: Error, Equatable, CustomStringConvertible {
 ///
 /// where a colour is `#rrggbb`, a number 0-255, `default`, or a name (`black`, `red`,
 /// `green`, `yellow`, `blue`, `magenta`, `cyan`, `white`, each also as `bright-NAME`).
-/// Roles a file leaves out keep the built-in dark theme's style.
+/// Roles a file leaves out take the style of its `* = …` line, or without one the built-in
+/// dark theme's (so a page state added later gets a colour in every theme).
 public struct Theme: Equatable, Sendable {
     public var name: String
     public var styles: [ColorRole: RoleStyle]
@@ -83,7 +84,8 @@ public struct Theme: Equatable, Sendable {
 
     /// Parses a theme file's text; `file` names it in errors.
     public static func parse(_ text: String, name: String, file: String) throws(ThemeError) -> Theme {
-        var theme = Theme(name: name, styles: dark.styles)
+        var styles: [ColorRole: RoleStyle] = [:]
+        var others: RoleStyle?
         for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.trimmingSpaces
             if line.isEmpty || line.hasPrefix("#") { continue }
@@ -91,17 +93,20 @@ public struct Theme: Equatable, Sendable {
             guard parts.count == 2, !parts[0].isEmpty else {
                 throw .syntax(file: file, line: number + 1, message: "expected 'role = colour', found '\(line)'")
             }
-            guard let role = ColorRole(name: parts[0]) else {
-                throw .syntax(file: file, line: number + 1, message: "unknown role '\(parts[0])' (roles: \(ColorRole.allCases.map(\.name).joined(separator: ", ")))")
+            let role = ColorRole(name: parts[0])
+            guard role != nil || parts[0] == "*" else {
+                throw .syntax(file: file, line: number + 1, message: "unknown role '\(parts[0])' (roles: \(ColorRole.allCases.map(\.name).joined(separator: ", ")), or * for the others)")
             }
             do throws(ThemeError) {
-                theme.styles[role] = try parseStyle(parts[1])
+                let style = try parseStyle(parts[1])
+                if let role { styles[role] = style } else { others = style }
             } catch {
                 guard case .syntax(_, _, let message) = error else { throw error }
                 throw .syntax(file: file, line: number + 1, message: message)
             }
         }
-        return theme
+        let fallback = others.map { style in dark.styles.mapValues { _ in style } } ?? dark.styles
+        return Theme(name: name, styles: fallback.merging(styles) { _, listed in listed })
     }
 
     private static func parseStyle(_ text: String) throws(ThemeError) -> RoleStyle {

@@ -17,7 +17,7 @@ import ArenaScreen
     }
 
     @Test func badLinesAreNamed() {
-        #expect(throws: ThemeError.syntax(file: "t.theme", line: 3, message: "unknown role 'sparkle' (roles: \(ColorRole.allCases.map(\.name).joined(separator: ", ")))")) {
+        #expect(throws: ThemeError.syntax(file: "t.theme", line: 3, message: "unknown role 'sparkle' (roles: \(ColorRole.allCases.map(\.name).joined(separator: ", ")), or * for the others)")) {
             try Theme.parse("# x\ntext = red\nsparkle = blue\n", name: "t", file: "t.theme")
         }
         #expect(throws: ThemeError.syntax(file: "t.theme", line: 1, message: "bad colour '#12345' (expected #rrggbb)")) {
@@ -30,6 +30,12 @@ import ArenaScreen
             try Theme.parse("text = red on", name: "t", file: "t.theme")
         }
         #expect(throws: ThemeError.self) { try ThemeLibrary.load("no-such-theme", folders: [Self.themes]) }
+    }
+
+    @Test func aStarLineStylesEveryRoleTheFileLeavesOut() throws {
+        let theme = try Theme.parse("* = default\nmapped = red bold", name: "s", file: "s")
+        #expect(theme[.of(.mapped)] == RoleStyle(.index(1), bold: true), "listed roles keep their own style")
+        #expect(ColorRole.allCases.filter { $0 != .of(.mapped) }.allSatisfy { theme[$0] == RoleStyle(.terminalDefault) })
     }
 
     @Test func partialThemesFallBackToDark() throws {
