@@ -22,6 +22,11 @@ public final class Playback {
     /// Replay speed relative to the recording's own pace.
     public var speed: Double { timeline.frameInterval / backend.interval }
 
+    /// Plays `factor` times as fast (within the backend's 25 ms to 10 s between frames).
+    public func changeSpeed(by factor: Double) {
+        backend.scaleInterval(by: 1 / factor)
+    }
+
     /// Plays or pauses; at the end, playing starts again from the first frame.
     /// Returns the sample taken when it starts over.
     public func togglePlaying() -> SampleOutcome? {

@@ -90,8 +90,8 @@ extension InspectorApp {
             } else {
                 backend.isPaused.toggle()
             }
-        case .slower: backend.scaleInterval(by: 2)
-        case .faster: backend.scaleInterval(by: 0.5)
+        case .slower: if let playback { playback.changeSpeed(by: 0.5) } else { backend.scaleInterval(by: 2) }
+        case .faster: if let playback { playback.changeSpeed(by: 2) } else { backend.scaleInterval(by: 0.5) }
         case .togglePointerWidth: navigation.pointer32.toggle()
         case .nextRoot: nextRoot()
         case .stepForward: step(1, pausing: true)

@@ -1,6 +1,6 @@
 import Testing
 import Foundation
-@testable import ArenaUI
+import ArenaUI
 import ArenaScreen
 
 @Suite struct ThemeTests {
