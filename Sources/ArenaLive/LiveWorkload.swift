@@ -3,15 +3,19 @@ import CLibBPF
 import Glibc
 import ArenaText
 
-/// Real arenas built by real BPF programs (bpf/workload.bpf.c), for `demo --live` and the
-/// live tests: a 4096-page arena at 0x40000000 (libbpf creates it from `map_extra`) and a
-/// 256-page BPF_F_NO_USER_CONV arena that this class creates and mmaps first, so its user
-/// address is above 4 GiB and its 32-bit pointers differ from full addresses.
+/// Real arenas built by real BPF programs, for `demo --live` and the live tests: a
+/// 4096-page arena at 0x40000000 (bpf/workload.bpf.c; libbpf creates it from `map_extra`)
+/// and a 256-page BPF_F_NO_USER_CONV arena (bpf/narrow.bpf.c) that this class creates and
+/// mmaps first, so its user address is above 4 GiB and its 32-bit pointers differ from full
+/// addresses. libbpf takes one arena an object, so they are two objects in one process.
 /// The arenas live as long as this object (or any other holder).
 public final class LiveWorkload {
     private let object: BPFObject
-    /// Our fd of the NO_USER_CONV arena (libbpf got a duplicate).
-    private let narrowFD: Int32
+    private let narrowObject: BPFObject
+    /// Our fds of the arenas we created (libbpf got duplicates). libbpf 1.4 mmaps into this
+    /// process every arena it creates itself; the ones handed to it stay unmapped here, as
+    /// tests need ("mapped by nobody", two arenas at one address).
+    private let ownedFDs: [Int32]
 
     public static let arenaAddress = UInt64(WL_ARENA_ADDRESS)
     public static let arenaPages = UInt32(WL_ARENA_PAGES)
@@ -22,17 +26,24 @@ public final class LiveWorkload {
     ///   (it must already have a user address); the caller keeps its fd.
     public init(mainArenaFD: Int32? = nil) throws(LiveError) {
         try KernelSupport.requireArenas()
-        let narrowFD = try Self.createMappedArena(pages: UInt32(WL_ARENA32_PAGES), flags: [.mmapable, .noUserConv])
+        var owned: [Int32] = []
         do throws(LiveError) {
-            object = try BPFObject(.workload) { object throws(LiveError) in
-                try Self.reuse(narrowFD, as: "arena32", in: object)
-                if let mainArenaFD { try Self.reuse(mainArenaFD, as: "arena", in: object) }
+            let narrowFD = try Self.createArena(pages: UInt32(WL_ARENA32_PAGES), flags: [.mmapable, .noUserConv])
+            owned.append(narrowFD)
+            let mainFD: Int32
+            if let mainArenaFD {
+                mainFD = mainArenaFD
+            } else {
+                mainFD = try Self.createArena(pages: Self.arenaPages, at: Self.arenaAddress)
+                owned.append(mainFD)
             }
+            object = try BPFObject(.workload) { object throws(LiveError) in try Self.reuse(mainFD, as: "arena", in: object) }
+            narrowObject = try BPFObject(.narrow) { object throws(LiveError) in try Self.reuse(narrowFD, as: "arena32", in: object) }
         } catch {
-            close(narrowFD)
+            for fd in owned { close(fd) }
             throw error
         }
-        self.narrowFD = narrowFD
+        ownedFDs = owned
     }
 
     private static func reuse(_ fd: Int32, as name: String, in object: BPFObject) throws(LiveError) {
@@ -40,25 +51,23 @@ public final class LiveWorkload {
         guard result == 0 else { throw .system(call: "handing arena \(name) to libbpf", errno: -result) }
     }
 
-    /// Creates an arena of `pages` pages with a user address (mapped once and unmapped).
-    /// The caller owns the returned fd.
-    public static func createArena(pages: UInt32, flags: ArenaFlags = .mmapable) throws(LiveError) -> Int32 {
-        try createMappedArena(pages: pages, flags: flags.union(.mmapable))
-    }
+    deinit { for fd in ownedFDs { close(fd) } }
 
-    deinit { close(narrowFD) }
-
-    /// Creates an arena and mmaps it once (wherever the kernel likes) to fix its user
-    /// address, then unmaps it: the address stays.
-    private static func createMappedArena(pages: UInt32, flags: ArenaFlags) throws(LiveError) -> Int32 {
+    /// Creates an arena of `pages` pages with a user address: `address` (`map_extra`), or
+    /// wherever the kernel likes when nil (mapped once to fix it, then unmapped; the address
+    /// stays). The caller owns the returned fd.
+    public static func createArena(pages: UInt32, flags: ArenaFlags = .mmapable, at address: UInt64? = nil) throws(LiveError) -> Int32 {
+        let flags = flags.union(.mmapable)
         var options = bpf_map_create_opts()
         options.sz = MemoryLayout<bpf_map_create_opts>.size
         options.map_flags = flags.rawValue
+        options.map_extra = address ?? 0
         let fd = bpf_map_create(bpf_map_type(rawValue: LiveMap.arenaType), flags.contains(.noUserConv) ? "arena32" : "arena", 0, 0, pages, &options)
         guard fd >= 0 else {
             if -fd == EPERM { throw .notPermitted(action: "create an arena", capability: "CAP_BPF") }
             throw .system(call: "creating an arena", errno: -fd)
         }
+        if address != nil { return fd }
         let length = Int(pages) * 4096
         guard let mapped = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), mapped != MAP_FAILED else {
             let code = errno
@@ -70,13 +79,13 @@ public final class LiveWorkload {
     }
 
     /// Map ids of the main arena and the NO_USER_CONV one.
-    public var arenaID: UInt32 { get throws(LiveError) { try mapID("arena") } }
-    public var narrowArenaID: UInt32 { get throws(LiveError) { try mapID("arena32") } }
+    public var arenaID: UInt32 { get throws(LiveError) { try mapID("arena", in: object) } }
+    public var narrowArenaID: UInt32 { get throws(LiveError) { try mapID("arena32", in: narrowObject) } }
 
     /// The main arena's map fd (owned by this object).
     public var arenaFD: Int32 { get throws(LiveError) { try object.mapFD("arena") } }
 
-    private func mapID(_ name: String) throws(LiveError) -> UInt32 {
+    private func mapID(_ name: String, in object: BPFObject) throws(LiveError) -> UInt32 {
         var info = bpf_map_info()
         var length = UInt32(MemoryLayout<bpf_map_info>.size)
         guard bpf_obj_get_info_by_fd(try object.mapFD(name), &info, &length) == 0 else {
@@ -86,9 +95,9 @@ public final class LiveWorkload {
     }
 
     @discardableResult
-    private func run(_ program: String, _ a: UInt64 = 0, _ b: UInt64 = 0, _ c: UInt64 = 0) throws(LiveError) -> (UInt64, UInt64) {
+    private func run(_ program: String, in object: BPFObject? = nil, _ a: UInt64 = 0, _ b: UInt64 = 0, _ c: UInt64 = 0) throws(LiveError) -> (UInt64, UInt64) {
         var args = wl_args(a: a, b: b, c: c, result: 0, result2: 0)
-        let status = try runSyscallProgram(try object.programFD(program), &args)
+        let status = try runSyscallProgram(try (object ?? self.object).programFD(program), &args)
         guard status == 0 else { throw .system(call: "workload program \(program)", errno: EINVAL) }
         return (args.result, args.result2)
     }
@@ -96,7 +105,7 @@ public final class LiveWorkload {
     /// Builds a list of `count` `{next, value, magic}` nodes with values first...first+count-1
     /// (pushed at the head, so the head holds the last value). Returns the head's address.
     public func buildList(count: UInt64, firstValue: UInt64 = 0, narrow: Bool = false) throws(LiveError) -> UInt64 {
-        try run(narrow ? "build_list_narrow" : "build_list", count, firstValue).0
+        try run(narrow ? "build_list_narrow" : "build_list", in: narrow ? narrowObject : object, count, firstValue).0
     }
 
     /// Builds a hash table of `buckets` list heads (one page) holding keys 0..<count.

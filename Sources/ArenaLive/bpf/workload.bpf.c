@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Real arena workloads for arenascope's live tests and `demo --live`: syscall programs
  * (run with BPF_PROG_TEST_RUN) that build a linked list and a hash table in an arena,
- * free pages, reserve guard pages, churn, and build a list in a BPF_F_NO_USER_CONV
- * arena. The main arena sets map_extra, so Debian's libbpf 1.1 loads it; user space creates
- * and mmaps the NO_USER_CONV one first and hands it to libbpf. */
-#include "arena_kfuncs.h"
-#include "workload_abi.h"
+ * free pages, reserve guard pages and churn. The arena sits at a fixed address
+ * (map_extra). The list in a BPF_F_NO_USER_CONV arena is narrow.bpf.c's. */
+#include "wl_builder.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -16,97 +14,8 @@ struct {
     __map_extra(WL_ARENA_ADDRESS);
 } arena SEC(".maps");
 
-struct {
-    __uint(type, ARENA_MAP_TYPE);
-    __uint(map_flags, BPF_F_MMAPABLE | ARENA_F_NO_USER_CONV);
-    __uint(max_entries, WL_ARENA32_PAGES);
-} arena32 SEC(".maps");
-
-/* { next; value; magic } nodes, carved from the arena page by page. */
-struct wl_node {
-    struct wl_node __arena *next;
-    __u64 value;
-    __u64 magic;
-};
-
-/* The last list built: also what puts struct wl_node in the program's BTF, where arenascope's
- * typed views find it. */
-struct wl_node __arena *wl_last_head;
-
-struct build_state {
-    __u64 head;     /* first node, as the program stores it */
-    __u64 count;
-    __u64 value;
-    __u64 table;    /* hash table bucket array, or 0 for one list */
-    __u32 buckets;
-};
-
-/* A program may use one arena only, so each arena gets its own allocator and builder:
- * nodes are carved from the arena page by page by a bump allocator whose state lives in
- * plain globals. */
-#define DEFINE_BUILDER(suffix, arena_map, encode)                                                   \
-    __u64 bump_page_##suffix;                                                               \
-    __u32 bump_used_##suffix;                                                               \
-                                                                                            \
-    static struct wl_node __arena *new_node_##suffix(void)                                  \
-    {                                                                                       \
-        if (!bump_page_##suffix || bump_used_##suffix + sizeof(struct wl_node) > ARENA_PAGE_SIZE) { \
-            void __arena *fresh = bpf_arena_alloc_pages(&arena_map, NULL, 1, ARENA_NUMA_NO_NODE, 0); \
-            if (!fresh)                                                                     \
-                return NULL;                                                                \
-            bump_page_##suffix = (__u64)fresh;                                              \
-            bump_used_##suffix = 0;                                                         \
-        }                                                                                   \
-        struct wl_node __arena *node = (struct wl_node __arena *)(bump_page_##suffix + bump_used_##suffix); \
-        bump_used_##suffix += sizeof(struct wl_node);                                       \
-        return node;                                                                        \
-    }                                                                                       \
-                                                                                            \
-    static long build_one_##suffix(__u32 index, struct build_state *state)                  \
-    {                                                                                       \
-        struct wl_node __arena *node = new_node_##suffix();                                 \
-        if (!node)                                                                          \
-            return 1;                                                                       \
-        node->value = state->value + index;                                                 \
-        node->magic = WL_NODE_MAGIC;                                                        \
-        if (state->buckets) {                                                               \
-            struct wl_node __arena *__arena *slots = (struct wl_node __arena *__arena *)state->table; \
-            __u32 bucket = (state->value + index) % state->buckets;                         \
-            node->next = slots[bucket];                                                     \
-            slots[bucket] = (struct wl_node __arena *)encode((__u64)node);                  \
-        } else {                                                                            \
-            node->next = (struct wl_node __arena *)state->head;                             \
-            state->head = encode((__u64)node);                                              \
-        }                                                                                   \
-        state->count++;                                                                     \
-        return 0;                                                                           \
-    }
-
-/* Pointers as programs keep them in memory: full user addresses by default; in a
- * BPF_F_NO_USER_CONV arena the verifier does no user conversion, so only the low 32 bits. */
-#define FULL_POINTER(p) (p)
-#define LOW32_POINTER(p) ((__u64)(__u32)(p))
-
 DEFINE_BUILDER(wide, arena, FULL_POINTER)
-DEFINE_BUILDER(narrow, arena32, LOW32_POINTER)
-
-/* args: a = nodes, b = first value. result = head, result2 = nodes built. */
-#define DEFINE_LIST_PROGRAM(name, suffix)                  \
-    SEC("syscall")                                         \
-    int name(struct wl_args *args)                         \
-    {                                                      \
-        struct build_state state = { .value = args->b };   \
-                                                           \
-        bpf_loop(args->a, build_one_##suffix, &state, 0);  \
-        args->result = state.head;                         \
-        args->result2 = state.count;                       \
-        wl_last_head = (struct wl_node __arena *)state.head; \
-        return 0;                                          \
-    }
-
 DEFINE_LIST_PROGRAM(build_list, wide)
-/* The same in the BPF_F_NO_USER_CONV arena. */
-DEFINE_LIST_PROGRAM(build_list_narrow, narrow)
 
 /* args: a = nodes, b = buckets (<= 512). result = bucket array (one page). */
 SEC("syscall")
