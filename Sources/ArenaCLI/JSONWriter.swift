@@ -152,4 +152,21 @@ public struct JSONWriter {
             }
         }
     }
+
+    /// `"roots": [{"name", "addr", "type", "origin", "next_offset"}]`, with `"note"` for a
+    /// root outside the arena (never read).
+    public mutating func roots(_ roots: [StructureRoot], in geometry: ArenaGeometry) {
+        beginArray("roots")
+        for root in roots {
+            beginObject()
+            string(root.name, "name")
+            number(root.address, "addr")
+            if let type = root.type { string(type, "type") } else { null("type") }
+            string(root.origin, "origin")
+            number(root.nextOffset, "next_offset")
+            if let note = root.note(in: geometry) { string(note, "note") }
+            endObject()
+        }
+        endArray()
+    }
 }

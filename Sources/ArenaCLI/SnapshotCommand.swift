@@ -30,9 +30,7 @@ enum SnapshotText {
         lines.append("pages      \(stats.countsText)")
         lines.append("free space \(stats.freeRanges) ranges, largest \(stats.largestFree) pages, fragmentation \(percentText(stats.fragmentation))")
         lines.append("extents    \(stats.backedExtents) runs of backed pages")
-        for root in snapshot.roots {
-            lines.append("root       \(root.name) at \(hex(root.address)) (next at +\(root.nextOffset))")
-        }
+        lines += RootsText.lines(snapshot.roots, in: geometry).map { "root       " + $0 }
         return lines.joined(separator: "\n")
     }
 

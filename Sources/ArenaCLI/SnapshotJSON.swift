@@ -41,15 +41,7 @@ public enum SnapshotJSON {
         json.number(stats.backedExtents, "allocated_extents")
         json.number(stats.fragmentation, "fragmentation")
         json.endObject()
-        json.beginArray("roots")
-        for root in snapshot.roots {
-            json.beginObject()
-            json.string(root.name, "name")
-            json.number(root.address, "addr")
-            json.number(root.nextOffset, "next_offset")
-            json.endObject()
-        }
-        json.endArray()
+        json.roots(snapshot.roots, in: snapshot.geometry)
         json.endObject()
         return json.text
     }

@@ -28,5 +28,5 @@ public final class LiveDemo {
     }
 
     /// Address of the list's first node (`{next, value, magic}` nodes).
-    public var listRoot: StructureRoot { StructureRoot(name: "head", address: listHead, nextOffset: 0) }
+    public var listRoot: StructureRoot { StructureRoot(name: "head", address: listHead, type: "struct wl_node", origin: "demo") }
 }

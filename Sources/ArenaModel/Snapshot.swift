@@ -31,18 +31,27 @@ public struct SourceDescriptor: Sendable, Hashable {
     }
 }
 
-/// An entry point into a structure kept in the arena: a list's first node, a tree root…
+/// An entry point into what a program keeps in the arena: a global variable in the arena, a
+/// pointer into it held in one of the programs' maps, a workload's list head.
 public struct StructureRoot: Sendable, Hashable {
+    /// The variable, with a field path where the pointer sits inside a struct (`cfg.head`).
     public var name: String
-    /// User address of the entry point.
+    /// User address of what the root names.
     public var address: UInt64
-    /// Offset inside a node of the pointer that leads to the next node.
+    /// Offset inside a node of the pointer that leads to the next node (for chains).
     public var nextOffset: UInt64
+    /// The C type of what lies at `address` (`struct arena_list_head`); nil for an untyped
+    /// root (a `void *` or an integer that holds an arena address).
+    public var type: String?
+    /// Where it was found: `arena global`, `map .bss`, `workload list`.
+    public var origin: String
 
-    public init(name: String, address: UInt64, nextOffset: UInt64) {
+    public init(name: String, address: UInt64, nextOffset: UInt64 = 0, type: String? = nil, origin: String) {
         self.name = name
         self.address = address
         self.nextOffset = nextOffset
+        self.type = type
+        self.origin = origin
     }
 }
 
@@ -68,4 +77,12 @@ public struct Snapshot: Sendable {
 
     /// Free ranges, inclusive, in page order: exactly the free runs.
     public var freeRanges: [PageRange] { pages.freeRanges }
+}
+
+extension StructureRoot {
+    /// What is worth saying beside the root's name, type and address: that it points
+    /// outside the arena (so it is never read), or nil.
+    public func note(in geometry: ArenaGeometry) -> String? {
+        geometry.page(containing: address) == nil ? "outside the arena: not read" : nil
+    }
 }

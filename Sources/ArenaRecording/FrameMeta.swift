@@ -70,6 +70,8 @@ struct FrameMeta: Equatable {
             writer.string(root.name)
             writer.u64(root.address)
             writer.u64(root.nextOffset)
+            writer.string(root.type ?? "")
+            writer.string(root.origin)
         }
         writer.u32(UInt32(pages.count))
         for (page, bytes) in pages {
@@ -95,7 +97,7 @@ struct FrameMeta: Equatable {
     /// Decodes and checks a frame's meta against the recording's geometry: every page in
     /// range, runs that cover the arena, changes and page lists in order, blocks that
     /// match the stored pages.
-    init(decoding bytes: [UInt8], frame: Int, geometry: ArenaGeometry) throws(RecordingError) {
+    init(decoding bytes: [UInt8], frame: Int, geometry: ArenaGeometry, version: UInt16) throws(RecordingError) {
         var reader = ByteReader(bytes, context: "frame \(frame)")
         let maxPages = geometry.maxPages
         isKey = try reader.u8() == 1
@@ -130,7 +132,11 @@ struct FrameMeta: Equatable {
         details = try SourceDetailsCoding.read(&reader)
         let rootCount = Int(try reader.u16())
         for _ in 0..<rootCount {
-            roots.append(StructureRoot(name: try reader.string(), address: try reader.u64(), nextOffset: try reader.u64()))
+            let (name, address, nextOffset) = (try reader.string(), try reader.u64(), try reader.u64())
+            // Version 1 kept no type or origin.
+            let type = version >= 2 ? try reader.string() : ""
+            let origin = version >= 2 ? try reader.string() : "recording"
+            roots.append(StructureRoot(name: name, address: address, nextOffset: nextOffset, type: type.isEmpty ? nil : type, origin: origin))
         }
         let pageCount = try reader.count(minimumSize: 5, limit: Int(maxPages))
         var stored = 0

@@ -5,7 +5,8 @@ import ArenaText
 /// Constants and limits of the recording format (docs/recording-format.md describes it).
 public enum RecordingFormat {
     /// The format this build writes and the newest it reads.
-    public static let version: UInt16 = 1
+    /// Version 2 added each root's type and origin.
+    public static let version: UInt16 = 2
     static let fileMagic: [UInt8] = Array("ARENAREC".utf8)
     static let footerMagic: [UInt8] = Array("ARECEND1".utf8)
     static let frameMagic: UInt32 = 0x4D41_5246  // "FRAM"
@@ -68,6 +69,8 @@ public struct RecordingHeader: Sendable, Equatable {
     public var createdAt: UInt64
     /// The source's type information, kept so typed views work on the replay.
     public var types: [TypeBlob] = []
+    /// The format version the file was written in (the current one for a new recording).
+    public internal(set) var version = RecordingFormat.version
 
     public init(geometry: ArenaGeometry, source: SourceDescriptor, bytesMode: BytesMode,
                 keyframeInterval: UInt32 = RecordingFormat.defaultKeyframeInterval, frameInterval: Double, createdAt: UInt64) {
@@ -113,8 +116,8 @@ public struct RecordingHeader: Sendable, Equatable {
         return file.bytes
     }
 
-    /// Size of the preamble and body declared at the start of a file.
-    static func bodyLength(preamble: [UInt8]) throws(RecordingError) -> Int {
+    /// The format version and the size of the body declared at the start of a file.
+    static func versionAndBodyLength(preamble: [UInt8]) throws(RecordingError) -> (version: UInt16, length: Int) {
         guard preamble.count >= RecordingFormat.preambleSize, Array(preamble.prefix(8)) == RecordingFormat.fileMagic else {
             throw .notARecording("it does not start with ARENAREC")
         }
@@ -124,10 +127,11 @@ public struct RecordingHeader: Sendable, Equatable {
         guard version <= RecordingFormat.version else { throw .unsupportedVersion(version) }
         let length = Int(try reader.u32())
         guard length <= RecordingFormat.maxHeaderSize else { throw .damaged("header of \(length) bytes") }
-        return length
+        return (version, length)
     }
 
-    init(body: [UInt8], crc: UInt32) throws(RecordingError) {
+    init(body: [UInt8], crc: UInt32, version: UInt16) throws(RecordingError) {
+        self.version = version
         guard Deflate.crc(body) == crc else { throw .damaged("header checksum mismatch") }
         var reader = ByteReader(body, context: "header")
         let pageSize = try reader.u64()

@@ -31,10 +31,11 @@ public final class RecordingReader {
     public init(input: RecordingInput) throws(RecordingError) {
         self.input = input
         let preamble = try input.read(at: 0, count: min(RecordingFormat.preambleSize, Int(min(input.size, 64))))
-        let bodyLength = try RecordingHeader.bodyLength(preamble: preamble)
+        let (version, bodyLength) = try RecordingHeader.versionAndBodyLength(preamble: preamble)
         let body = try input.read(at: UInt64(RecordingFormat.preambleSize), count: bodyLength)
         let crc = try input.read(at: UInt64(RecordingFormat.preambleSize + bodyLength), count: 4)
-        header = try RecordingHeader(body: body, crc: UInt32(crc[0]) | UInt32(crc[1]) << 8 | UInt32(crc[2]) << 16 | UInt32(crc[3]) << 24)
+        header = try RecordingHeader(body: body, crc: UInt32(crc[0]) | UInt32(crc[1]) << 8 | UInt32(crc[2]) << 16 | UInt32(crc[3]) << 24,
+                                     version: version)
         dataStart = UInt64(RecordingFormat.preambleSize + bodyLength + 4)
         if let (entries, indexOffset) = Self.indexed(input, dataStart: dataStart) {
             self.entries = entries
@@ -176,7 +177,7 @@ public final class RecordingReader {
         let packed = try input.read(at: entry.offset + UInt64(RecordingFormat.chunkHeaderSize), count: Int(chunk.metaPackedCount))
         guard Deflate.crc(packed) == chunk.metaCRC else { throw .damaged("frame \(frame) checksum mismatch") }
         let raw = try Deflate.decompress(packed, rawCount: Int(chunk.metaRawCount))
-        let meta = try FrameMeta(decoding: raw, frame: frame, geometry: header.geometry)
+        let meta = try FrameMeta(decoding: raw, frame: frame, geometry: header.geometry, version: header.version)
         guard meta.isKey == entry.isKey else { throw .damaged("frame \(frame) is not the kind of frame the index says") }
         guard meta.dataSize == chunk.dataPackedCount else { throw .damaged("frame \(frame) data size mismatch") }
         if metas.count >= 1024 { metas.removeAll(keepingCapacity: true) }

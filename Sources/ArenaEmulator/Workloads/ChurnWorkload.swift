@@ -95,6 +95,6 @@ public final class ChurnWorkload: Workload {
 
     public var roots: [StructureRoot] {
         guard let newest = extents.last else { return [] }
-        return [StructureRoot(name: "newest_extent", address: newest.address, nextOffset: 0)]
+        return [StructureRoot(name: "newest_extent", address: newest.address, type: "struct churn_extent", origin: Self.rootOrigin)]
     }
 }

@@ -48,6 +48,6 @@ public final class FragWorkload: Workload {
 
     public var roots: [StructureRoot] {
         guard let newest = live.last else { return [] }
-        return [StructureRoot(name: "newest", address: newest, nextOffset: 0)]
+        return [StructureRoot(name: "newest", address: newest, type: "struct frag_object", origin: Self.rootOrigin)]
     }
 }

@@ -51,9 +51,9 @@ public final class HashTableWorkload: Workload {
     }
 
     public var roots: [StructureRoot] {
-        var roots = [StructureRoot(name: "buckets", address: buckets, nextOffset: 0)]
+        var roots = [StructureRoot(name: "buckets", address: buckets, type: "struct hashtab_buckets", origin: Self.rootOrigin)]
         if let firstSlot = (0..<UInt64(Self.bucketCount)).map({ buckets + $0 * 8 }).first(where: { arena.bpfLoad($0) != 0 }) {
-            roots.append(StructureRoot(name: "first_chain", address: arena.bpfLoadPointer(firstSlot), nextOffset: 0))
+            roots.append(StructureRoot(name: "first_chain", address: arena.bpfLoadPointer(firstSlot), type: "struct hashtab_elem", origin: Self.rootOrigin))
         }
         return roots
     }

@@ -52,8 +52,8 @@ public final class ListWorkload: Workload {
 
     public var roots: [StructureRoot] {
         [
-            StructureRoot(name: "head", address: arena.bpfLoadPointer(headSlot), nextOffset: 0),
-            StructureRoot(name: "list_head", address: headSlot, nextOffset: 0),
+            StructureRoot(name: "head", address: arena.bpfLoadPointer(headSlot), type: "struct arena_list_node", origin: Self.rootOrigin),
+            StructureRoot(name: "list_head", address: headSlot, type: "struct arena_list_head", origin: Self.rootOrigin),
         ]
     }
 }

@@ -13,8 +13,13 @@ public protocol Workload: AnyObject {
     init(arena: EmulatedArena, seed: UInt64)
     /// One mutation of the structure.
     func step()
-    /// Entry points of the structure as it is now.
+    /// Entry points of the structure as it is now, typed with the workload's own types.
     var roots: [StructureRoot] { get }
+}
+
+extension Workload {
+    /// What a workload's roots say they came from.
+    static var rootOrigin: String { "workload \(name)" }
 }
 
 /// The workloads arenascope ships, by name.
