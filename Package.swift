@@ -40,7 +40,7 @@ let package = Package(
         // Live kernel arenas: the sampler and reader BPF programs (C beside it, built by the plugin).
         .target(
             name: "ArenaLive",
-            dependencies: ["ArenaModel", "ArenaText", "ArenaSignals", "CLibBPF"],
+            dependencies: ["ArenaModel", "ArenaText", "ArenaSignals", "ArenaTypes", "CLibBPF"],
             exclude: ["bpf"],
             plugins: ["BPFCompiler"]
         ),

@@ -10,6 +10,56 @@ enum ArenaPrograms {
     /// Programs looked at, at most (a bound on the walk over all loaded programs).
     static let maxPrograms = 65_536
 
+    /// A loaded program that uses an arena.
+    struct Program {
+        let id: UInt32
+        let name: String
+        /// Its BTF's id (0 when it has none).
+        let btf: UInt32
+        /// The maps it uses, the arena among them.
+        let maps: [UInt32]
+        /// Its fd, open while the value lives.
+        fileprivate let fd: ProgramFD
+
+        /// The values its `ld_imm64` instructions load, as the kernel translated them (addresses
+        /// of map values, arena globals, constants).
+        func loadedConstants() -> [UInt64] {
+            var info = bpf_prog_info()
+            var length = UInt32(MemoryLayout<bpf_prog_info>.size)
+            guard bpf_obj_get_info_by_fd(fd.value, &info, &length) == 0, info.xlated_prog_len > 0,
+                  info.xlated_prog_len <= 1 << 24 else { return [] }
+            let count = Int(info.xlated_prog_len) / MemoryLayout<bpf_insn>.size
+            var instructions = [bpf_insn](repeating: bpf_insn(), count: count)
+            let filled = instructions.withUnsafeMutableBufferPointer { buffer -> Bool in
+                info = bpf_prog_info()
+                info.xlated_prog_len = UInt32(count * MemoryLayout<bpf_insn>.size)
+                info.xlated_prog_insns = UInt64(UInt(bitPattern: buffer.baseAddress))
+                length = UInt32(MemoryLayout<bpf_prog_info>.size)
+                return bpf_obj_get_info_by_fd(fd.value, &info, &length) == 0
+            }
+            guard filled else { return [] }
+            var constants: [UInt64] = []
+            var index = 0
+            while index + 1 < count {
+                // BPF_LD | BPF_IMM | BPF_DW: a 64-bit immediate over two instructions.
+                if instructions[index].code == 0x18 {
+                    constants.append(UInt64(UInt32(bitPattern: instructions[index].imm)) | UInt64(UInt32(bitPattern: instructions[index + 1].imm)) << 32)
+                    index += 2
+                } else {
+                    index += 1
+                }
+            }
+            return constants
+        }
+    }
+
+    /// An fd closed when the last copy of its holder goes.
+    fileprivate final class ProgramFD {
+        let value: Int32
+        init(_ value: Int32) { self.value = value }
+        deinit { close(value) }
+    }
+
     /// The BTF of the programs that use arena `mapID`, arenascope's readers left out.
     static func blobs(usingMap mapID: UInt32) throws(LiveError) -> [TypeBlob] {
         var blobs: [TypeBlob] = []
@@ -34,8 +84,9 @@ enum ArenaPrograms {
         return bpf_obj_get_info_by_fd(fd, &info, &length) == 0 ? info.id : nil
     }
 
-    private static func programs(usingMap mapID: UInt32) throws(LiveError) -> [(id: UInt32, name: String, btf: UInt32)] {
-        var found: [(id: UInt32, name: String, btf: UInt32)] = []
+    /// Every loaded program whose maps include `mapID`.
+    static func programs(usingMap mapID: UInt32) throws(LiveError) -> [Program] {
+        var found: [Program] = []
         var id: UInt32 = 0
         for _ in 0..<maxPrograms {
             var next: UInt32 = 0
@@ -48,13 +99,12 @@ enum ArenaPrograms {
                 }
                 continue
             }
-            defer { close(fd) }
+            let holder = ProgramFD(fd)
             guard let (name, maps, btfID) = programInfo(fd), maps.contains(mapID) else { continue }
-            found.append((id, name, btfID))
+            found.append(Program(id: id, name: name, btf: btfID, maps: maps, fd: holder))
         }
         return found
     }
-
     private static func programInfo(_ fd: Int32) -> (name: String, maps: [UInt32], btf: UInt32)? {
         var info = bpf_prog_info()
         var length = UInt32(MemoryLayout<bpf_prog_info>.size)
@@ -76,7 +126,8 @@ enum ArenaPrograms {
         return (name, Array(maps.prefix(Int(min(info.nr_map_ids, UInt32(count))))), btf)
     }
 
-    private static func btfBytes(id: UInt32) -> [UInt8]? {
+    /// The raw BTF with id `id`, or nil when it cannot be had.
+    static func btfBytes(id: UInt32) -> [UInt8]? {
         let fd = bpf_btf_get_fd_by_id(id)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

@@ -21,6 +21,7 @@ public final class LiveSource: ArenaSource {
     private var pidsScannedAt: Double = -.infinity
     private var mappingsAtScan: UInt32 = 0
     private let pageTables = PresentPageScanner()
+    private let liveRoots: LiveRoots
     /// The processes that map the arena are looked up in /proc again when the kernel's
     /// count of the arena's mappings changes, and at least this often (seconds).
     public var processScanInterval: Double = 10
@@ -32,6 +33,7 @@ public final class LiveSource: ArenaSource {
         self.mapID = mapID
         self.keepAlive = keepAlive
         self.identity = identity
+        liveRoots = LiveRoots(arenaID: mapID)
         if keepAlive { heldFD = fd } else { close(fd) }
         do throws(LiveError) {
             if let sampler { self.sampler = sampler } else { self.sampler = try ArenaSampler() }
@@ -66,7 +68,8 @@ public final class LiveSource: ArenaSource {
             throw .gone(id: mapID)
         }
         guard let pages = try Self.pageMap(pass, record) else { throw .torn(id: mapID) }
-        let snapshot = Snapshot(source: descriptor, geometry: record.geometry, pages: markMapped(pages, record))
+        let snapshot = Snapshot(source: descriptor, geometry: record.geometry, pages: markMapped(pages, record),
+                                roots: liveRoots.roots(record))
         releaseIfAlone(record)
         geometry = record.geometry
         return snapshot

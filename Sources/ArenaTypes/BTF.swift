@@ -49,6 +49,8 @@ public struct BTFType: Sendable, Equatable {
     public var isSignedEnum = false
     /// Array element count.
     public var count: UInt32 = 0
+    /// A data section's variables: the `variable` type, offset and size in the section.
+    public var variables: [(type: UInt32, offset: UInt32, size: UInt32)] = []
     /// Int encoding: signed, char, bool; and the value's width in bits.
     public var intSigned = false
     public var intChar = false
@@ -58,6 +60,7 @@ public struct BTFType: Sendable, Equatable {
     public static func == (lhs: BTFType, rhs: BTFType) -> Bool {
         lhs.kind == rhs.kind && lhs.name == rhs.name && lhs.size == rhs.size && lhs.referenced == rhs.referenced
             && lhs.members == rhs.members && lhs.count == rhs.count
+            && lhs.variables.elementsEqual(rhs.variables) { $0 == $1 }
             && lhs.enumerators.elementsEqual(rhs.enumerators) { $0.name == $1.name && $0.value == $1.value }
     }
 }
@@ -93,7 +96,7 @@ public struct BTF: Sendable {
             types.append(try Self.type(&cursor, strings: strings))
         }
         for (index, type) in types.enumerated() {
-            let named = [type.referenced] + type.members.map(\.type)
+            let named = [type.referenced] + type.members.map(\.type) + type.variables.map(\.type)
             for id in named where Int(id) > types.count {
                 throw .badBTF("type \(index + 1) refers to type \(id), of \(types.count)")
             }
@@ -156,7 +159,10 @@ public struct BTF: Sendable {
         case .variable, .declarationTag:
             try cursor.skip(4)
         case .dataSection:
-            try cursor.skip(vlen * 12)
+            try cursor.ensure(vlen * 12)
+            for _ in 0..<vlen {
+                type.variables.append((try cursor.u32(), try cursor.u32(), try cursor.u32()))
+            }
         default:
             break
         }

@@ -4,6 +4,12 @@ import ArenaModel
 public struct TypeRef: Sendable, Hashable {
     public let blob: Int
     public let id: UInt32
+
+    /// Type `id` of the catalog's blob number `blob`.
+    public init(blob: Int, id: UInt32) {
+        self.blob = blob
+        self.id = id
+    }
 }
 
 /// The named types (structs, unions, enums, typedefs) of every BTF blob a source offers,
