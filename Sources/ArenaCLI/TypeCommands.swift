@@ -8,22 +8,25 @@ struct TypesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "types",
         abstract: "List the types known for an arena: from its programs' BTF (live), its workload (emulated), or the recording.",
-        discussion: "With --json: {\"types\": [{\"name\", \"size\", \"origin\"}], \"problems\": [...]}.")
+        discussion: "Structs, unions, enums and typedefs; a name only declared in every BTF known is marked (forward_only in JSON). With --json: {\"types\": [{\"name\", \"size\", \"origin\"}], \"problems\": [...]}.")
 
     @OptionGroup var source: SourceOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let catalog = try TypeLookup.catalog(of: source.open())
+        // Base types (int, u64) can be named everywhere but are not listed.
+        let listed = catalog.entries.filter { !$0.isBaseType }
         if output.json {
             var json = JSONWriter()
             json.beginObject()
             json.beginArray("types")
-            for entry in catalog.entries {
+            for entry in listed {
                 json.beginObject()
                 json.string(entry.name, "name")
                 json.number(entry.size, "size")
                 json.string(entry.origin, "origin")
+                if entry.isForwardOnly { json.bool(true, "forward_only") }
                 json.endObject()
             }
             json.endArray()
@@ -34,9 +37,10 @@ struct TypesCommand: ParsableCommand {
             print(json.text)
             return
         }
-        let width = catalog.entries.map(\.name.count).max() ?? 0
-        for entry in catalog.entries {
-            print(entry.name.rightPadded(to: width + 2) + String(entry.size).leftPadded(to: 6) + " bytes  " + entry.origin)
+        let width = listed.map(\.name.count).max() ?? 0
+        for entry in listed {
+            let size = entry.isForwardOnly ? "only declared (--btf FILE can define it)" : String(entry.size).leftPadded(to: 6) + " bytes"
+            print((entry.name.rightPadded(to: width + 2) + size + "  " + entry.origin).terminalSafe)
         }
         for problem in catalog.problems { printError("arenascope: warning: \(problem)") }
         if catalog.isEmpty { printError("arenascope: no types: the source carries no BTF for its structures") }

@@ -50,6 +50,7 @@ extension TypeCatalog {
     /// The type a pointer of type `ref` points to, past qualifiers, typedefs and type tags;
     /// nil for `void *` or a type that is not a pointer.
     public func pointee(of ref: TypeRef) -> TypeRef? {
+        if ref.pointers > 0 && ref.count == nil { return ref.dereferenced }
         guard let (resolvedRef, type) = resolved(ref), type.kind == .pointer, type.referenced != 0 else { return nil }
         guard let (target, targetType) = resolved(TypeRef(blob: resolvedRef.blob, id: type.referenced)) else { return nil }
         return targetType.kind == .void ? nil : target

@@ -2,8 +2,8 @@
 public enum TypeError: Error, Equatable, CustomStringConvertible {
     /// BTF bytes that break the format.
     case badBTF(String)
-    /// No type of that name; `suggestions` are close names.
-    case unknownType(String, suggestions: [String])
+    /// No type of that name; `suggestions` are close names, `lookedIn` the BTF looked in.
+    case unknownType(String, suggestions: [String], lookedIn: [String])
     /// The source has no type information at all.
     case noTypes(String)
     /// A value could not be read.
@@ -12,8 +12,9 @@ public enum TypeError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .badBTF(let why): "bad BTF: \(why)"
-        case .unknownType(let name, let suggestions):
+        case .unknownType(let name, let suggestions, let lookedIn):
             "no type named '\(name)'" + (suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?)")
+                + (lookedIn.isEmpty ? "" : "; looked in \(lookedIn.joined(separator: ", ")) (--btf FILE adds types)")
         case .noTypes(let why): why
         case .unreadable(let why): why
         }

@@ -26,6 +26,11 @@ public struct BTFBuilder {
         add(name: name, kind: .typeTag, vlen: 0, sizeOrType: type)
     }
 
+    /// `struct name;`: a struct only declared, as clang leaves one reached only through pointers.
+    public mutating func forward(_ name: String) -> UInt32 {
+        add(name: name, kind: .forward, vlen: 0, sizeOrType: 0)
+    }
+
     public mutating func typedef(_ name: String, _ type: UInt32) -> UInt32 {
         add(name: name, kind: .typedef, vlen: 0, sizeOrType: type)
     }

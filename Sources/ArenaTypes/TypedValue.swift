@@ -75,6 +75,16 @@ public struct TypeDecoder {
 
     private func value(of ref: TypeRef, in bytes: [UInt8], at offset: UInt64, depth: Int, budget: inout Int) -> TypedValue {
         budget -= 1
+        if let count = ref.count {
+            guard let size = catalog.size(of: ref.element), size > 0 else { return .opaque(catalog.name(of: ref)) }
+            return .array((0..<min(Int(count), Self.maxElements)).map {
+                value(of: ref.element, in: bytes, at: offset + UInt64($0) * size, depth: depth + 1, budget: &budget)
+            })
+        }
+        if ref.pointers > 0 {
+            let raw = Self.load(bytes, offset, 8)
+            return .pointer(raw, target: pointers.target(of: raw), pointee: ref.dereferenced)
+        }
         guard depth < TypeCatalog.maxDepth, budget > 0, let (resolved, type) = catalog.resolved(ref) else { return .opaque("…") }
         switch type.kind {
         case .int:

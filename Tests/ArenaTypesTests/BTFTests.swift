@@ -22,10 +22,60 @@ import Testing
     @Test func builderOutputParsesBack() throws {
         let catalog = TypeCatalog([TypeBlob(origin: "test", btf: Self.sample())])
         #expect(catalog.problems.isEmpty)
-        #expect(catalog.entries.map(\.name) == ["enum mood", "node_t", "struct node", "struct other"])
+        #expect(catalog.entries.map(\.name) == ["enum mood", "node_t", "s8", "struct node", "struct other", "u32"], "named types and base types")
         #expect(try catalog.lookup("node").size == 16)
         #expect(try catalog.lookup("node_t").size == 16)
-        #expect(throws: TypeError.unknownType("struct nod", suggestions: ["struct node"])) { try catalog.lookup("struct nod") }
+        #expect(throws: TypeError.unknownType("struct nod", suggestions: ["struct node"], lookedIn: ["test"])) { try catalog.lookup("struct nod") }
+    }
+
+    @Test func forwardDeclarationsAreCompletedFromAnyBlob() throws {
+        // One program only declares struct node (clang does so for a type reached only through
+        // pointers); another BTF (a --btf file) defines it.
+        var declaring = BTFBuilder()
+        let forward = declaring.forward("node")
+        _ = declaring.structure("holder", size: 8, [.field("first", declaring.pointer(to: forward), at: 0)])
+        let onlyDeclared = TypeCatalog([TypeBlob(origin: "prog 1", btf: declaring.build())])
+        let entry = try #require(onlyDeclared.entries.first { $0.name == "struct node" })
+        #expect(entry.isForwardOnly && entry.size == 0)
+        #expect(throws: TypeError.self) { try onlyDeclared.lookup("struct node[2]") }
+        let both = TypeCatalog([TypeBlob(origin: "prog 1", btf: declaring.build()), TypeBlob(origin: "file types.o", btf: Self.sample())])
+        #expect(both.entries.first { $0.name == "struct node" }?.isForwardOnly == false, "the definition wins")
+        let holder = try both.lookup("struct holder")
+        let geometry = ArenaGeometry(maxPages: 1, userVMStart: 0x1000, flags: .mmapable)
+        var page = [UInt8](repeating: 0, count: 4096)
+        page[0] = 0x20; page[1] = 0x10   // first = 0x1020
+        page[0x20 + 8] = 7               // node.value? (the sample's node has next at 0, a u32 at 8)
+        let snapshot = Snapshot(source: SourceDescriptor(kind: .emulated), geometry: geometry,
+                                pages: { var b = PageMapBuilder(); b.append(.allocated, count: 1); return b.build(pageCount: 1) }())
+        var reader = ArenaReader(snapshot: snapshot) { _ in page }
+        let decoder = TypeDecoder(catalog: both, pointers: PointerDecoder(geometry: geometry))
+        let decoded = try decoder.decode(holder.ref, at: 0x1000, reader: &reader)
+        guard case .record(let fields) = decoded.value, case .pointer(_, let target, let pointee?) = fields[0].value else {
+            Issue.record("no pointer field: \(decoded.value)"); return
+        }
+        #expect(target == 0x1020)
+        #expect(both.size(of: pointee) == 16, "the pointee is the complete struct node")
+        let node = try decoder.decode(pointee, at: 0x1020, reader: &reader)
+        #expect(node.typeName == "struct node" && node.size == 16)
+    }
+
+    @Test func baseTypesPointersAndArraysCanBeNamed() throws {
+        let catalog = TypeCatalog([TypeBlob(origin: "test", btf: Self.sample())])
+        #expect(try catalog.lookup("u32").size == 4)
+        let array = try catalog.lookup("u32[3]")
+        #expect(array.name == "u32 [3]" && array.size == 12)
+        let pointer = try catalog.lookup("struct node *")
+        #expect(pointer.name == "struct node *" && pointer.size == 8)
+        #expect(try catalog.lookup("node_t*[2]").size == 16)
+        let geometry = ArenaGeometry(maxPages: 1, userVMStart: 0x1000, flags: .mmapable)
+        var page = [UInt8](repeating: 0, count: 4096)
+        page[0] = 1; page[4] = 2; page[8] = 3
+        let snapshot = Snapshot(source: SourceDescriptor(kind: .emulated), geometry: geometry,
+                                pages: { var b = PageMapBuilder(); b.append(.allocated, count: 1); return b.build(pageCount: 1) }())
+        var reader = ArenaReader(snapshot: snapshot) { _ in page }
+        let decoded = try TypeDecoder(catalog: catalog, pointers: PointerDecoder(geometry: geometry)).decode(array.ref, at: 0x1000, reader: &reader)
+        #expect(decoded.value == .array([.unsigned(1), .unsigned(2), .unsigned(3)]))
+        #expect(throws: TypeError.self) { try catalog.lookup("u32[0]") }
     }
 
     @Test func bitfieldsSignsAndEnumsDecode() throws {
