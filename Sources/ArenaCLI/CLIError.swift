@@ -2,6 +2,7 @@ import ArenaModel
 import ArenaEmulator
 import ArenaLive
 import ArenaRecording
+import ArenaTypes
 
 /// Exit statuses of arenascope, documented in the README. All are below 128.
 public enum ExitStatus: Int32, CaseIterable, Sendable {
@@ -64,6 +65,8 @@ public struct CLIError: Error, CustomStringConvertible {
         case let error as EmulationError: self.init(error.description, status: .usage)
         case let error as LiveError: self.init(error.description, status: Self.status(of: error))
         case let error as RecordingError: self.init(error.description, status: Self.status(of: error))
+        case let error as BTFFileError:
+            if case .notFound = error { self.init(error.description, status: .noInput) } else { self.init(error.description, status: .dataError) }
         default: self.init(String(describing: error), status: .failure)
         }
     }

@@ -8,15 +8,22 @@ struct ChaseCommand: ParsableCommand {
         commandName: "chase",
         abstract: "Follow the pointer stored at ADDR+OFFSET, node after node.",
         discussion: """
-            Stops at a NULL pointer, a word that is not an arena pointer, a node in an unbacked page, \
-            a node seen before (a cycle), or after --max nodes. With --json: {"hops": [{"addr", "page", "value"}], "stop"}.
+            Start at --addr or at a root (--root NAME); follow the pointer at --offset, or at the field named by \
+            --field in the node's type (--type, or the root's own). Stops at a NULL pointer, a word that is not an \
+            arena pointer, a node in an unbacked page, a node seen before (a cycle), or after --max nodes. With \
+            --json: {"hops": [{"addr", "page", "value"}], "stop"}.
             """)
 
     @OptionGroup var source: SourceOptions
     @Option(help: ArgumentHelp("User address of the first node.", valueName: "addr"))
-    var addr: NumberArgument
+    var addr: NumberArgument?
+    @OptionGroup var root: RootOption
     @Option(help: ArgumentHelp("Offset of the next pointer inside a node.", valueName: "bytes"))
-    var offset: NumberArgument = NumberArgument(0)
+    var offset: NumberArgument?
+    @Option(help: ArgumentHelp("Follow this field of the node's type (next, node.next).", valueName: "name"))
+    var field: String?
+    @Option(name: .customLong("type"), help: ArgumentHelp("The nodes' type, for --field (a root's own by default).", valueName: "type"))
+    var typeName: String?
     @Option(help: "Most nodes to list.")
     var max: Int = 64
     @Flag(help: "Read 4-byte pointers holding the low 32 bits of the address.")
@@ -25,13 +32,34 @@ struct ChaseCommand: ParsableCommand {
 
     func validate() throws {
         guard max >= 1 && max <= 1_000_000 else { throw ValidationError("--max must be between 1 and 1000000") }
+        guard (addr == nil) != (root.root == nil) else { throw ValidationError("give one of --addr and --root") }
+        if offset != nil && field != nil { throw ValidationError("give one of --offset and --field") }
+        if field != nil && typeName == nil && root.root == nil { throw ValidationError("--field needs --type (or --root of a typed root)") }
     }
 
     func run() throws {
         let (arenaSource, snapshot) = try source.openSampled()
+        var start = addr?.value ?? 0
+        var nodeType = typeName
+        if let name = root.root {
+            let found = try RootOption.named(name, in: snapshot)
+            start = found.address
+            nodeType = nodeType ?? found.type
+        }
+        var step = offset?.value ?? 0
+        if let field {
+            guard let nodeType else { throw CLIError("root \(root.root ?? "") is untyped: give --type for --field", status: .usage) }
+            let catalog = try TypeLookup.catalog(of: arenaSource)
+            let entry = try TypeLookup.entry(nodeType, in: catalog)
+            guard let (fieldOffset, _) = catalog.field(field, in: entry.ref) else {
+                let close = closeMatches(to: field, among: catalog.fieldNames(of: entry.ref))
+                throw CLIError("\(entry.name) has no field '\(field)'" + (close.isEmpty ? "" : " (did you mean \(close.map { "'\($0)'" }.joined(separator: ", "))?)"), status: .usage)
+            }
+            step = fieldOffset
+        }
         var reader = ArenaReader(snapshot: snapshot, source: arenaSource)
         let decoder = PointerDecoder(geometry: snapshot.geometry, acceptsLow32: ptr32 ? true : nil)
-        let result = try reader.chase(from: addr.value, offset: offset.value, maxHops: max, decoder: decoder, width: ptr32 ? 4 : 8)
+        let result = try reader.chase(from: start, offset: step, maxHops: max, decoder: decoder, width: ptr32 ? 4 : 8)
         if output.json {
             var json = JSONWriter()
             json.beginObject()

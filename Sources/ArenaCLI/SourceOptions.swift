@@ -3,6 +3,7 @@ import ArenaModel
 import ArenaEmulator
 import ArenaLive
 import ArenaRecording
+import ArenaTypes
 
 /// Chooses what to look at: an emulated arena, a live one, or a recording.
 struct SourceOptions: ParsableArguments {
@@ -42,6 +43,11 @@ struct SourceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Frame of the recording to look at (default 0, the first).", valueName: "i"))
     var frame: Int?
 
+    @Option(name: .customLong("btf"), help: ArgumentHelp(
+        "More types: a BPF object (its .BTF section) or a raw BTF file, for types the programs' BTF lacks or only declares (repeatable).",
+        valueName: "file"))
+    var btfFiles: [String] = []
+
     func validate() throws {
         guard chosenCount <= 1 else { throw ValidationError("choose only one source of --emulate, --map-id, --pin and --replay") }
         if keepAlive && mapID == nil && pinPath == nil { throw ValidationError("--keep-alive goes with --map-id or --pin") }
@@ -72,8 +78,14 @@ struct SourceOptions: ParsableArguments {
         progress.finish()
     }
 
-    /// Opens the source.
+    /// Opens the source, with the types of any `--btf` files added.
     func open() throws -> ArenaSource {
+        let source = try openAlone()
+        guard !btfFiles.isEmpty else { return source }
+        return SourceWithTypes(source, adding: try btfFiles.map { path throws in try BTFFile.load(path) })
+    }
+
+    private func openAlone() throws -> ArenaSource {
         guard isChosen else {
             throw CLIError("choose a source: --emulate WORKLOAD, --map-id ID, --pin PATH or --replay FILE (see 'arenascope help')", status: .usage)
         }

@@ -51,37 +51,48 @@ struct TypesCommand: ParsableCommand {
 struct DecodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decode",
-        abstract: "Read the value at an address as a type from 'arenascope types'.",
+        abstract: "Read the value at an address, or at a root, as a type from 'arenascope types'.",
         discussion: """
-            With --json: {"type", "size", "addr", "fields": [{"name", "offset", "type", "value"}]}. Integers are \
-            numbers, arrays lists, nested structs and unions objects with their own "fields", enums their \
-            enumerator's name (with "raw"), pointers numbers with "arena" (true when they point into the \
-            arena); bitfields add "bit_offset" and "bits".
+            --root NAME decodes a root at its address as its type (--type overrides it). Types: a named type \
+            ('struct NAME', 'union NAME', 'enum NAME', a typedef), a base type ('int', 'u64'), a pointer to one \
+            ('struct node *') or an array ('u64[4]'). With --json: {"type", "size", "addr", "fields": [{"name", \
+            "offset", "type", "value"}]}. Integers are numbers, arrays lists, nested structs and unions objects with \
+            their own "fields", enums their enumerator's name (with "raw"), pointers numbers with "arena" (true when \
+            they point into the arena); bitfields add "bit_offset" and "bits".
             """)
 
     @OptionGroup var source: SourceOptions
     @Option(help: ArgumentHelp("Address of the value (decimal or 0x hex).", valueName: "addr"))
-    var addr: NumberArgument
-    @Option(name: .customLong("type"), help: ArgumentHelp("The type: 'struct NAME', 'union NAME', 'enum NAME' or a typedef.", valueName: "type"))
-    var typeName: String
+    var addr: NumberArgument?
+    @OptionGroup var root: RootOption
+    @Option(name: .customLong("type"), help: ArgumentHelp("The type (see the discussion); a root's own by default.", valueName: "type"))
+    var typeName: String?
     @Flag(help: "Read 32-bit values inside the arena's window as pointers too.")
     var ptr32 = false
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        guard (addr == nil) != (root.root == nil) else { throw ValidationError("give one of --addr and --root") }
+        if addr != nil && typeName == nil { throw ValidationError("--addr needs --type") }
+    }
+
     func run() throws {
         let (opened, snapshot) = try source.openSampled()
         let catalog = try TypeLookup.catalog(of: opened)
-        guard !catalog.isEmpty else { throw CLIError("no types: the source carries no BTF for its structures", status: .unavailable) }
-        let entry: TypeCatalog.Entry
-        do {
-            entry = try catalog.lookup(typeName)
-        } catch {
-            throw CLIError(error.description, status: .usage)
+        guard !catalog.isEmpty else { throw CLIError("no types: the source carries no BTF for its structures (--btf FILE adds some)", status: .unavailable) }
+        var address = addr?.value ?? 0
+        var wanted = typeName
+        if let name = root.root {
+            let found = try RootOption.named(name, in: snapshot)
+            address = found.address
+            wanted = wanted ?? found.type
+            guard wanted != nil else { throw CLIError("root \(name) is untyped (a void * or an integer): give --type", status: .usage) }
         }
-        var reader = ArenaReader(snapshot: snapshot) { try opened.pageBytes($0) }
+        let entry = try TypeLookup.entry(wanted ?? "", in: catalog)
+        var reader = ArenaReader(snapshot: snapshot, source: opened)
         let decoder = TypeDecoder(catalog: catalog, pointers: PointerDecoder(geometry: snapshot.geometry, acceptsLow32: ptr32 ? true : nil))
-        let decoded = try decoder.decode(entry.ref, at: addr.value, reader: &reader)
-        print(output.json ? TypedJSON.encode(decoded) : TypedText.render(decoded, catalog: catalog))
+        let decoded = try decoder.decode(entry.ref, at: address, reader: &reader)
+        print(output.json ? TypedJSON.encode(decoded) : TypedText.render(decoded, catalog: catalog).terminalSafeLines)
     }
 }
 
@@ -89,6 +100,15 @@ struct DecodeCommand: ParsableCommand {
 enum TypeLookup {
     static func catalog(of source: ArenaSource) throws -> TypeCatalog {
         TypeCatalog(try source.typeBlobs())
+    }
+
+    /// The type called `name`; an unknown one is a usage error that suggests close names.
+    static func entry(_ name: String, in catalog: TypeCatalog) throws -> TypeCatalog.Entry {
+        do {
+            return try catalog.lookup(name)
+        } catch {
+            throw CLIError(error.description, status: .usage)
+        }
     }
 }
 

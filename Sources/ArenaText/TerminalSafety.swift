@@ -5,8 +5,13 @@ extension Unicode.Scalar {
 }
 
 extension String {
-    /// The text with every terminal control replaced by '?': safe to print anywhere.
+    /// The text with every terminal control replaced by '?': safe to print anywhere, on one line.
     public var terminalSafe: String {
         String(String.UnicodeScalarView(unicodeScalars.map { $0.isTerminalControl ? "?" : $0 }))
+    }
+
+    /// The same for text of several lines: line breaks stay.
+    public var terminalSafeLines: String {
+        split(separator: "\n", omittingEmptySubsequences: false).map { String($0).terminalSafe }.joined(separator: "\n")
     }
 }

@@ -109,3 +109,27 @@ extension TypeCatalog {
     /// True when `ref` is a data section (a global map's value: `.bss`, `.data`…).
     public func isDataSection(_ ref: TypeRef) -> Bool { type(ref)?.kind == .dataSection }
 }
+
+extension TypeCatalog {
+    /// The member at `path` (`next`, `node.next`) of a struct or union of type `ref`: its byte
+    /// offset and type; nil when there is none (or it is a bitfield).
+    public func field(_ path: String, in ref: TypeRef) -> (offset: UInt64, type: TypeRef)? {
+        var offset: UInt64 = 0
+        var current = ref
+        for name in path.split(separator: ".") {
+            guard let (resolvedRef, type) = resolved(current), type.kind == .structure || type.kind == .union,
+                  let member = type.members.first(where: { $0.name == name }), member.bitfieldSize == 0, member.bitOffset % 8 == 0 else {
+                return nil
+            }
+            offset += UInt64(member.bitOffset / 8)
+            current = TypeRef(blob: resolvedRef.blob, id: member.type)
+        }
+        return (offset, current)
+    }
+
+    /// The names of the members of a struct or union of type `ref` (for suggestions).
+    public func fieldNames(of ref: TypeRef) -> [String] {
+        guard let (_, type) = resolved(ref) else { return [] }
+        return type.members.map(\.name).filter { !$0.isEmpty }
+    }
+}

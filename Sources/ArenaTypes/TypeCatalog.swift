@@ -130,10 +130,7 @@ public struct TypeCatalog: Sendable {
         if let exact = entries.first(where: { $0.name == wanted }) { return exact }
         let bare = entries.filter { Self.bareName($0.name) == wanted }
         if bare.count == 1 { return bare[0] }
-        let scored = entries.map { ($0.name, Self.distance($0.name, wanted)) }
-            .filter { $0.1 <= max(2, wanted.count / 3) || $0.0.contains(wanted) }
-            .sorted { $0.1 < $1.1 }
-        throw .unknownType(wanted, suggestions: Array(scored.prefix(3).map(\.0)), lookedIn: origins)
+        throw .unknownType(wanted, suggestions: closeMatches(to: wanted, among: entries.map(\.name)), lookedIn: origins)
     }
 
     /// A type's name without its `struct`/`union`/`enum` keyword: `node` for `struct node`.
@@ -224,20 +221,5 @@ public struct TypeCatalog: Sendable {
         case .forward: "struct"
         default: nil
         }
-    }
-
-    /// Levenshtein distance, for suggestions.
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + [Int](repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }

@@ -64,6 +64,9 @@ public struct TypeDecoder {
     /// The value of type `ref` at `address`.
     public func decode(_ ref: TypeRef, at address: UInt64, reader: inout ArenaReader) throws -> Decoded {
         guard let size = catalog.size(of: ref), size > 0 else {
+            if catalog.resolved(ref)?.type.kind == .forward {
+                throw TypeError.unreadable("\(catalog.name(of: ref)) is only declared in the BTF known: it has no size or fields (--btf FILE can define it)")
+            }
             throw TypeError.unreadable("\(catalog.name(of: ref)) has no size to read")
         }
         guard size <= Self.maxSize else { throw TypeError.unreadable("\(catalog.name(of: ref)) is \(size) bytes, more than \(Self.maxSize)") }

@@ -2,13 +2,14 @@ import ArenaModel
 import ArenaRecording
 import ArenaTypes
 
-/// One input: parse it as BTF, and open it as a recording; when it opens, parse the types
+/// One input: parse it as BTF and as an ELF object holding BTF, and open it as a recording; when it opens, parse the types
 /// it keeps and decode a bounded number of frames and pages. Any trap, leak or overflow is
 /// a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRecording(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     _ = TypeCatalog([TypeBlob(origin: "fuzz", btf: bytes)])
+    if let section = try? BTFFile.section(in: bytes) { _ = TypeCatalog([TypeBlob(origin: "fuzz elf", btf: section)]) }
     guard let reader = try? RecordingReader(input: RecordingBytes(bytes)) else { return 0 }
     let catalog = TypeCatalog(reader.header.types)
     for entry in catalog.entries.prefix(64) { _ = catalog.name(of: entry.ref) }

@@ -1,0 +1,22 @@
+/// A source with more types than it carries itself (`--btf FILE`): everything else is the
+/// source's own.
+public final class SourceWithTypes: ArenaSource {
+    public let inner: ArenaSource
+    public let extraTypes: [TypeBlob]
+
+    public init(_ inner: ArenaSource, adding extraTypes: [TypeBlob]) {
+        self.inner = inner
+        self.extraTypes = extraTypes
+    }
+
+    public var descriptor: SourceDescriptor { inner.descriptor }
+    public var capabilities: SourceCapabilities { inner.capabilities.union(.types) }
+    public var timeline: Timeline? { inner.timeline }
+    public func sample() throws -> Snapshot { try inner.sample() }
+    public func pageBytes(_ page: UInt32) throws -> [UInt8] { try inner.pageBytes(page) }
+    public func withBytes(ofPages pages: [UInt32], _ body: (UInt32, UnsafeRawBufferPointer) throws -> Void) throws {
+        try inner.withBytes(ofPages: pages, body)
+    }
+    public func typeBlobs() throws -> [TypeBlob] { try inner.typeBlobs() + extraTypes }
+    public func advance(_ steps: UInt64) { inner.advance(steps) }
+}
