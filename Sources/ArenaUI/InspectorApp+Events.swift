@@ -114,10 +114,7 @@ extension InspectorApp {
             return
         }
         navigation.rootIndex = (navigation.rootIndex + 1) % roots.count
-        let root = roots[navigation.rootIndex]
-        jump(to: root.address, remember: true)
-        navigation.chain(from: root.address, offset: root.nextOffset)
-        message = "root \(root.name) at \(hex(root.address)), next at +\(root.nextOffset)"
+        open(roots[navigation.rootIndex])
     }
 
     private func toggleRecording() {

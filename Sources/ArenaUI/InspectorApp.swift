@@ -128,6 +128,21 @@ public final class InspectorApp {
         focus = .chase
     }
 
+    /// Goes to `root`: the hexdump at its address, the chain from it, and the fields pane
+    /// showing it as its type when it has one the source's BTF knows with a size.
+    func open(_ root: StructureRoot) {
+        jump(to: root.address, remember: true)
+        navigation.chain(from: root.address, offset: root.nextOffset)
+        let entry = root.type.flatMap { try? catalog.lookup($0) }
+        if let entry, entry.size > 0, snapshot?.geometry.page(containing: root.address) != nil {
+            show(entry.ref, at: root.address)
+            message = "root \(root.name): \(entry.name) at \(hex(root.address))"
+        } else {
+            focus = .hexdump
+            message = "root \(root.name) at \(hex(root.address))" + (root.type.map { entry == nil ? " (\($0): not in the BTF known; --btf FILE adds types)" : " (\($0))" } ?? ", untyped")
+        }
+    }
+
     /// The chain, not the fields, in the lower pane, from its first node.
     func showChain() {
         panes.showsFields = false
@@ -194,19 +209,22 @@ public final class InspectorApp {
 }
 
 /// The panes, one for each place of the layout; the chase pane's place shows the fields
-/// of a typed value instead while `showsFields`.
+/// of a typed value instead while `showsFields`, the ranges' place the roots while `showsRoots`.
 final class Panes {
     let pageMap = PageMapPane()
     let ranges = RangesPane()
     let hexdump = HexdumpPane()
     let chase = ChasePane()
     let fields = FieldsPane()
+    let roots = RootsPane()
     var showsFields = false
+    /// The roots, not the allocator ranges, in the ranges' place.
+    var showsRoots = false
 
     func pane(_ id: PaneID) -> Pane {
         switch id {
         case .pageMap: pageMap
-        case .ranges: ranges
+        case .ranges: showsRoots ? roots : ranges
         case .hexdump: hexdump
         case .chase: showsFields ? fields : chase
         }

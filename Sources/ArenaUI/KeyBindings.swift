@@ -8,7 +8,7 @@ public enum Command: Sendable {
     case activate, back, gotoAddress, search, togglePause, zoomIn, zoomOut
     case slower, faster, toggleSort, setChainOffset, togglePointerWidth, nextRoot
     case stepForward, stepBack, jumpForward, jumpBack, seekFrame, toggleRecording
-    case viewAsType, toggleFields, chainThroughField
+    case viewAsType, toggleFields, chainThroughField, toggleRoots
 }
 
 /// Which sources a binding applies to.
@@ -70,7 +70,7 @@ public enum KeyBindings {
         KeyBinding([.backspace], "Bksp", .back, "back along followed pointers"),
         KeyBinding([.character("g")], "g", .gotoAddress, "go to an address"),
         KeyBinding([.character("/")], "/", .search, "search hex bytes: de c0 a5"),
-        KeyBinding([.character("o")], "o", .nextRoot, "next structure root"),
+        KeyBinding([.character("o")], "o", .nextRoot, "next root, opened typed"),
         KeyBinding([.character("w")], "w", .togglePointerWidth, "32-bit pointers on/off"),
         KeyBinding([.character("p"), .character(" ")], "p", .togglePause, "pause/resume (replay: play)"),
         KeyBinding([.character("<")], "<", .slower, "sample (replay) half as fast"),
@@ -81,6 +81,7 @@ public enum KeyBindings {
         KeyBinding([.character("+"), .character("=")], "+", .zoomIn, "zoom in: fewer pages a cell", pane: .pageMap),
         KeyBinding([.character("-")], "-", .zoomOut, "zoom out: more pages a cell", pane: .pageMap),
         KeyBinding([.character("s")], "s", .toggleSort, "sort ranges: address/size", pane: .ranges),
+        KeyBinding([.character("O")], "O", .toggleRoots, "roots or ranges in the pane", pane: .ranges),
         KeyBinding([.character("c")], "c", .setChainOffset, "chain through the cursor word", pane: .hexdump),
         KeyBinding([.character("v")], "v", .viewAsType, "view the cursor as a type", pane: .hexdump),
         KeyBinding([.character("f")], "f", .toggleFields, "fields or chain in the pane", pane: .chase),
@@ -102,9 +103,9 @@ public enum KeyBindings {
     public static var helpLines: [String] {
         let everywhere = all.filter { $0.pane == nil && $0.mode == .any }.map(\.helpLine)
         var groups: [(heading: String, bindings: [KeyBinding])] = []
-        for pane in PaneID.allCases {
-            let bindings = all.filter { $0.pane == pane }
-            if !bindings.isEmpty { groups.append((pane.title, bindings)) }
+        // Panes side by side in the layout share a heading, so the help fits 80x24.
+        for (heading, panes) in [("Page map and ranges", [PaneID.pageMap, .ranges]), ("Hexdump, chase and fields", [.hexdump, .chase])] {
+            groups.append((heading, all.filter { $0.pane.map(panes.contains) ?? false }))
         }
         groups.append(("Recording and replay", all.filter { $0.mode != .any }))
         return everywhere + groups.flatMap { group in ["· \(group.heading)"] + group.bindings.map(\.helpLine) }

@@ -17,10 +17,13 @@ enum Prompt: Equatable {
 }
 
 extension InspectorApp {
-    /// Keys while a prompt is open: text, Backspace, Ctrl-U, Tab (type names), Enter, Esc.
+    /// Keys while a prompt is open: text, Backspace, Ctrl-U (clears), Tab (type names), Enter, Esc.
     func handlePrompt(_ prompt: Prompt, _ text: String, _ event: InputEvent) -> Reaction {
         switch event {
         case .escape: overlay = nil
+        case .character("\u{15}"):
+            overlay = .prompt(prompt, "")
+            message = nil
         case .backspace:
             overlay = .prompt(prompt, String(text.dropLast()))
             message = nil

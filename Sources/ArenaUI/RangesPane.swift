@@ -34,6 +34,7 @@ final class RangesPane: Pane {
             return
         }
         switch command {
+        case .toggleRoots: app.panes.showsRoots = true
         case .toggleSort:
             sortBySize.toggle()
             selection = 0

@@ -75,7 +75,7 @@ import Glibc
         #expect(session.waitFor { $0.contains("Pages ·") && $0.contains("Allocator ranges") && $0.contains("Hexdump") && $0.contains("Pointer chase") })
         #expect(session.alternateScreenOn)
         try session.keys("?")
-        #expect(session.waitFor { $0.contains("Keys (any key closes)") && $0.contains("next structure root") })
+        #expect(session.waitFor { $0.contains("Keys (any key closes)") && $0.contains("next root, opened typed") })
         try session.keys("Escape")
         #expect(session.waitFor { !$0.contains("Keys (any key closes)") })
         try session.keys("o")

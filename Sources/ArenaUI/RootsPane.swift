@@ -1,0 +1,56 @@
+import ArenaModel
+import ArenaScreen
+import ArenaText
+
+/// The arena's roots: name, type, address and where each was found. It takes the allocator
+/// ranges' place while shown (`O`); Enter opens the selected root, typed.
+final class RootsPane: Pane {
+    private(set) var selection = 0
+    private(set) var top = 0
+
+    private static func visibleRows(_ rect: Rect) -> Int { max(1, rect.inner.height - 1) }
+
+    func layout(_ rect: Rect, in app: InspectorApp) {
+        let count = app.snapshot?.roots.count ?? 0
+        selection = max(0, min(selection, count - 1))
+        top = scrolled(top: top, toShow: selection, rows: Self.visibleRows(rect))
+    }
+
+    func perform(_ command: Command, in app: InspectorApp) {
+        if let moved = listSelection(selection, after: command, page: app.rect(of: .ranges).map(Self.visibleRows) ?? 1) {
+            selection = moved
+            return
+        }
+        switch command {
+        case .activate:
+            guard let roots = app.snapshot?.roots, selection < roots.count else { return }
+            app.open(roots[selection])
+        case .toggleRoots: app.panes.showsRoots = false
+        default: break
+        }
+    }
+
+    func render(_ rect: Rect, in app: InspectorApp, focused: Bool, into grid: inout CellGrid) {
+        let inner = rect.inner
+        let roots = app.snapshot?.roots ?? []
+        grid.box(rect, title: "Roots · \(roots.count) · Enter opens · O ranges", focused: focused)
+        guard let geometry = app.snapshot?.geometry, inner.height >= 2 else { return }
+        guard !roots.isEmpty else {
+            grid.put("no roots: the programs keep no arena globals or arena pointers in maps with BTF", x: inner.x, y: inner.y, role: .dim, limit: inner.width)
+            return
+        }
+        let nameWidth = min(24, roots.map(\.name.count).max() ?? 0)
+        let typeWidth = min(28, roots.map { ($0.type ?? "(untyped)").count }.max() ?? 0)
+        grid.put("name".rightPadded(to: nameWidth) + "  " + "type".rightPadded(to: typeWidth) + "  address       origin", x: inner.x, y: inner.y, role: .dim, limit: inner.width)
+        for row in 0..<Self.visibleRows(rect) {
+            let index = top + row
+            guard index < roots.count else { break }
+            let root = roots[index]
+            let line = root.name.rightPadded(to: nameWidth) + "  " + (root.type ?? "(untyped)").rightPadded(to: typeWidth) + "  "
+                + Hexdump.paddedHex(root.address, width: 12) + "  " + root.origin + (root.note(in: geometry).map { " · " + $0 } ?? "")
+            let selected = index == selection
+            grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 1 + row,
+                     role: selected ? .selection : root.type == nil ? .dim : .text, inverse: selected && focused, limit: inner.width)
+        }
+    }
+}
