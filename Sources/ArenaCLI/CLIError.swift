@@ -39,7 +39,7 @@ public struct CLIError: Error, CustomStringConvertible {
 
     private static func status(of error: LiveError) -> ExitStatus {
         switch error {
-        case .noSuchMap: .noInput
+        case .noSuchMap, .noSuchPin: .noInput
         case .notArena: .notArena
         case .notPermitted: .noPermission
         case .unsupported, .gone, .released: .unavailable

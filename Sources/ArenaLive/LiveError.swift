@@ -5,6 +5,8 @@ import Glibc
 public enum LiveError: Error, Equatable, CustomStringConvertible {
     /// No BPF map has this id.
     case noSuchMap(id: UInt32)
+    /// Nothing is pinned at this bpffs path.
+    case noSuchPin(path: String)
     /// The map exists but is of another type.
     case notArena(id: UInt32, name: String, type: UInt32)
     /// The kernel said EPERM; `capability` names what is needed.
@@ -26,6 +28,7 @@ public enum LiveError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noSuchMap(let id): "no BPF map has id \(id)"
+        case .noSuchPin(let path): "nothing is pinned at \(path)"
         case .notArena(let id, let name, let type):
             "map \(id)\(name.isEmpty ? "" : " (\(name))") is \(Self.typeName(type)), not an arena"
         case .notPermitted(let action, let capability): "not permitted to \(action): needs \(capability) (run as root)"

@@ -42,7 +42,7 @@ enum LiveMap {
         guard fd >= 0 else {
             let code = -fd
             switch code {
-            case ENOENT: throw .unreadable("nothing is pinned at \(path)")
+            case ENOENT: throw .noSuchPin(path: path)
             case EPERM, EACCES: throw .notPermitted(action: "open the pinned object \(path)", capability: "CAP_BPF or read access to bpffs")
             default: throw .system(call: "BPF_OBJ_GET \(path)", errno: code)
             }

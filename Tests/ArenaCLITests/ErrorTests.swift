@@ -24,7 +24,7 @@ import Foundation
         (["chase", "--emulate", "list", "--addr", "0x7f0000000000", "--max", "0"], 64, "--max"),
         (["chase", "--emulate", "list", "--addr", "0x7f0000000000", "--offset", "0xffffffffffffffff"], 3, "outside the arena"),
         (["snapshot", "--emulate", "list", "--keep-alive"], 64, "--keep-alive"),
-        (["snapshot", "--pin", "/sys/fs/bpf/arenascope-does-not-exist"], 3, "nothing is pinned"),
+        (["snapshot", "--pin", "/sys/fs/bpf/arenascope-does-not-exist"], 66, "nothing is pinned"),
         (["demo", "--samples", "0"], 64, "--samples"),
         (["snapshot", "--emulate", "list", "--steps", "99999999999999"], 64, "--steps must be at most"),
         (["--emulate", "list", "--steps-per-sample", "100001"], 64, "--steps-per-sample"),
