@@ -24,4 +24,16 @@ enum ArenaListing {
         return ([String(record.id).leftPadded(to: 6), record.name.terminalSafe.rightPadded(to: 16), String(record.maxPages).leftPadded(to: 6)]
             + states + range + [arena.pids.map(String.init).joined(separator: ",")]).joined(separator: "  ")
     }
+
+    /// "programs 12 add_elems, 13 build_list · processes 2181 loader · globals 1 page at the start":
+    /// what tells arenas of one name apart. Names from the kernel and /proc printed terminal-safe.
+    static func details(_ arena: LiveArenaSummary) -> String {
+        var parts = ["programs " + (arena.programs.isEmpty ? "none" : arena.programs.map { "\($0.id) \($0.name)" }.joined(separator: ", "))]
+        if !arena.processes.isEmpty { parts.append("processes " + arena.processes.map { "\($0.pid) \($0.comm)" }.joined(separator: ", ")) }
+        if let globals = arena.globals {
+            let place = globals.place == "start" || globals.place == "end" ? "at the \(globals.place)" : "at \(globals.place)"
+            parts.append("globals \(globals.pages) page\(globals.pages == 1 ? "" : "s") \(place)")
+        }
+        return parts.joined(separator: " · ").terminalSafe
+    }
 }

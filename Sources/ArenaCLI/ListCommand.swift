@@ -7,7 +7,14 @@ import ArenaText
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the BPF arenas on this system (needs CAP_BPF and CAP_PERFMON: run as root).")
+        abstract: "List the BPF arenas on this system (needs CAP_BPF and CAP_PERFMON: run as root).",
+        discussion: """
+            Each arena: id, name, pages, pages in each state, user range, flags, the processes that map it, and on a \
+            second line the programs that use it, the processes with their command names and where its programs' \
+            __arena globals lie (libbpf names every arena "arena": these tell them apart). With --json: [{"id", "name", \
+            "max_pages", "flags", "user_vm_start", "user_vm_end", "free", "allocated", "mapped", "reserved", "pids", \
+            "programs": [{"id", "name"}], "processes": [{"pid", "comm"}], "globals": {"at", "pages"} or null}].
+            """)
 
     @OptionGroup var output: OutputOptions
 
@@ -31,6 +38,30 @@ struct ListCommand: ParsableCommand {
                 json.beginArray("pids")
                 for pid in arena.pids { json.number(pid) }
                 json.endArray()
+                json.beginArray("programs")
+                for program in arena.programs {
+                    json.beginObject()
+                    json.number(program.id, "id")
+                    json.string(program.name, "name")
+                    json.endObject()
+                }
+                json.endArray()
+                json.beginArray("processes")
+                for process in arena.processes {
+                    json.beginObject()
+                    json.number(process.pid, "pid")
+                    json.string(process.comm, "comm")
+                    json.endObject()
+                }
+                json.endArray()
+                if let globals = arena.globals {
+                    json.beginObject("globals")
+                    json.string(globals.place, "at")
+                    json.number(globals.pages, "pages")
+                    json.endObject()
+                } else {
+                    json.null("globals")
+                }
                 json.endObject()
             }
             json.endArray()
@@ -42,6 +73,9 @@ struct ListCommand: ParsableCommand {
             return
         }
         print(ArenaListing.header(withRange: true))
-        for arena in arenas { print(ArenaListing.line(arena, withRange: true)) }
+        for arena in arenas {
+            print(ArenaListing.line(arena, withRange: true))
+            print("        " + ArenaListing.details(arena))
+        }
     }
 }

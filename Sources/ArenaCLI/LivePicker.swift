@@ -25,7 +25,7 @@ enum LivePicker {
             sleep(1)
             return .nothing
         }
-        let entries = arenas.map { PickerEntry(id: $0.record.id, line: ArenaListing.line($0, withRange: false)) }
+        let entries = arenas.map { PickerEntry(id: $0.record.id, line: ArenaListing.line($0, withRange: false) + "  " + ArenaListing.details($0)) }
         let picker = ArenaPicker(header: ArenaListing.header(withRange: false), entries: entries, width: 80, height: 24)
         do {
             try TerminalSession.run(picker, theme: theme, noColor: view.noColor)

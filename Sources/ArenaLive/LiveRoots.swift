@@ -24,6 +24,19 @@ final class LiveRoots {
     private var plannedFor: (references: UInt64, start: UInt64)?
     private var globals: [StructureRoot] = []
     private var maps: [GlobalMap] = []
+    /// The programs that use the arena, as of the last look (arenascope's readers left out).
+    private(set) var programs: [(id: UInt32, name: String)] = []
+    /// Where the programs' arena globals lie, as of the last look.
+    private(set) var globalsArea: GlobalsArea?
+
+    /// The pages of the arena that hold its programs' `__arena` globals.
+    struct GlobalsArea: Equatable {
+        /// First page and number of pages.
+        let firstPage: UInt32
+        let pages: UInt32
+        /// At the arena's start, at its end, or elsewhere.
+        let place: String
+    }
 
     /// A map of the programs' whose values may hold arena addresses.
     private struct GlobalMap {
@@ -54,7 +67,10 @@ final class LiveRoots {
     private func plan(_ geometry: ArenaGeometry) {
         globals = []
         maps = []
-        guard let programs = try? ArenaPrograms.programs(usingMap: arenaID) else { return }
+        programs = []
+        globalsArea = nil
+        guard let found = try? ArenaPrograms.programs(usingMap: arenaID) else { return }
+        programs = found.filter { $0.name != ArenaPrograms.readerName }.map { ($0.id, $0.name) }
         var catalogs: [UInt32: TypeCatalog] = [:]
         func catalog(_ btfID: UInt32, origin: String) -> TypeCatalog? {
             if let known = catalogs[btfID] { return known }
@@ -65,9 +81,10 @@ final class LiveRoots {
         }
         var seenGlobals = Set<String>()
         var seenMaps = Set<UInt32>([arenaID])
-        for program in programs where program.name != ArenaPrograms.readerName {
+        for program in found where program.name != ArenaPrograms.readerName {
             if let types = catalog(program.btf, origin: "prog \(program.id)"), let section = types.section(named: ".addr_space.1"),
                let base = Self.globalsBase(section, loads: program.loadedConstants(), geometry: geometry) {
+                if globalsArea == nil { globalsArea = Self.area(base: base, section: section, geometry: geometry) }
                 for variable in section where seenGlobals.insert(variable.name).inserted {
                     globals.append(StructureRoot(name: variable.name, address: base + UInt64(variable.offset),
                                                  type: types.name(of: variable.type), origin: "arena global"))
@@ -104,6 +121,14 @@ final class LiveRoots {
             if countA != countB { return countA < countB }
             return (preferred.contains(a) ? 1 : 0, -Int64(bitPattern: a)) < (preferred.contains(b) ? 1 : 0, -Int64(bitPattern: b))
         }
+    }
+
+    private static func area(base: UInt64, section: [SectionVariable], geometry: ArenaGeometry) -> GlobalsArea {
+        let size = section.map { UInt64($0.offset) + UInt64($0.size) }.max() ?? 0
+        let pages = UInt32((size + geometry.pageSize - 1) / geometry.pageSize)
+        let first = geometry.page(containing: base) ?? 0
+        let place = first == 0 ? "start" : first + pages == geometry.maxPages ? "end" : "page \(first)"
+        return GlobalsArea(firstPage: first, pages: pages, place: place)
     }
 
     /// A map worth reading for arena addresses: an array with BTF for its values.

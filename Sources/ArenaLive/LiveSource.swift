@@ -127,6 +127,13 @@ public final class LiveSource: ArenaSource {
     /// Processes that mapped the arena at the last scan.
     public var processes: [Int32] { mappingPIDs }
 
+    /// The programs that use the arena (id and name), as of the last sample.
+    public var programs: [(id: UInt32, name: String)] { liveRoots.programs }
+
+    /// Where the programs' `__arena` globals lie, as of the last sample: "start", "end" or
+    /// "page N", and how many pages.
+    public var globals: (place: String, pages: UInt32)? { liveRoots.globalsArea.map { ($0.place, $0.pages) } }
+
     /// Drops the reader once nobody but arenascope holds the arena, and never binds one
     /// again (page reads would keep the arena alive; the dropped program's reference also
     /// lingers a while, so the count cannot tell a new user from it). Our references: the

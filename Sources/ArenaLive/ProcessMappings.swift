@@ -24,4 +24,12 @@ enum ProcessMappings {
             return nil
         }.sorted()
     }
+
+    /// A process's command name from `/proc/PID/comm` (any process may set it to any bytes:
+    /// print it terminal-safe), or "?" when it cannot be read.
+    static func command(of pid: Int32) -> String {
+        guard let handle = FileHandle(forReadingAtPath: "/proc/\(pid)/comm"), let data = try? handle.read(upToCount: 64) else { return "?" }
+        try? handle.close()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 import ArenaLive
 
@@ -85,5 +86,32 @@ import ArenaLive
         let chain = try #require(try BinaryRunner.json(["chase", "--map-id", id, "--btf", file, "--root", "last_added", "--type", "struct elem",
                                                          "--field", "node.next", "--json"]) as? [String: Any])
         #expect((chain["hops"] as? [Any])?.count == 4 && chain["stop"] as? String == "null", "the four elements")
+    }
+
+    @Test func listTellsArenasOfOneNameApart() throws {
+        let program = try RootsProgram()
+        try program.add(1)
+        let id = try program.arenaID
+        let list = try #require(try BinaryRunner.json(["list", "--json"]) as? [[String: Any]])
+        let entry = try #require(list.first { $0["id"] as? UInt32 == id })
+        #expect(entry["name"] as? String == "arena")
+        #expect((entry["programs"] as? [[String: Any]])?.map { $0["name"] as? String } == ["add_elems"])
+        let processes = try #require(entry["processes"] as? [[String: Any]])
+        #expect(processes.contains { $0["pid"] as? Int32 == getpid() }, "libbpf maps the arena into the loading process")
+        let globals = try #require(entry["globals"] as? [String: Any])
+        #expect(globals["at"] as? String == "start" && globals["pages"] as? Int == 1, "libbpf 1.4 puts them at the start")
+    }
+
+    @Test func processNamesNeverReachTheTerminalRaw() throws {
+        let program = try RootsProgram()
+        let comm = "/proc/self/task/\(getpid())/comm"
+        let original = try String(contentsOfFile: comm, encoding: .utf8)
+        try Data("\u{1B}]0;pwn\u{07}x".utf8).write(to: URL(fileURLWithPath: comm))
+        defer { try? Data(original.utf8).write(to: URL(fileURLWithPath: comm)) }
+        let text = try BinaryRunner.run(["list"])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("?]0;pwn?x"), "the name is shown, its controls as ?")
+        #expect(!text.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        withExtendedLifetime(program) {}
     }
 }
