@@ -5,7 +5,10 @@ import ArenaText
 /// The path of followed pointers, and the chain from the chain's node through the pointer
 /// at the chosen offset, node by node, with the reason it stops.
 final class ChasePane: Pane {
-    static let maxHops = 512
+    /// Nodes walked at first, and at most once moving past the end has walked further.
+    static let firstHops = 512
+    static let mostHops = 1 << 20
+    private(set) var maxHops = firstHops
     private(set) var selection = 0
     /// The chain walked for the current sample and chain start, and the first 16 bytes of
     /// the nodes shown: worked out by `layout`, drawn by `render`.
@@ -19,21 +22,25 @@ final class ChasePane: Pane {
     }
 
     struct ChainKey: Equatable {
-        let node: UInt64, offset: UInt64, pointer32: Bool, sample: Int
+        let node: UInt64, offset: UInt64, pointer32: Bool, sample: Int, maxHops: Int
     }
 
     /// Starts over at the chain's first node.
-    func reset() { selection = 0 }
+    func reset() {
+        selection = 0
+        maxHops = Self.firstHops
+    }
 
     /// The chain from the navigation's chain start, walked once a sample.
     func chain(_ app: InspectorApp) -> Result<ChaseResult, PaneError>? {
         guard var reader = app.reader(), let decoder = app.decoder else { return nil }
         let navigation = app.navigation
-        let key = ChainKey(node: navigation.chainNode, offset: navigation.chainOffset, pointer32: navigation.pointer32, sample: app.backend.sampleCount)
+        let key = ChainKey(node: navigation.chainNode, offset: navigation.chainOffset, pointer32: navigation.pointer32,
+                           sample: app.backend.sampleCount, maxHops: maxHops)
         if let walked, walked.key == key { return walked.result }
         let result = Result { () throws(PaneError) -> ChaseResult in
             do {
-                return try reader.chase(from: key.node, offset: key.offset, maxHops: Self.maxHops, decoder: decoder)
+                return try reader.chase(from: key.node, offset: key.offset, maxHops: key.maxHops, decoder: decoder)
             } catch {
                 throw PaneError(String(describing: error))
             }
@@ -61,6 +68,10 @@ final class ChasePane: Pane {
     func perform(_ command: Command, in app: InspectorApp) {
         if let moved = listSelection(selection, after: command, page: max(1, (app.rect(of: .chase)?.height ?? 4) - 4)) {
             selection = moved
+            // Moving past the last node of a chain cut at the limit walks further: End to the end.
+            if case .success(let chain)? = walked?.result, chain.stop == .max, selection >= chain.hops.count - 1 {
+                maxHops = command == .end ? Self.mostHops : min(Self.mostHops, maxHops * 2)
+            }
             return
         }
         switch command {
@@ -99,7 +110,8 @@ final class ChasePane: Pane {
                 grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 1 + row,
                          role: selected ? .selection : .text, inverse: selected && focused, limit: inner.width)
             }
-            let ending = "\(chain.hops.count) node\(chain.hops.count == 1 ? "" : "s"), stop: \(chain.stop.rawValue)\(chain.stop == .cycle ? " (a cycle!)" : "")"
+            let note = chain.stop == .cycle ? " (a cycle!)" : chain.stop == .max && maxHops < Self.mostHops ? " (↓ past the end or End walks further)" : ""
+            let ending = "\(chain.hops.count) node\(chain.hops.count == 1 ? "" : "s"), stop: \(chain.stop.rawValue)\(note)"
             grid.put(ending, x: inner.x, y: inner.y + inner.height - 1, role: chain.stop == .cycle || chain.stop == .unbacked ? .error : .dim, limit: inner.width)
         }
     }

@@ -88,7 +88,13 @@ final class FieldsPane: Pane {
         if let pointee = line.pointee, app.catalog.size(of: pointee) ?? 0 > 0 {
             app.show(pointee, at: target)
         } else {
+            // No type to show it as: the chain from the target, not the old value's fields.
+            app.navigation.chain(from: target, offset: 0)
+            app.showChain()
             app.focus = .hexdump
+            let type = line.pointee.map { app.catalog.name(of: $0) } ?? "void"
+            app.message = type == "void" ? "\(line.name) is untyped (void *): its bytes are in the hexdump"
+                : "\(type) is only declared in the BTF known: its bytes are in the hexdump (--btf FILE can define it)"
         }
     }
 

@@ -24,7 +24,8 @@ struct Navigation {
     /// Moves the cursor to `address` (word-aligned) and the page map with it; the address
     /// left is remembered when asked.
     mutating func move(to address: UInt64, page: UInt32, remember: Bool) {
-        if remember && self.address != 0 { history.append(self.address) }
+        // Going where the cursor already is leaves nothing to come back to.
+        if remember && self.address != 0 && self.address != address & ~7 { history.append(self.address) }
         if history.count > Self.historyLimit { history.removeFirst() }
         self.address = address & ~7
         self.page = page

@@ -109,7 +109,7 @@ final class PageMapPane: Pane {
         let cursorPage = app.navigation.page
         let perRow = UInt64(map.columns) * UInt64(map.pagesPerCell)
         let state = snapshot.pages.state(ofPage: cursorPage)
-        let title = "Pages · \(cursorPage) \(state.name) · \(map.pagesPerCell)/cell"
+        let title = "Pages · page \(cursorPage) \(state.name) · \(map.pagesPerCell)/cell"
         let titleWithAddress = title + " · 0x" + String(snapshot.geometry.address(ofPage: cursorPage), radix: 16)
         grid.box(rect, title: titleWithAddress.count <= rect.width - 6 ? titleWithAddress : title, focused: focused)
         let gutter = inner.width - map.columns

@@ -232,12 +232,12 @@ import Glibc
 
     @Test(.enabled(if: tmux != nil, "tmux is not installed")) func aClickSelectsThePageUnderIt() throws {
         let session = try Session("demo --interval 1000", width: 100, height: 30)
-        #expect(session.waitFor { $0.contains("Pages · 63848") })
+        #expect(session.waitFor { $0.contains("Pages · page 63848") })
         // An SGR mouse press and release (xterm-256color's kmous) at column 20, row 5: the
         // page map's fourth row (39 cells of 211 pages), tenth cell.
         try session.tmux(["send-keys", "-t", session.name, "-l", "\u{1B}[<0;20;5M"])
         try session.tmux(["send-keys", "-t", session.name, "-l", "\u{1B}[<0;20;5m"])
-        #expect(session.waitFor { $0.contains("Pages · \((3 * 39 + 9) * 211) ") })
+        #expect(session.waitFor { $0.contains("Pages · page \((3 * 39 + 9) * 211) ") })
         try session.keys("q")
         #expect(session.waitForExit() == "EXIT=0")
     }

@@ -31,6 +31,37 @@ import ArenaUI
         #expect(screen.lines.contains { $0.contains("   0  " + Hexdump.paddedHex(head, width: 12)) }, "the first node is the head")
     }
 
+    @Test func aLongChainWalksFurtherPastItsEnd() throws {
+        let fixture = try Fixture(width: 100, height: 30)
+        // A 700-node list, 16 bytes a node, in three fresh pages.
+        let arena = fixture.source.arena
+        let base = arena.allocPages(count: 3)
+        for node in 0..<UInt64(700) {
+            arena.bpfStore(base + node * 16, node == 699 ? 0 : base + (node + 1) * 16)
+        }
+        fixture.step(0)
+        fixture.press(.character("g"))
+        fixture.type(hex(base))
+        fixture.press(.enter, .character("c"))
+        let ending = { fixture.screen.lines.first { $0.contains(" nodes, stop: ") } ?? "" }
+        #expect(ending().contains("512 nodes, stop: max (↓ past the end or End walks further)"))
+        fixture.press(.tab, .end)
+        #expect(ending().contains("stop: null"), "End walks the whole list: \(ending())")
+        let nodes = Int(ending().split(separator: "│")[0].split(separator: " ")[0]) ?? 0
+        #expect(nodes > 512)
+    }
+
+    @Test func goingWhereTheCursorIsLeavesNoStepBack() throws {
+        let fixture = try Fixture(steps: 30)
+        let head = try #require(fixture.screen.hexCursor)
+        fixture.press(.character("g"))
+        fixture.type(hex(head))
+        fixture.press(.enter)
+        #expect(fixture.screen.text.contains("path: \(hex(head))") && !fixture.screen.text.contains("\(hex(head)) → \(hex(head))"))
+        fixture.press(.backspace)
+        #expect(fixture.screen.status.contains("nothing to go back to"))
+    }
+
     @Test func chainOffsetComesFromTheCursorWord() throws {
         let fixture = try Fixture(workload: "rbtree", steps: 30)
         #expect(fixture.screen.chainTitle?.contains("via +8") == true, "the rbtree root follows left children")
@@ -111,7 +142,7 @@ import ArenaUI
         app.absorb(backend.sampleNow())
         let text = app.render().text
         #expect(text.contains(" the arena vanished — showing the last snapshot"))
-        #expect(text.contains("Pages · 0 allocated"), "the last snapshot stays on screen")
+        #expect(text.contains("Pages · page 0 allocated"), "the last snapshot stays on screen")
     }
 
     @Test func redrawsOnlyWhenASampleOrAKeyChangedSomething() throws {

@@ -25,7 +25,7 @@ struct Screen {
     /// The hexdump's cursor address, from its title.
     var hexCursor: UInt64? { field(after: "Hexdump · ").flatMap(parseNumber) }
     /// The page map's cursor page, from its title.
-    var cursorPage: UInt32? { field(after: "Pages · ").flatMap { UInt32($0) } }
+    var cursorPage: UInt32? { field(after: "Pages · page ").flatMap { UInt32($0) } }
     /// Pages a page-map cell stands for, from its title.
     var pagesPerCell: UInt32? {
         guard let line = lines.first(where: { $0.contains("Pages · ") }), let range = line.range(of: "/cell") else { return nil }
