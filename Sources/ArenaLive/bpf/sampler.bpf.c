@@ -54,6 +54,50 @@ static __always_inline struct rb_node *rb_node_at(__u64 address)
     return bpf_rdonly_cast((void *)address, bpf_core_type_id_kernel(struct rb_node));
 }
 
+/* The successor searches below run as bpf_loop callbacks rather than bounded loops: the
+ * verifier checks a callback once, where it would walk a bounded loop iteration by
+ * iteration (that made loading the sampler take a quarter of a second). */
+struct descent {
+    __u64 address;
+};
+
+/* Down to the leftmost node under `address`. */
+static long descend_left(__u32 index, struct descent *descent)
+{
+    __u64 left = (__u64)rb_node_at(descent->address)->rb_left;
+
+    if (!left)
+        return 1;
+    descent->address = left;
+    return 0;
+}
+
+struct ascent {
+    __u64 address;
+    __u64 parent;
+    __u64 successor;   /* the first ancestor reached from a left child, or 0 */
+    __u32 done;
+};
+
+/* Up from a right child until the node is a left child: its parent comes next. */
+static long ascend_step(__u32 index, struct ascent *ascent)
+{
+    if (!ascent->parent) {
+        ascent->successor = 0;
+        ascent->done = 1;
+        return 1;
+    }
+    struct rb_node *node = rb_node_at(ascent->parent);
+    if ((__u64)node->rb_right != ascent->address) {
+        ascent->successor = ascent->parent;
+        ascent->done = 1;
+        return 1;
+    }
+    ascent->address = ascent->parent;
+    ascent->parent = node->__rb_parent_color & ~3UL;
+    return 0;
+}
+
 static long walk_step(__u32 index, struct walk_state *state)
 {
     __u64 address = state->node;
@@ -91,32 +135,19 @@ static long walk_step(__u32 index, struct walk_state *state)
      * reached from a left child. Depth is bounded by 2*log2(ranges) < 64. */
     __u64 right = (__u64)range->rn_rbnode.rb_right;
     if (right) {
-        address = right;
-        for (int depth = 0; depth < 64; depth++) {
-            __u64 left = (__u64)rb_node_at(address)->rb_left;
-            if (!left)
-                break;
-            address = left;
-        }
-        state->node = address;
+        struct descent descent = { .address = right };
+        bpf_loop(64, descend_left, &descent, 0);
+        state->node = descent.address;
         return 0;
     }
-    __u64 parent = parent_color & ~3UL;
-    for (int depth = 0; depth < 64; depth++) {
-        if (!parent) {
-            state->node = 0;
-            return 1;
-        }
-        struct rb_node *node = rb_node_at(parent);
-        if ((__u64)node->rb_right != address) {
-            state->node = parent;
-            return 0;
-        }
-        address = parent;
-        parent = node->__rb_parent_color & ~3UL;
+    struct ascent ascent = { .address = address, .parent = parent_color & ~3UL };
+    bpf_loop(64, ascend_step, &ascent, 0);
+    if (!ascent.done) {
+        state->status = AS_TORN;
+        return 1;
     }
-    state->status = AS_TORN;
-    return 1;
+    state->node = ascent.successor;
+    return ascent.successor ? 0 : 1;
 }
 
 struct probe_state {
@@ -254,8 +285,7 @@ static void describe_mappings(struct bpf_arena *arena, struct as_record *record)
     record->vma_count = walk.count;
     record->pids_known = walk.owners && !walk.overflow;
     record->pid_count = walk.pid_count;
-    for (int known = 0; known < AS_MAX_PIDS; known++)
-        record->pids[known] = walk.pids[known];
+    __builtin_memcpy(record->pids, walk.pids, sizeof(record->pids));
 }
 
 SEC("iter/bpf_map")
