@@ -14,7 +14,7 @@ import Glibc
 ///
 /// Which programs and maps to look at is worked out again only when the arena's reference
 /// count changes (programs loaded or gone); map values are read at every sample.
-final class LiveRoots {
+public final class LiveRoots {
     /// Entries of one array map read at most.
     static let maxEntries = 1024
     /// Bytes of one map read at most.
@@ -50,10 +50,10 @@ final class LiveRoots {
         let isSection: Bool
     }
 
-    init(arenaID: UInt32) { self.arenaID = arenaID }
+    public init(arenaID: UInt32) { self.arenaID = arenaID }
 
     /// The roots now, given the arena's latest record.
-    func roots(_ record: ArenaRecord) -> [StructureRoot] {
+    public func roots(_ record: ArenaRecord) -> [StructureRoot] {
         let geometry = record.geometry
         if plannedFor?.references != record.referenceCount || plannedFor?.start != geometry.userVMStart {
             plan(geometry)
