@@ -32,6 +32,20 @@ struct {
     __type(value, struct as_range);
 } reserved_runs SEC(".maps");
 
+/* Zeros the verifier cannot see through: the loop states start from these, so that it
+ * checks each loop callback a few times instead of once for every value its counters take
+ * (a callback's state is compared from one round to the next). Nothing writes this map. */
+struct loop_zeros {
+    __u64 words[4];
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct loop_zeros);
+} zeros SEC(".maps");
+
 struct walk_state {
     __u64 node;        /* current struct rb_node *, 0 when done */
     __u64 free_pages;
@@ -322,9 +336,16 @@ int sample_arenas(struct bpf_iter__bpf_map *ctx)
         .max_entries = record.max_entries,
     };
     if (bpf_core_field_exists(arena->rt)) {
+        struct loop_zeros *zero_words = bpf_map_lookup_elem(&zeros, &zero);
+        if (!zero_words)
+            return 0;
         struct walk_state walk = {
             .node = (__u64)BPF_CORE_READ(arena, rt.it_root.rb_leftmost),
+            .free_pages = zero_words->words[0],
+            .count = (__u32)zero_words->words[1],
+            .next_first = (__u32)zero_words->words[2],
             .max_entries = record.max_entries,
+            .status = (__u32)zero_words->words[3],
             .store = !cfg->walk_only,
         };
         record.walk_steps = bpf_loop(AS_MAX_RANGES + 1, walk_step, &walk, 0);
