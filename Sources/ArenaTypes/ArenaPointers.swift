@@ -76,7 +76,11 @@ extension TypeCatalog {
         case .pointer, .int:
             guard type.kind == .pointer || type.size == 8, offset + 8 <= UInt64(bytes.count) else { return }
             let value = TypeDecoder.load(bytes, offset, 8)
-            guard let target = decoder.target(of: value) else { return }
+            // A pointer tagged `arena` (newer clang) holds arena addresses whatever their form.
+            let pointeeType: BTFType? = type.kind == .pointer ? self.type(inner(type.referenced)) : nil
+            let tagged = pointeeType?.kind == .typeTag && pointeeType?.name == "arena"
+            let pointers = tagged ? decoder.acceptingLow32 : decoder
+            guard let target = pointers.target(of: value) else { return }
             found.append(FoundPointer(path: path, offset: offset, value: value, target: target,
                                       pointee: type.kind == .pointer ? pointee(of: resolvedRef) : nil))
         case .structure, .union:

@@ -116,3 +116,14 @@ import Testing
         #expect(diff.changedPageCount == 3)
     }
 }
+
+@Suite struct RootNoteTests {
+    @Test func aRootOutsideTheArenaSaysItIsNotRead() {
+        let geometry = ArenaGeometry(maxPages: 4, userVMStart: 0x1000_0000, flags: .mmapable)
+        let inside = StructureRoot(name: "list", address: 0x1000_0010, type: "struct list", origin: "arena global")
+        let outside = StructureRoot(name: "stale", address: 0x2000_0000, origin: "map .bss")
+        #expect(inside.note(in: geometry) == nil)
+        #expect(outside.note(in: geometry) == "outside the arena: not read")
+        #expect(StructureRoot(name: "null", address: 0, origin: "workload").note(in: geometry) != nil)
+    }
+}
