@@ -39,13 +39,7 @@ struct ChaseCommand: ParsableCommand {
 
     func run() throws {
         let (arenaSource, snapshot) = try source.openSampled()
-        var start = addr?.value ?? 0
-        var nodeType = typeName
-        if let name = root.root {
-            let found = try RootOption.named(name, in: snapshot)
-            start = found.address
-            nodeType = nodeType ?? found.type
-        }
+        let (start, nodeType) = try root.start(address: addr, type: typeName, in: snapshot)
         var step = offset?.value ?? 0
         if let field {
             guard let nodeType else { throw CLIError("root \(root.root ?? "") is untyped: give --type for --field", status: .usage) }

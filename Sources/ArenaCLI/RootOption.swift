@@ -7,6 +7,14 @@ struct RootOption: ParsableArguments {
     @Option(help: ArgumentHelp("Start at this root (its address and type): a name from 'arenascope roots'.", valueName: "name"))
     var root: String?
 
+    /// Where to start: `address` with `type`, or the chosen root's address with `type`, or
+    /// else the root's own type (nil for an untyped root).
+    func start(address: NumberArgument?, type: String?, in snapshot: Snapshot) throws -> (address: UInt64, type: String?) {
+        guard let root else { return (address?.value ?? 0, type) }
+        let found = try Self.named(root, in: snapshot)
+        return (found.address, type ?? found.type)
+    }
+
     /// The root called `name` in `snapshot`; an unknown name suggests close ones (exit 64),
     /// a root outside the arena is refused before anything is read (exit 3).
     static func named(_ name: String, in snapshot: Snapshot) throws -> StructureRoot {

@@ -80,15 +80,9 @@ struct DecodeCommand: ParsableCommand {
         let (opened, snapshot) = try source.openSampled()
         let catalog = try TypeLookup.catalog(of: opened)
         guard !catalog.isEmpty else { throw CLIError("no types: the source carries no BTF for its structures (--btf FILE adds some)", status: .unavailable) }
-        var address = addr?.value ?? 0
-        var wanted = typeName
-        if let name = root.root {
-            let found = try RootOption.named(name, in: snapshot)
-            address = found.address
-            wanted = wanted ?? found.type
-            guard wanted != nil else { throw CLIError("root \(name) is untyped (a void * or an integer): give --type", status: .usage) }
-        }
-        let entry = try TypeLookup.entry(wanted ?? "", in: catalog)
+        let (address, wanted) = try root.start(address: addr, type: typeName, in: snapshot)
+        guard let wanted else { throw CLIError("root \(root.root ?? "") is untyped (a void * or an integer): give --type", status: .usage) }
+        let entry = try TypeLookup.entry(wanted, in: catalog)
         var reader = ArenaReader(snapshot: snapshot, source: opened)
         let decoder = TypeDecoder(catalog: catalog, pointers: PointerDecoder(geometry: snapshot.geometry, acceptsLow32: ptr32 ? true : nil))
         let decoded = try decoder.decode(entry.ref, at: address, reader: &reader)

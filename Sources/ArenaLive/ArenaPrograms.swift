@@ -66,7 +66,7 @@ enum ArenaPrograms {
         var seenBTF = Set<UInt32>()
         for program in try programs(usingMap: mapID) {
             guard program.btf != 0, program.name != readerName, seenBTF.insert(program.btf).inserted,
-                  let btf = btfBytes(id: program.btf) else { continue }
+                  let btf = LoadedBTF.bytes(id: program.btf) else { continue }
             blobs.append(TypeBlob(origin: "prog \(program.id) (\(program.name))", btf: btf))
         }
         return blobs
@@ -124,25 +124,5 @@ enum ArenaPrograms {
         }
         guard filled else { return nil }
         return (name, Array(maps.prefix(Int(min(info.nr_map_ids, UInt32(count))))), btf)
-    }
-
-    /// The raw BTF with id `id`, or nil when it cannot be had.
-    static func btfBytes(id: UInt32) -> [UInt8]? {
-        let fd = bpf_btf_get_fd_by_id(id)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = bpf_btf_info()
-        var length = UInt32(MemoryLayout<bpf_btf_info>.size)
-        guard bpf_obj_get_info_by_fd(fd, &info, &length) == 0, info.btf_size > 0, info.btf_size <= 64 << 20 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(info.btf_size))
-        let size = info.btf_size
-        let ok = bytes.withUnsafeMutableBufferPointer { buffer -> Bool in
-            info = bpf_btf_info()
-            info.btf = UInt64(UInt(bitPattern: buffer.baseAddress))
-            info.btf_size = size
-            length = UInt32(MemoryLayout<bpf_btf_info>.size)
-            return bpf_obj_get_info_by_fd(fd, &info, &length) == 0
-        }
-        return ok ? bytes : nil
     }
 }

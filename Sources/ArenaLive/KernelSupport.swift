@@ -1,4 +1,3 @@
-import CLibBPF
 import Glibc
 
 /// What the running kernel offers, read once from its BTF.
@@ -8,39 +7,7 @@ enum KernelSupport {
     /// The kernel's BTF, or nil where it has none: from the kernel's BTF object in one
     /// system call where this process may (sysfs hands the file out a page a read, which
     /// costs a one-shot command tens of milliseconds), else from the file.
-    private static let btf: [UInt8]? = loadedVmlinuxBTF() ?? fileBTF()
-
-    private static func loadedVmlinuxBTF() -> [UInt8]? {
-        var id: UInt32 = 0
-        for _ in 0..<4096 {
-            var next: UInt32 = 0
-            guard bpf_btf_get_next_id(id, &next) == 0 else { return nil }
-            id = next
-            let fd = bpf_btf_get_fd_by_id(id)
-            guard fd >= 0 else { return nil }
-            defer { close(fd) }
-            var name = [CChar](repeating: 0, count: 64)
-            var info = bpf_btf_info()
-            var length = UInt32(MemoryLayout<bpf_btf_info>.size)
-            let named = name.withUnsafeMutableBufferPointer { buffer -> Bool in
-                info.name = UInt64(UInt(bitPattern: buffer.baseAddress))
-                info.name_len = UInt32(buffer.count)
-                return bpf_obj_get_info_by_fd(fd, &info, &length) == 0
-            }
-            guard named, info.kernel_btf != 0, String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) == "vmlinux", info.btf_size > 0, info.btf_size <= 64 << 20 else { continue }
-            var bytes = [UInt8](repeating: 0, count: Int(info.btf_size))
-            let size = info.btf_size
-            let copied = bytes.withUnsafeMutableBufferPointer { buffer -> Bool in
-                info = bpf_btf_info()
-                info.btf = UInt64(UInt(bitPattern: buffer.baseAddress))
-                info.btf_size = size
-                length = UInt32(MemoryLayout<bpf_btf_info>.size)
-                return bpf_obj_get_info_by_fd(fd, &info, &length) == 0
-            }
-            return copied ? bytes : nil
-        }
-        return nil
-    }
+    private static let btf: [UInt8]? = LoadedBTF.vmlinux() ?? fileBTF()
 
     private static func fileBTF() -> [UInt8]? {
         guard let file = fopen(vmlinuxBTF, "rb") else { return nil }

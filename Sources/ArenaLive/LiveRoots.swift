@@ -74,7 +74,7 @@ public final class LiveRoots {
         var catalogs: [UInt32: TypeCatalog] = [:]
         func catalog(_ btfID: UInt32, origin: String) -> TypeCatalog? {
             if let known = catalogs[btfID] { return known }
-            guard btfID != 0, let bytes = ArenaPrograms.btfBytes(id: btfID) else { return nil }
+            guard btfID != 0, let bytes = LoadedBTF.bytes(id: btfID) else { return nil }
             let made = TypeCatalog([TypeBlob(origin: origin, btf: bytes)])
             catalogs[btfID] = made
             return made
