@@ -19,7 +19,7 @@ public struct ArenaScope: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             InspectCommand.self, DemoCommand.self, ListCommand.self, SnapshotCommand.self, ReadCommand.self, ChaseCommand.self,
-            RecordCommand.self, InfoCommand.self, RootsCommand.self, TypesCommand.self, DecodeCommand.self, WorkloadsCommand.self,
+            RecordCommand.self, InfoCommand.self, RootsCommand.self, ObjectsCommand.self, RefsCommand.self, TypesCommand.self, DecodeCommand.self, WorkloadsCommand.self,
         ],
         defaultSubcommand: InspectCommand.self)
 

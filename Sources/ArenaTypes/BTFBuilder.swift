@@ -81,6 +81,12 @@ public struct BTFBuilder {
         return id
     }
 
+    /// A union defined at once (members at offset 0).
+    public mutating func union(_ name: String, size: UInt32, _ members: [Member]) -> UInt32 {
+        add(name: name, kind: .union, vlen: members.count, sizeOrType: size,
+            extra: members.flatMap { [stringOffset($0.name), $0.type, $0.bitOffset] })
+    }
+
     public mutating func enumeration(_ name: String, size: UInt32, _ values: [(String, Int32)]) -> UInt32 {
         // The kind flag marks a signed enum.
         add(name: name, kind: .enumeration, vlen: values.count, sizeOrType: size, kindFlag: values.contains { $0.1 < 0 },
