@@ -25,7 +25,7 @@ extension Workload {
 /// The workloads arenascope ships, by name.
 public enum WorkloadCatalog {
     public static var all: [any Workload.Type] {
-        [ListWorkload.self, HashTableWorkload.self, RedBlackTreeWorkload.self, FragWorkload.self, ChurnWorkload.self]
+        [ListWorkload.self, HashTableWorkload.self, RedBlackTreeWorkload.self, FragWorkload.self, ChurnWorkload.self, LeakyListWorkload.self]
     }
 
     public static func named(_ name: String) -> (any Workload.Type)? {

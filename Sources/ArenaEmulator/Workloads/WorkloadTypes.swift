@@ -10,13 +10,16 @@ enum WorkloadTypes {
         let u32 = btf.int("u32", size: 4)
         let u16 = btf.int("u16", size: 2)
         switch workload {
-        case ListWorkload.name:
+        case ListWorkload.name, LeakyListWorkload.name:
             let node = btf.declareStruct()
             let nodePointer = btf.pointer(to: node)
             btf.define(node, name: "arena_list_node", size: 24, members: [
                 .field("next", nodePointer, at: 0), .field("pprev", btf.pointer(to: nodePointer), at: 8), .field("value", u64, at: 16),
             ])
             _ = btf.structure("arena_list_head", size: 8, [.field("first", nodePointer, at: 0)])
+            if workload == LeakyListWorkload.name {
+                _ = btf.structure("leak_log", size: 16, [.field("stale", nodePointer, at: 0), .field("leaked", u64, at: 8)])
+            }
         case HashTableWorkload.name:
             let element = btf.declareStruct()
             let elementPointer = btf.pointer(to: element)
