@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(name: "EmbedBytes"),
         .plugin(name: "BPFCompiler", capability: .buildTool(), dependencies: ["EmbedBytes"]),
         .executableTarget(name: "arenascope", dependencies: ["ArenaCLI"]),
-        .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaScreen", "ArenaUI", "ArenaCLI", "ArenaText"]),
+        .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaScreen", "ArenaUI", "ArenaCLI", "ArenaText", "ArenaTypes"]),
         .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel"]),
         .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel"]),
         .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaScreen", "ArenaText", "ArenaModel", "ArenaEmulator", "ArenaRecording"], exclude: ["Snapshots"]),

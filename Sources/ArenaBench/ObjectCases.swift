@@ -1,0 +1,78 @@
+import ArenaEmulator
+import ArenaLive
+import ArenaModel
+import ArenaTypes
+import Glibc
+
+/// 1,000,000 24-byte `{next, value, magic}` nodes in 512 bucket lists: the object map's
+/// benchmark graph (about 5,900 pages of nodes).
+let objectNodes: UInt64 = 1_000_000
+let objectBuckets: UInt64 = 512
+
+let objectCases: [BenchmarkCase] = [
+    BenchmarkCase(name: "object map (issue 14)") {
+        var figures: [Figure] = []
+        // Emulated: the graph laid out in an emulated arena, walked with its BTF.
+        let arena = try EmulatedArena(maxPages: 8192, flags: .mmapable)
+        let table = arena.allocPages(count: 1)
+        let pages = arena.allocPages(count: UInt32((objectNodes * 24 + 4095) / 4096))
+        for node in 0..<objectNodes {
+            let address = pages + node * 24
+            let slot = table + (node % objectBuckets) * 8
+            arena.bpfStore(address, arena.bpfLoad(slot))
+            arena.bpfStore(address + 8, node)
+            arena.bpfStore(slot, address)
+        }
+        var btf = BTFBuilder()
+        let u64 = btf.int("__u64", size: 8)
+        let node = btf.declareStruct()
+        btf.define(node, name: "wl_node", size: 24, members: [.field("next", btf.pointer(to: node), at: 0), .field("value", u64, at: 8), .field("magic", u64, at: 16)])
+        let catalog = TypeCatalog([TypeBlob(origin: "bench", btf: btf.build())])
+        let roots = [StructureRoot(name: "table", address: table, type: "struct wl_node *[512]", origin: "bench")]
+        let snapshot = Snapshot(source: SourceDescriptor(kind: .emulated), geometry: arena.geometry, pages: arena.pageMap(), roots: roots)
+        var found = 0
+        let emulated = try medianSeconds(repeats: 3) {
+            var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: ObjectTraversal.Options(maxObjects: 2_000_000))
+            found = try traversal.run(roots: roots) { wanted in
+                var bytes: [UInt32: [UInt8]] = [:]
+                for page in wanted { bytes[page] = arena.bytes(ofPage: page) }
+                return bytes
+            }.objects
+        }
+        precondition(found == Int(objectNodes) + 1, "walked \(found) objects")
+        figures.append(Figure(name: "emulated: 1M 24-byte objects in 512 lists", value: Double(found) / emulated / 1e6, unit: "M obj/s", target: 2, higherIsBetter: true))
+
+        // Live: the same graph built by BPF programs in a real arena, read through the source.
+        let live = try whereBPFIsAllowed {
+            let fd = try LiveWorkload.createArena(pages: 8192)
+            defer { close(fd) }
+            let workload = try LiveWorkload(mainArenaFD: fd)
+            let bucketArray = try workload.buildHash(count: objectNodes, buckets: objectBuckets)
+            let source = try LiveSource(mapID: try workload.arenaID)
+            let liveRoots = [StructureRoot(name: "table", address: bucketArray, type: "struct wl_node *[512]", origin: "bench")]
+            let sampled = try source.sample()
+            let liveSnapshot = Snapshot(source: sampled.source, geometry: sampled.geometry, pages: sampled.pages, roots: liveRoots)
+            let types = TypeCatalog(try source.typeBlobs())
+            var map: ObjectMap?
+            let walk = try medianSeconds(repeats: 3) {
+                var traversal = ObjectTraversal(catalog: types, snapshot: liveSnapshot, options: ObjectTraversal.Options(maxObjects: 2_000_000))
+                map = try traversal.run(roots: liveRoots) { wanted in
+                    var bytes: [UInt32: [UInt8]] = [:]
+                    try source.withBytes(ofPages: wanted) { page, contents in bytes[page] = Array(contents) }
+                    return bytes
+                }
+            }
+            let reached = map?.reachedPages ?? []
+            precondition(map?.objects == Int(objectNodes) + 1, "walked \(map?.objects ?? 0) objects")
+            let bulk = try medianSeconds(repeats: 3) {
+                var total = 0
+                try source.withBytes(ofPages: reached) { _, contents in total &+= contents.count }
+            }
+            return [
+                Figure(name: "live: 1M 24-byte objects in 512 lists (\(reached.count) pages)", value: walk, unit: "s", target: 1, higherIsBetter: false),
+                Figure(name: "live: the walk vs reading the same pages' bytes in bulk", value: walk / bulk, unit: "x", target: 3, higherIsBetter: false),
+            ]
+        }
+        return figures + live
+    },
+]
