@@ -91,102 +91,174 @@ public struct ObjectTraversal {
         self.options = options
     }
 
+    /// A type met in the walk, interned: its size and where its pointer slots are.
+    private struct TypeInfo {
+        let ref: TypeRef
+        let size: UInt64
+        let slots: Range<Int>
+    }
+
     /// Walks from `roots`; `pages` gives the bytes of backed pages asked for together.
+    /// The hot loop works on indexes: interned types, pages by slot, a visited bit for every
+    /// 8-byte word of the pages met (a set only for objects at odd addresses).
     public mutating func run(roots: [StructureRoot], clock: () -> Double = monotonicSeconds,
                              pages: ([UInt32]) throws -> [UInt32: [UInt8]]) throws -> ObjectMap {
         let geometry = snapshot.geometry
         let decoder = PointerDecoder(geometry: geometry)
-        let pageSize = geometry.pageSize
+        let pageSize = Int(geometry.pageSize)
+        let wordsPerPage = pageSize / 8
         let started = clock()
-        var bytesOf: [UInt32: [UInt8]] = [:]
-        var reached = Set<UInt32>()
-        var visited = Set<UInt64>()
-        // Objects found: address, type, size, and how they were reached (for paths).
-        var addresses: [UInt64] = [], types: [TypeRef] = [], sizes: [UInt64] = []
-        var parents: [Int32] = [], via: [String] = []
-        var perType: [TypeRef: (count: Int, bytes: UInt64)] = [:]
-        // Roots that are pointers (held in maps) name what they point to with "->".
+
+        // Types, interned; their pointer slots in flat arrays.
+        var typeIndex: [TypeRef: Int32] = [:]
+        var infos: [TypeInfo] = []
+        var slotOffsets: [UInt64] = [], slotPointees: [Int32] = [], slotPaths: [String] = []
+        func intern(_ ref: TypeRef) -> Int32? {
+            if let known = typeIndex[ref] { return known }
+            guard let size = catalog.size(of: ref), size > 0 else { return nil }
+            let index = Int32(infos.count)
+            typeIndex[ref] = index
+            infos.append(TypeInfo(ref: ref, size: size, slots: 0..<0))
+            // Pointee types first (they add slots of their own), then this type's, together.
+            let slots = layout(of: ref)
+            let pointees = slots.map { slot in slot.pointee.flatMap { isObject($0) ? intern($0) : nil } ?? -1 }
+            let first = slotOffsets.count
+            for (slot, pointee) in zip(slots, pointees) {
+                slotOffsets.append(slot.offset)
+                slotPaths.append(slot.path)
+                slotPointees.append(pointee)
+            }
+            infos[Int(index)] = TypeInfo(ref: ref, size: size, slots: first..<slotOffsets.count)
+            return index
+        }
+
+        // Pages met, by slot: their bytes once fetched, a visited bit per word, reached or not.
+        var pageSlot = [Int32](repeating: -1, count: Int(geometry.maxPages))
+        var slotPage: [UInt32] = []
+        var storage: [UInt8] = []
+        var fetched: [Bool] = []
+        var visitedBits: [UInt64] = []
+        var reachedSlot: [Bool] = []
+        var oddVisited = Set<UInt64>()
+        func slot(_ page: UInt32) -> Int {
+            let known = pageSlot[Int(page)]
+            if known >= 0 { return Int(known) }
+            let index = slotPage.count
+            pageSlot[Int(page)] = Int32(index)
+            slotPage.append(page)
+            storage.append(contentsOf: repeatElement(0, count: pageSize))
+            fetched.append(false)
+            visitedBits.append(contentsOf: repeatElement(0, count: (wordsPerPage + 63) / 64))
+            reachedSlot.append(false)
+            return index
+        }
+        func markReached(_ page: UInt32) { reachedSlot[slot(page)] = true }
+
+        // Objects in the order found; how each was reached, for paths.
+        var addresses: [UInt64] = [], types: [Int32] = [], parents: [Int32] = [], viaSlots: [Int32] = []
+        var rootNames: [Int: String] = [:]
         var pointerRoots = Set<Int>()
-        var bad: [(object: Int, slot: String, address: UInt64, value: UInt64, target: String)] = []
-        var references: [(object: Int, slot: String, address: UInt64, value: UInt64)] = []
+        var counts: [Int] = [], byteTotals: [UInt64] = []
+        var bad: [(object: Int, slot: Int, address: UInt64, value: UInt64, target: String)] = []
+        var references: [(object: Int, slot: Int, address: UInt64, value: UInt64)] = []
         var truncated = false
         let referencePage = options.referencesTo.flatMap { geometry.page(containing: $0) }
 
         func isBacked(_ page: UInt32) -> Bool { snapshot.pages.state(ofPage: page).isBacked }
-        func add(_ address: UInt64, _ type: TypeRef, parent: Int32, via path: String) -> Bool {
-            guard let size = catalog.size(of: type), size > 0, visited.insert(address).inserted else { return false }
+        /// Marks `address` visited; false when it was already.
+        func visit(_ address: UInt64, page: UInt32) -> Bool {
+            guard address & 7 == 0 else { return oddVisited.insert(address).inserted }
+            let word = Int(address - geometry.address(ofPage: page)) / 8
+            let index = slot(page) * ((wordsPerPage + 63) / 64) + word / 64
+            let bit = UInt64(1) << UInt64(word % 64)
+            if visitedBits[index] & bit != 0 { return false }
+            visitedBits[index] |= bit
+            return true
+        }
+        func add(_ address: UInt64, page: UInt32, type: Int32, parent: Int32, via: Int32) -> Bool {
             guard addresses.count < options.maxObjects else {
                 truncated = true
                 return false
             }
-            addresses.append(address); types.append(type); sizes.append(size); parents.append(parent); via.append(path)
+            guard visit(address, page: page) else { return false }
+            addresses.append(address); types.append(type); parents.append(parent); viaSlots.append(via)
             return true
         }
 
         for root in roots {
             guard let page = geometry.page(containing: root.address), isBacked(page) else { continue }
-            reached.insert(page)
-            if let name = root.type, let entry = try? catalog.lookup(name), add(root.address, entry.ref, parent: -1, via: root.name),
-               root.origin.hasPrefix("map ") {
-                pointerRoots.insert(addresses.count - 1)
-            }
+            markReached(page)
+            guard let name = root.type, let entry = try? catalog.lookup(name), let type = intern(entry.ref),
+                  add(root.address, page: page, type: type, parent: -1, via: -1) else { continue }
+            rootNames[addresses.count - 1] = root.name
+            if root.origin.hasPrefix("map ") { pointerRoots.insert(addresses.count - 1) }
         }
 
         var levelStart = 0
         while levelStart < addresses.count && !truncated {
             let levelEnd = addresses.count
             // The bytes of every page this level's objects lie in, in one request.
-            var wanted = Set<UInt32>()
+            var wanted: [UInt32] = []
             for index in levelStart..<levelEnd {
-                guard let first = geometry.page(containing: addresses[index]) else { continue }
-                let last = geometry.page(containing: min(geometry.userVMEnd - 1, addresses[index] + sizes[index] - 1)) ?? first
-                for page in first...last where bytesOf[page] == nil && isBacked(page) { wanted.insert(page) }
+                let address = addresses[index], size = infos[Int(types[index])].size
+                guard let first = geometry.page(containing: address) else { continue }
+                let last = geometry.page(containing: min(geometry.userVMEnd - 1, address + size - 1)) ?? first
+                for page in first...last where isBacked(page) && !fetched[slot(page)] {
+                    fetched[slot(page)] = true
+                    wanted.append(page)
+                }
             }
             if !wanted.isEmpty {
-                for (page, bytes) in try pages(wanted.sorted()) where bytes.count == Int(pageSize) { bytesOf[page] = bytes }
-            }
-            func word(_ address: UInt64) -> UInt64? {
-                guard let page = geometry.page(containing: address), let bytes = bytesOf[page] else { return nil }
-                let offset = Int(address - geometry.address(ofPage: page))
-                guard offset + 8 <= bytes.count else { return nil }
-                return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
+                for (page, bytes) in try pages(wanted.sorted()) where bytes.count == pageSize {
+                    let start = slot(page) * pageSize
+                    storage.replaceSubrange(start..<start + pageSize, with: bytes)
+                }
             }
             for index in levelStart..<levelEnd {
                 if index & 0xFFF == 0 && clock() - started > options.timeLimit {
                     truncated = true
                     break
                 }
-                let address = addresses[index], size = sizes[index], type = types[index]
-                perType[type, default: (0, 0)].count += 1
-                perType[type, default: (0, 0)].bytes += size
-                if let first = geometry.page(containing: address) {
-                    let last = geometry.page(containing: min(geometry.userVMEnd - 1, address + size - 1)) ?? first
-                    for page in first...last { reached.insert(page) }
+                let address = addresses[index], type = Int(types[index])
+                let info = infos[type]
+                while counts.count < infos.count {
+                    counts.append(0)
+                    byteTotals.append(0)
                 }
-                for slot in layout(of: type) {
-                    let field = address + slot.offset
-                    guard let value = word(field), value != 0 else { continue }
+                counts[type] += 1
+                byteTotals[type] += info.size
+                if let first = geometry.page(containing: address) {
+                    let last = geometry.page(containing: min(geometry.userVMEnd - 1, address + info.size - 1)) ?? first
+                    for page in first...last { markReached(page) }
+                }
+                for slotIndex in info.slots {
+                    let field = address + slotOffsets[slotIndex]
+                    guard let fieldPage = geometry.page(containing: field) else { continue }
+                    let offset = Int(field - geometry.address(ofPage: fieldPage))
+                    let holder = pageSlot[Int(fieldPage)]
+                    guard holder >= 0, offset + 8 <= pageSize else { continue }
+                    let value = storage.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: Int(holder) * pageSize + offset, as: UInt64.self) }
+                    guard value != 0 else { continue }
                     guard let target = decoder.target(of: value), let page = geometry.page(containing: target) else {
-                        bad.append((index, slot.path, field, value, "not_arena"))
+                        bad.append((index, slotIndex, field, value, "not_arena"))
                         continue
                     }
                     let state = snapshot.pages.state(ofPage: page)
                     guard state.isBacked else {
-                        bad.append((index, slot.path, field, value, state.name))
+                        bad.append((index, slotIndex, field, value, state.name))
                         continue
                     }
-                    if page == referencePage { references.append((index, slot.path, field, value)) }
-                    reached.insert(page)
-                    // Objects are structs, unions and arrays; a pointer to a pointer or to a
-                    // scalar (a list's pprev) points into a container already counted.
-                    if let pointee = slot.pointee, isObject(pointee) { _ = add(target, pointee, parent: Int32(index), via: slot.path) }
+                    if page == referencePage { references.append((index, slotIndex, field, value)) }
+                    markReached(page)
+                    let pointee = slotPointees[slotIndex]
+                    if pointee >= 0 { _ = add(target, page: page, type: pointee, parent: Int32(index), via: Int32(slotIndex)) }
                 }
             }
             levelStart = levelEnd
         }
 
         // "table.buckets[5].first->next": the root, then each field followed, then the slot.
-        func path(_ index: Int, _ slot: String) -> String {
+        func path(_ index: Int, _ slot: Int) -> String {
             var chain: [Int] = []
             var current = index
             while current >= 0 && chain.count < 64 {
@@ -194,8 +266,8 @@ public struct ObjectTraversal {
                 current = Int(parents[current])
             }
             chain.reverse()
-            let fields = chain.dropFirst().map { via[$0] } + (slot.isEmpty ? [] : [slot])
-            var text = via[chain[0]]
+            let fields = chain.dropFirst().map { slotPaths[Int(viaSlots[$0])] } + (slot >= 0 ? [slotPaths[slot]] : [])
+            var text = rootNames[chain[0]] ?? "?"
             for (step, field) in fields.enumerated() {
                 let separator = step > 0 || pointerRoots.contains(chain[0]) ? "->" : field.hasPrefix("[") ? "" : "."
                 text += separator + field
@@ -204,21 +276,26 @@ public struct ObjectTraversal {
         }
         var referencesFound = references
         if let wanted = options.referencesTo,
-           let holder = addresses.indices.first(where: { addresses[$0] <= wanted && wanted < addresses[$0] + sizes[$0] }) {
+           let holder = addresses.indices.first(where: { addresses[$0] <= wanted && wanted < addresses[$0] + infos[Int(types[$0])].size }) {
             // Inside a reached object: the pointers into that object only.
-            referencesFound = references.filter { $0.value >= addresses[holder] && decoder.target(of: $0.value).map { $0 < addresses[holder] + sizes[holder] } == true }
+            let start = addresses[holder], end = start + infos[Int(types[holder])].size
+            referencesFound = references.filter { decoder.target(of: $0.value).map { $0 >= start && $0 < end } == true }
         }
+        let reachedPages = slotPage.indices.filter { reachedSlot[$0] }.map { slotPage[$0] }.sorted()
+        let reached = Set(reachedPages)
         let backed = snapshot.pages.runs.filter(\.state.isBacked).flatMap { Array($0.first...$0.last) }
-        let counts = perType.map { ObjectMap.TypeCount(type: catalog.name(of: $0.key), count: $0.value.count, bytes: $0.value.bytes) }
+        let perType = counts.indices.filter { counts[$0] > 0 }.map {
+            ObjectMap.TypeCount(type: catalog.name(of: infos[$0].ref), count: counts[$0], bytes: byteTotals[$0])
+        }
         return ObjectMap(
-            types: counts.sorted { ($0.bytes, $1.type) > ($1.bytes, $0.type) },
-            reachedPages: reached.sorted(),
+            types: perType.sorted { ($0.bytes, $1.type) > ($1.bytes, $0.type) },
+            reachedPages: reachedPages,
             unreachedPages: backed.filter { !reached.contains($0) },
             badPointers: bad.map { ObjectMap.BadPointer(address: $0.address, path: path($0.object, $0.slot), value: $0.value, target: $0.target) },
-            objects: perType.values.reduce(0) { $0 + $1.count },
-            bytes: perType.values.reduce(0) { $0 + $1.bytes },
-            reachedBytes: UInt64(reached.count) * pageSize,
-            backedBytes: UInt64(backed.count) * pageSize,
+            objects: counts.reduce(0, +),
+            bytes: byteTotals.reduce(0, +),
+            reachedBytes: UInt64(reachedPages.count) * UInt64(pageSize),
+            backedBytes: UInt64(backed.count) * UInt64(pageSize),
             truncated: truncated,
             references: referencesFound.map { ObjectMap.Reference(address: $0.address, path: path($0.object, $0.slot), value: $0.value) })
     }
