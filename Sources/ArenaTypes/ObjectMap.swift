@@ -106,7 +106,6 @@ public struct ObjectTraversal {
         let geometry = snapshot.geometry
         let decoder = PointerDecoder(geometry: geometry)
         let pageSize = Int(geometry.pageSize)
-        let wordsPerPage = pageSize / 8
         let started = clock()
 
         // Types, interned; their pointer slots in flat arrays.
@@ -132,94 +131,45 @@ public struct ObjectTraversal {
             return index
         }
 
-        // Pages met, by slot: their bytes once fetched, a visited bit per word, reached or not.
-        var pageSlot = [Int32](repeating: -1, count: Int(geometry.maxPages))
-        var slotPage: [UInt32] = []
-        var storage: [UInt8] = []
-        var fetched: [Bool] = []
-        var visitedBits: [UInt64] = []
-        var reachedSlot: [Bool] = []
-        var oddVisited = Set<UInt64>()
-        func slot(_ page: UInt32) -> Int {
-            let known = pageSlot[Int(page)]
-            if known >= 0 { return Int(known) }
-            let index = slotPage.count
-            pageSlot[Int(page)] = Int32(index)
-            slotPage.append(page)
-            storage.append(contentsOf: repeatElement(0, count: pageSize))
-            fetched.append(false)
-            visitedBits.append(contentsOf: repeatElement(0, count: (wordsPerPage + 63) / 64))
-            reachedSlot.append(false)
-            return index
-        }
-        func markReached(_ page: UInt32) { reachedSlot[slot(page)] = true }
-
-        // Objects in the order found; how each was reached, for paths.
-        var addresses: [UInt64] = [], types: [Int32] = [], parents: [Int32] = [], viaSlots: [Int32] = []
+        var walk = Walk(geometry: geometry, maxObjects: options.maxObjects)
         var rootNames: [Int: String] = [:]
         var pointerRoots = Set<Int>()
         var counts: [Int] = [], byteTotals: [UInt64] = []
         var bad: [(object: Int, slot: Int, address: UInt64, value: UInt64, target: String)] = []
         var references: [(object: Int, slot: Int, address: UInt64, value: UInt64)] = []
-        var truncated = false
         let referencePage = options.referencesTo.flatMap { geometry.page(containing: $0) }
-
-        func isBacked(_ page: UInt32) -> Bool { snapshot.pages.state(ofPage: page).isBacked }
-        /// Marks `address` visited; false when it was already.
-        func visit(_ address: UInt64, page: UInt32) -> Bool {
-            guard address & 7 == 0 else { return oddVisited.insert(address).inserted }
-            let word = Int(address - geometry.address(ofPage: page)) / 8
-            let index = slot(page) * ((wordsPerPage + 63) / 64) + word / 64
-            let bit = UInt64(1) << UInt64(word % 64)
-            if visitedBits[index] & bit != 0 { return false }
-            visitedBits[index] |= bit
-            return true
-        }
-        func add(_ address: UInt64, page: UInt32, type: Int32, parent: Int32, via: Int32) -> Bool {
-            guard addresses.count < options.maxObjects else {
-                truncated = true
-                return false
-            }
-            guard visit(address, page: page) else { return false }
-            addresses.append(address); types.append(type); parents.append(parent); viaSlots.append(via)
-            return true
-        }
+        let pageStates = snapshot.pages
+        func isBacked(_ page: UInt32) -> Bool { pageStates.state(ofPage: page).isBacked }
 
         for root in roots {
             guard let page = geometry.page(containing: root.address), isBacked(page) else { continue }
-            markReached(page)
+            walk.markReached(page)
             guard let name = root.type, let entry = try? catalog.lookup(name), let type = intern(entry.ref),
-                  add(root.address, page: page, type: type, parent: -1, via: -1) else { continue }
-            rootNames[addresses.count - 1] = root.name
-            if root.origin.hasPrefix("map ") { pointerRoots.insert(addresses.count - 1) }
+                  walk.add(root.address, page: page, type: type, parent: -1, via: -1) else { continue }
+            rootNames[walk.addresses.count - 1] = root.name
+            if root.origin.hasPrefix("map ") { pointerRoots.insert(walk.addresses.count - 1) }
         }
 
         var levelStart = 0
-        while levelStart < addresses.count && !truncated {
-            let levelEnd = addresses.count
+        while levelStart < walk.addresses.count && !walk.truncated {
+            let levelEnd = walk.addresses.count
             // The bytes of every page this level's objects lie in, in one request.
             var wanted: [UInt32] = []
             for index in levelStart..<levelEnd {
-                let address = addresses[index], size = infos[Int(types[index])].size
+                let address = walk.addresses[index], size = infos[Int(walk.types[index])].size
                 guard let first = geometry.page(containing: address) else { continue }
                 let last = geometry.page(containing: min(geometry.userVMEnd - 1, address + size - 1)) ?? first
-                for page in first...last where isBacked(page) && !fetched[slot(page)] {
-                    fetched[slot(page)] = true
-                    wanted.append(page)
-                }
+                for page in first...last where isBacked(page) && walk.needsFetch(page) { wanted.append(page) }
             }
             if !wanted.isEmpty {
-                for (page, bytes) in try pages(wanted.sorted()) where bytes.count == pageSize {
-                    let start = slot(page) * pageSize
-                    storage.replaceSubrange(start..<start + pageSize, with: bytes)
-                }
+                for (page, bytes) in try pages(wanted.sorted()) where bytes.count == pageSize { walk.store(bytes, page: page) }
             }
             for index in levelStart..<levelEnd {
                 if index & 0xFFF == 0 && clock() - started > options.timeLimit {
-                    truncated = true
+                    walk.truncated = true
                     break
                 }
-                let address = addresses[index], type = Int(types[index])
+                let address = walk.addresses[index], type = Int(walk.types[index])
                 let info = infos[type]
                 while counts.count < infos.count {
                     counts.append(0)
@@ -229,16 +179,11 @@ public struct ObjectTraversal {
                 byteTotals[type] += info.size
                 if let first = geometry.page(containing: address) {
                     let last = geometry.page(containing: min(geometry.userVMEnd - 1, address + info.size - 1)) ?? first
-                    for page in first...last { markReached(page) }
+                    for page in first...last { walk.markReached(page) }
                 }
                 for slotIndex in info.slots {
                     let field = address + slotOffsets[slotIndex]
-                    guard let fieldPage = geometry.page(containing: field) else { continue }
-                    let offset = Int(field - geometry.address(ofPage: fieldPage))
-                    let holder = pageSlot[Int(fieldPage)]
-                    guard holder >= 0, offset + 8 <= pageSize else { continue }
-                    let value = storage.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: Int(holder) * pageSize + offset, as: UInt64.self) }
-                    guard value != 0 else { continue }
+                    guard let value = walk.word(at: field), value != 0 else { continue }
                     guard let target = decoder.target(of: value), let page = geometry.page(containing: target) else {
                         bad.append((index, slotIndex, field, value, "not_arena"))
                         continue
@@ -249,15 +194,16 @@ public struct ObjectTraversal {
                         continue
                     }
                     if page == referencePage { references.append((index, slotIndex, field, value)) }
-                    markReached(page)
+                    walk.markReached(page)
                     let pointee = slotPointees[slotIndex]
-                    if pointee >= 0 { _ = add(target, page: page, type: pointee, parent: Int32(index), via: Int32(slotIndex)) }
+                    if pointee >= 0 { _ = walk.add(target, page: page, type: pointee, parent: Int32(index), via: Int32(slotIndex)) }
                 }
             }
             levelStart = levelEnd
         }
 
         // "table.buckets[5].first->next": the root, then each field followed, then the slot.
+        let parents = walk.parents, viaSlots = walk.viaSlots, addresses = walk.addresses, types = walk.types
         func path(_ index: Int, _ slot: Int) -> String {
             var chain: [Int] = []
             var current = index
@@ -281,7 +227,7 @@ public struct ObjectTraversal {
             let start = addresses[holder], end = start + infos[Int(types[holder])].size
             referencesFound = references.filter { decoder.target(of: $0.value).map { $0 >= start && $0 < end } == true }
         }
-        let reachedPages = slotPage.indices.filter { reachedSlot[$0] }.map { slotPage[$0] }.sorted()
+        let reachedPages = walk.reachedPages
         let reached = Set(reachedPages)
         let backed = snapshot.pages.runs.filter(\.state.isBacked).flatMap { Array($0.first...$0.last) }
         let perType = counts.indices.filter { counts[$0] > 0 }.map {
@@ -296,7 +242,7 @@ public struct ObjectTraversal {
             bytes: byteTotals.reduce(0, +),
             reachedBytes: UInt64(reachedPages.count) * UInt64(pageSize),
             backedBytes: UInt64(backed.count) * UInt64(pageSize),
-            truncated: truncated,
+            truncated: walk.truncated,
             references: referencesFound.map { ObjectMap.Reference(address: $0.address, path: path($0.object, $0.slot), value: $0.value) })
     }
 
@@ -349,4 +295,94 @@ public struct ObjectTraversal {
             return
         }
     }
+}
+
+/// The walk's hot state, in one value so its methods need no dynamic exclusivity checks:
+/// the objects found, the pages met by slot (their bytes once fetched, a visited bit for every
+/// 8-byte word, reached or not).
+private struct Walk {
+    let geometry: ArenaGeometry
+    let maxObjects: Int
+    let pageSize: Int
+    let bitWords: Int
+    var pageSlot: [Int32]
+    var slotPage: [UInt32] = []
+    var storage: [UInt8] = []
+    var fetched: [Bool] = []
+    var visitedBits: [UInt64] = []
+    var reachedSlot: [Bool] = []
+    var oddVisited = Set<UInt64>()
+    var addresses: [UInt64] = [], types: [Int32] = [], parents: [Int32] = [], viaSlots: [Int32] = []
+    var truncated = false
+
+    init(geometry: ArenaGeometry, maxObjects: Int) {
+        self.geometry = geometry
+        self.maxObjects = maxObjects
+        pageSize = Int(geometry.pageSize)
+        bitWords = (pageSize / 8 + 63) / 64
+        pageSlot = [Int32](repeating: -1, count: Int(geometry.maxPages))
+    }
+
+    mutating func slot(_ page: UInt32) -> Int {
+        let known = pageSlot[Int(page)]
+        if known >= 0 { return Int(known) }
+        let index = slotPage.count
+        pageSlot[Int(page)] = Int32(index)
+        slotPage.append(page)
+        storage.append(contentsOf: repeatElement(0, count: pageSize))
+        fetched.append(false)
+        visitedBits.append(contentsOf: repeatElement(0, count: bitWords))
+        reachedSlot.append(false)
+        return index
+    }
+
+    mutating func markReached(_ page: UInt32) { reachedSlot[slot(page)] = true }
+
+    /// True (once) for a page whose bytes have not been asked for yet.
+    mutating func needsFetch(_ page: UInt32) -> Bool {
+        let index = slot(page)
+        if fetched[index] { return false }
+        fetched[index] = true
+        return true
+    }
+
+    mutating func store(_ bytes: [UInt8], page: UInt32) {
+        let start = slot(page) * pageSize
+        storage.replaceSubrange(start..<start + pageSize, with: bytes)
+    }
+
+    /// The 8-byte word at `address`, from a page fetched already.
+    func word(at address: UInt64) -> UInt64? {
+        guard let page = geometry.page(containing: address) else { return nil }
+        let holder = pageSlot[Int(page)]
+        let offset = Int(address - geometry.address(ofPage: page))
+        guard holder >= 0, offset + 8 <= pageSize else { return nil }
+        return storage.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: Int(holder) * pageSize + offset, as: UInt64.self) }
+    }
+
+    /// Records an object at `address` the first time it is met, within the bound.
+    mutating func add(_ address: UInt64, page: UInt32, type: Int32, parent: Int32, via: Int32) -> Bool {
+        guard addresses.count < maxObjects else {
+            truncated = true
+            return false
+        }
+        guard visit(address, page: page) else { return false }
+        addresses.append(address)
+        types.append(type)
+        parents.append(parent)
+        viaSlots.append(via)
+        return true
+    }
+
+    private mutating func visit(_ address: UInt64, page: UInt32) -> Bool {
+        guard address & 7 == 0 else { return oddVisited.insert(address).inserted }
+        let word = Int(address - geometry.address(ofPage: page)) / 8
+        let index = slot(page) * bitWords + word / 64
+        let bit = UInt64(1) << UInt64(word % 64)
+        if visitedBits[index] & bit != 0 { return false }
+        visitedBits[index] |= bit
+        return true
+    }
+
+    var reachedPages: [UInt32] { slotPage.indices.filter { reachedSlot[$0] }.map { slotPage[$0] }.sorted() }
 }
