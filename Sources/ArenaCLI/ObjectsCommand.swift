@@ -14,6 +14,10 @@ struct ObjectsCommand: ParsableCommand {
             [{"type", "count", "bytes"}], "reached_pages", "unreached_pages", "bad_pointers": [{"addr", "path", "value", \\
             "target"}], "objects", "bytes", "reached_bytes", "backed_bytes", "truncated"}. A bad pointer's target is the \\
             state of the page it leads to (free, reserved) or not_arena (poison values such as 0x100, wild values).
+
+            --diff I with --replay: per-type growth from frame I to --frame (default 0), most bytes gained first, \
+            like heaptrack's diff. With --json: {"from", "to", "growth": [{"type", "count", "bytes", "count_change", \
+            "bytes_change"}]}.
             """)
 
     static let objectLimit = 10_000_000
@@ -21,15 +25,29 @@ struct ObjectsCommand: ParsableCommand {
     @OptionGroup var source: SourceOptions
     @Option(help: ArgumentHelp("Most objects to visit (1 to 10000000); the result says truncated past it.", valueName: "n"))
     var maxObjects: Int = 1_000_000
+    @Option(help: ArgumentHelp("With --replay: per-type growth from this frame to --frame.", valueName: "i"))
+    var diff: Int?
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard (1...Self.objectLimit).contains(maxObjects) else { throw ValidationError("--max-objects must be between 1 and \(Self.objectLimit)") }
+        if diff != nil && source.replayFile == nil { throw ValidationError("--diff goes with --replay (it compares two frames of a recording)") }
     }
 
     func run() throws {
         let (opened, snapshot) = try source.openSampled()
-        let map = try ObjectWalk.run(opened, snapshot, options: ObjectTraversal.Options(maxObjects: maxObjects))
+        let options = ObjectTraversal.Options(maxObjects: maxObjects)
+        let map = try ObjectWalk.run(opened, snapshot, options: options)
+        if let diff, let timeline = opened.timeline {
+            guard (0..<timeline.frameCount).contains(diff) else {
+                throw CLIError("--diff \(diff): the recording has frames 0 to \(timeline.frameCount - 1)", status: .usage)
+            }
+            let to = timeline.position
+            timeline.seek(to: diff)
+            let before = try ObjectWalk.run(opened, try opened.sample(), options: options)
+            printGrowth(TypeGrowth.between(before, map), from: diff, to: to, truncated: before.truncated || map.truncated)
+            return
+        }
         if output.json {
             var json = JSONWriter()
             json.beginObject()
@@ -83,6 +101,40 @@ struct ObjectsCommand: ParsableCommand {
         if map.badPointers.count > 20 { print("bad        … \(map.badPointers.count - 20) more (--json lists them all)") }
         for range in PageRanges.of(map.unreachedPages).prefix(20) {
             print("unreached  pages \(range.first)\(range.count > 1 ? "-\(range.last)" : "") at \(hex(snapshot.geometry.address(ofPage: range.first)))")
+        }
+    }
+}
+
+extension ObjectsCommand {
+    func printGrowth(_ growth: [TypeGrowth], from: Int, to: Int, truncated: Bool) {
+        if output.json {
+            var json = JSONWriter()
+            json.beginObject()
+            json.number(from, "from")
+            json.number(to, "to")
+            json.beginArray("growth")
+            for type in growth {
+                json.beginObject()
+                json.string(type.type, "type")
+                json.number(type.after?.count ?? 0, "count")
+                json.number(type.after?.bytes ?? 0, "bytes")
+                json.number(type.countChange, "count_change")
+                json.number(type.bytesChange, "bytes_change")
+                json.endObject()
+            }
+            json.endArray()
+            json.bool(truncated, "truncated")
+            json.endObject()
+            print(json.text)
+            return
+        }
+        print("frame \(from) → frame \(to)\(truncated ? " (a walk was truncated)" : ""): \(growth.isEmpty ? "no type changed" : "\(growth.count) type\(growth.count == 1 ? "" : "s") changed")")
+        let width = min(40, growth.map(\.type.count).max() ?? 0)
+        for type in growth {
+            let count = (type.countChange > 0 ? "+" : "") + String(type.countChange)
+            let bytes = (type.bytesChange > 0 ? "+" : "") + String(type.bytesChange)
+            print("  " + type.type.rightPadded(to: width) + count.leftPadded(to: 10) + bytes.leftPadded(to: 12) + " bytes"
+                  + "   now \(type.after?.count ?? 0)")
         }
     }
 }

@@ -52,6 +52,29 @@ import Glibc
         #expect(refs.allSatisfy { $0["value"] as? UInt64 == head })
     }
 
+    @Test func diffBetweenTwoFramesIsTheGrowthOfEachType() throws {
+        let file = RecordingCLITests.temporary("leaky")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let recorded = try BinaryRunner.run(["record", "--emulate", "leaky", "--steps-per-frame", "40", "--frames", "8", "-o", file])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        func nodes(_ frame: Int) throws -> [String: Any]? {
+            (try Self.objects(["--replay", file, "--frame", String(frame)])["types"] as? [[String: Any]])?.first { $0["type"] as? String == "struct arena_list_node" }
+        }
+        let (first, last) = (try #require(try nodes(1)), try #require(try nodes(7)))
+        let diff = try Self.objects(["--replay", file, "--frame", "7", "--diff", "1"])
+        let growth = try #require(diff["growth"] as? [[String: Any]])
+        #expect(diff["from"] as? Int == 1 && diff["to"] as? Int == 7 && growth.count == 1)
+        #expect(growth.first?["count_change"] as? Int == (last["count"] as? Int ?? 0) - (first["count"] as? Int ?? 0))
+        #expect(growth.first?["bytes_change"] as? Int == (last["bytes"] as? Int ?? 0) - (first["bytes"] as? Int ?? 0))
+        #expect((growth.first?["count_change"] as? Int ?? 0) > 0, "the list grows")
+        let shrink = try Self.objects(["--replay", file, "--frame", "1", "--diff", "7"])
+        #expect((shrink["growth"] as? [[String: Any]])?.first?["count_change"] as? Int == -(growth.first?["count_change"] as? Int ?? 0))
+        let outside = try BinaryRunner.run(["objects", "--replay", file, "--diff", "8"])
+        #expect(outside.status == 64 && outside.stderr.contains("frames 0 to 7"))
+        let noRecording = try BinaryRunner.run(["objects", "--emulate", "list", "--diff", "0"])
+        #expect(noRecording.status == 64 && noRecording.stderr.contains("--diff goes with --replay"))
+    }
+
     @Test func badBoundsAreUsageErrors() throws {
         let result = try BinaryRunner.run(["objects", "--emulate", "list", "--max-objects", "0"])
         #expect(result.status == 64 && result.stderr.contains("--max-objects must be between 1 and 10000000"))

@@ -61,9 +61,8 @@ import Testing
         return arena
     }
 
-    func walk(_ options: ObjectTraversal.Options = ObjectTraversal.Options(), requested: inout [UInt32]) throws -> ObjectMap {
+    func walk(_ options: ObjectTraversal.Options = ObjectTraversal.Options(), arena: Arena = ObjectMapTests.arena(), requested: inout [UInt32]) throws -> ObjectMap {
         let snapshot = Self.snapshot(roots: [StructureRoot(name: "table", address: Self.page(0), type: "struct table", origin: "arena global")])
-        let arena = Self.arena()
         var traversal = ObjectTraversal(catalog: Self.types(), snapshot: snapshot, options: options)
         var asked: [UInt32] = []
         let map = try traversal.run(roots: snapshot.roots) { pages in
@@ -96,6 +95,21 @@ import Testing
         #expect(map.references.allSatisfy { $0.value == Self.page(1) })
         let pageWide = try walk(ObjectTraversal.Options(referencesTo: Self.page(1) + 200), requested: &requested)
         #expect(pageWide.references.count == 6, "no object there: every pointer into the page")
+    }
+
+    @Test func growthBetweenTwoWalksNamesTheTypesThatChanged() throws {
+        var requested: [UInt32] = []
+        let before = try walk(requested: &requested)
+        var grown = Self.arena()
+        let (f, g) = (Self.page(1) + 96, Self.page(1) + 112)
+        grown.store(Self.page(0) + 8, f) // buckets[1] -> F -> G, where the poison value was
+        grown.store(f, g)
+        let after = try walk(arena: grown, requested: &requested)
+        let growth = TypeGrowth.between(before, after)
+        #expect(growth.map(\.type) == ["struct node"], "the table did not change and is left out")
+        #expect(growth.first?.countChange == 2 && growth.first?.bytesChange == 32)
+        #expect(TypeGrowth.between(after, before).first?.countChange == -2)
+        #expect(TypeGrowth.between(after, after).isEmpty)
     }
 
     @Test func aHugeCyclicGraphIsBoundedAndSaysSo() throws {
