@@ -55,12 +55,7 @@ let objectCases: [BenchmarkCase] = [
             let types = TypeCatalog(try source.typeBlobs())
             var map: ObjectMap?
             let walk = try medianSeconds(repeats: 3) {
-                var traversal = ObjectTraversal(catalog: types, snapshot: liveSnapshot, options: ObjectTraversal.Options(maxObjects: 2_000_000))
-                map = try traversal.run(roots: liveRoots) { wanted in
-                    var bytes: [UInt32: [UInt8]] = [:]
-                    try source.withBytes(ofPages: wanted) { page, contents in bytes[page] = Array(contents) }
-                    return bytes
-                }
+                map = try ObjectWalk.walk(source, catalog: types, snapshot: liveSnapshot, options: ObjectTraversal.Options(maxObjects: 2_000_000))
             }
             let reached = map?.reachedPages ?? []
             precondition(map?.objects == Int(objectNodes) + 1, "walked \(map?.objects ?? 0) objects")

@@ -12,8 +12,11 @@ struct ObjectsCommand: ParsableCommand {
             Breadth first from every root (see 'arenascope roots'), each object once; struct members, unions (first \\
             member), arrays, typedefs; page bytes read in bulk, never from an unbacked page. With --json: {"types": \\
             [{"type", "count", "bytes"}], "reached_pages", "unreached_pages", "bad_pointers": [{"addr", "path", "value", \\
-            "target"}], "objects", "bytes", "reached_bytes", "backed_bytes", "truncated"}. A bad pointer's target is the \\
-            state of the page it leads to (free, reserved) or not_arena (poison values such as 0x100, wild values).
+            "target"}], "objects", "bytes", "reached_bytes", "backed_bytes", "truncated", "torn"}. A bad pointer's target \\
+            is the state of the page it leads to (free, reserved) or not_arena (poison values such as 0x100, wild \\
+            values). Bad pointers get a second look in a fresh sample: a walk whose bad pointers changed meanwhile \\
+            (a live program at work) is taken again, up to 5 times; "torn" says the memory never held still and only \\
+            the bad pointers seen twice are listed.
 
             --diff I with --replay: per-type growth from frame I to --frame (default 0), most bytes gained first, \
             like heaptrack's diff. With --json: {"from", "to", "growth": [{"type", "count", "bytes", "count_change", \
@@ -37,14 +40,14 @@ struct ObjectsCommand: ParsableCommand {
     func run() throws {
         let (opened, snapshot) = try source.openSampled()
         let options = ObjectTraversal.Options(maxObjects: maxObjects)
-        let map = try ObjectWalk.run(opened, snapshot, options: options)
+        let map = try Self.walk(opened, snapshot, options: options)
         if let diff, let timeline = opened.timeline {
             guard (0..<timeline.frameCount).contains(diff) else {
                 throw CLIError("--diff \(diff): the recording has frames 0 to \(timeline.frameCount - 1)", status: .usage)
             }
             let to = timeline.position
             timeline.seek(to: diff)
-            let before = try ObjectWalk.run(opened, try opened.sample(), options: options)
+            let before = try Self.walk(opened, try SourceOptions.sample(opened), options: options)
             printGrowth(TypeGrowth.between(before, map), from: diff, to: to, truncated: before.truncated || map.truncated)
             return
         }
@@ -81,6 +84,7 @@ struct ObjectsCommand: ParsableCommand {
             json.number(map.reachedBytes, "reached_bytes")
             json.number(map.backedBytes, "backed_bytes")
             json.bool(map.truncated, "truncated")
+            json.bool(map.torn, "torn")
             json.endObject()
             print(json.text)
             return
@@ -89,7 +93,8 @@ struct ObjectsCommand: ParsableCommand {
             printError("arenascope: no roots: nothing to walk from (the programs keep no arena globals or pointers in maps with BTF)")
         }
         let share = map.backedBytes == 0 ? "-" : percentText(Double(map.reachedBytes) / Double(map.backedBytes))
-        print("objects    \(map.objects) (\(map.bytes) bytes)\(map.truncated ? ", truncated" : "")")
+        print("objects    \(map.objects) (\(map.bytes) bytes)\(map.truncated ? ", truncated" : "")"
+              + (map.torn ? ", torn (the arena kept changing: only bad pointers seen twice are listed)" : ""))
         print("pages      \(map.reachedPages.count) reached, \(map.unreachedPages.count) backed but unreached; \(share) of the backed bytes reachable")
         let width = min(40, map.types.map(\.type.count).max() ?? 0)
         for type in map.types {
@@ -106,6 +111,13 @@ struct ObjectsCommand: ParsableCommand {
 }
 
 extension ObjectsCommand {
+    /// The object map of `source` from `snapshot`, bad pointers confirmed by a fresh sample.
+    static func walk(_ source: ArenaSource, _ snapshot: Snapshot, options: ObjectTraversal.Options) throws -> ObjectMap {
+        try ObjectWalk.run(source, catalog: TypeLookup.catalog(of: source), snapshot: snapshot, options: options) {
+            try SourceOptions.sample(source)
+        }
+    }
+
     func printGrowth(_ growth: [TypeGrowth], from: Int, to: Int, truncated: Bool) {
         if output.json {
             var json = JSONWriter()
@@ -156,7 +168,7 @@ struct RefsCommand: ParsableCommand {
         guard snapshot.geometry.page(containing: addr.value) != nil else {
             throw CLIError("address \(hex(addr.value)) is outside the arena", status: .unreadable)
         }
-        let map = try ObjectWalk.run(opened, snapshot, options: ObjectTraversal.Options(referencesTo: addr.value))
+        let map = try ObjectsCommand.walk(opened, snapshot, options: ObjectTraversal.Options(referencesTo: addr.value))
         if output.json {
             var json = JSONWriter()
             json.beginObject()
@@ -175,18 +187,6 @@ struct RefsCommand: ParsableCommand {
         }
         if map.references.isEmpty { print("nothing reached from the roots points at \(hex(addr.value))") }
         for reference in map.references { print("\(reference.path) at \(hex(reference.address)) = \(hex(reference.value))") }
-    }
-}
-
-/// The object walk over a source: its types, and its page bytes in bulk.
-enum ObjectWalk {
-    static func run(_ source: ArenaSource, _ snapshot: Snapshot, options: ObjectTraversal.Options) throws -> ObjectMap {
-        var traversal = ObjectTraversal(catalog: try TypeLookup.catalog(of: source), snapshot: snapshot, options: options)
-        return try traversal.run(roots: snapshot.roots) { pages in
-            var bytes: [UInt32: [UInt8]] = [:]
-            try source.withBytes(ofPages: pages) { page, contents in bytes[page] = Array(contents) }
-            return bytes
-        }
     }
 }
 

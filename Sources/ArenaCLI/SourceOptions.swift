@@ -109,6 +109,11 @@ struct SourceOptions: ParsableArguments {
     /// Opens the source and takes one sample of it (retried by the sampling backend when torn).
     func openSampled() throws -> (source: ArenaSource, snapshot: Snapshot) {
         let source = try open()
-        return (source, try SamplingBackend(source: source, clock: monotonicSeconds).snapshot())
+        return (source, try Self.sample(source))
+    }
+
+    /// One sample of `source`, taken again while torn (the sampling backend's rule).
+    static func sample(_ source: ArenaSource) throws -> Snapshot {
+        try SamplingBackend(source: source, clock: monotonicSeconds).snapshot()
     }
 }

@@ -39,7 +39,7 @@ public struct ObjectMap: Sendable {
     public let reachedPages: [UInt32]
     /// Backed pages that hold no reached object and no root: leak candidates.
     public let unreachedPages: [UInt32]
-    public let badPointers: [BadPointer]
+    public internal(set) var badPointers: [BadPointer]
     public let objects: Int
     /// Bytes of the reached objects.
     public let bytes: UInt64
@@ -51,6 +51,26 @@ public struct ObjectMap: Sendable {
     public let truncated: Bool
     /// Pointers into the object or page asked about (`ObjectTraversal.Options.referencesTo`).
     public let references: [Reference]
+    /// The arena kept changing under every walk: only the bad pointers a second look confirmed
+    /// are listed (`ObjectWalk`).
+    public internal(set) var torn = false
+}
+
+/// Where a non-null pointer value leads: a backed page of the arena, or why it is bad.
+enum PointerTarget {
+    case backed(address: UInt64, page: UInt32)
+    /// A bad pointer's `target`: the state of the unbacked page it leads to, or `not_arena`.
+    case bad(String)
+
+    @inline(__always)
+    init(_ value: UInt64, decoder: PointerDecoder, pages: PageMap) {
+        guard let target = decoder.target(of: value), let page = decoder.geometry.page(containing: target) else {
+            self = .bad("not_arena")
+            return
+        }
+        let state = pages.state(ofPage: page)
+        self = state.isBacked ? .backed(address: target, page: page) : .bad(state.name)
+    }
 }
 
 /// Walks every typed pointer from the roots, breadth first, each object once (cycles are
@@ -184,13 +204,11 @@ public struct ObjectTraversal {
                 for slotIndex in info.slots {
                     let field = address + slotOffsets[slotIndex]
                     guard let value = walk.word(at: field), value != 0 else { continue }
-                    guard let target = decoder.target(of: value), let page = geometry.page(containing: target) else {
-                        bad.append((index, slotIndex, field, value, "not_arena"))
-                        continue
-                    }
-                    let state = snapshot.pages.state(ofPage: page)
-                    guard state.isBacked else {
-                        bad.append((index, slotIndex, field, value, state.name))
+                    let target: UInt64, page: UInt32
+                    switch PointerTarget(value, decoder: decoder, pages: snapshot.pages) {
+                    case let .backed(address, backedPage): (target, page) = (address, backedPage)
+                    case let .bad(leadsTo):
+                        bad.append((index, slotIndex, field, value, leadsTo))
                         continue
                     }
                     if page == referencePage { references.append((index, slotIndex, field, value)) }

@@ -1,0 +1,68 @@
+import ArenaModel
+
+/// The object walk over a source, with a second look at its bad pointers. A live program
+/// changes its arena while the walk reads it, so a walk can follow a pointer that was
+/// rewritten between two page reads. A bad pointer is reported only once a fresh sample
+/// shows the same value in the same field, leading to the same kind of place; a walk whose
+/// bad pointers do not hold up is torn, and is taken again from the fresh sample.
+public enum ObjectWalk {
+    /// Walks per call before the last one is reported torn (as a torn page map is retried).
+    public static let attempts = 5
+
+    /// Walks `source` from `snapshot`'s roots; `resample` takes the fresh sample for a second look.
+    public static func run(_ source: ArenaSource, catalog: TypeCatalog, snapshot: Snapshot,
+                           options: ObjectTraversal.Options, resample: () throws -> Snapshot) throws -> ObjectMap {
+        var snapshot = snapshot
+        var attempt = 1
+        while true {
+            var map = try walk(source, catalog: catalog, snapshot: snapshot, options: options)
+            if map.badPointers.isEmpty { return map }
+            let fresh = try resample()
+            let held = try stillBad(map.badPointers, source: source, in: fresh)
+            if held.count == map.badPointers.count { return map }
+            if attempt == attempts {
+                map.badPointers = held
+                map.torn = true
+                return map
+            }
+            snapshot = fresh
+            attempt += 1
+        }
+    }
+
+    /// One walk, page bytes read in bulk through the source.
+    public static func walk(_ source: ArenaSource, catalog: TypeCatalog, snapshot: Snapshot,
+                            options: ObjectTraversal.Options) throws -> ObjectMap {
+        var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: options)
+        return try traversal.run(roots: snapshot.roots) { pages in
+            var bytes: [UInt32: [UInt8]] = [:]
+            try source.withBytes(ofPages: pages) { page, contents in bytes[page] = Array(contents) }
+            return bytes
+        }
+    }
+
+    /// The bad pointers that `fresh` (the source's latest sample) shows unchanged: their field's
+    /// page still backed and holding the same value, which still leads to the same kind of place.
+    static func stillBad(_ pointers: [ObjectMap.BadPointer], source: ArenaSource, in fresh: Snapshot) throws -> [ObjectMap.BadPointer] {
+        let geometry = fresh.geometry
+        let decoder = PointerDecoder(geometry: geometry)
+        var pages = Set<UInt32>()
+        for pointer in pointers {
+            if let page = geometry.page(containing: pointer.address), fresh.pages.state(ofPage: page).isBacked { pages.insert(page) }
+        }
+        var words: [UInt64: UInt64] = [:]
+        let wanted = Dictionary(grouping: pointers) { geometry.page(containing: $0.address) ?? 0 }
+        try source.withBytes(ofPages: pages.sorted()) { page, contents in
+            for pointer in wanted[page] ?? [] {
+                let offset = Int(pointer.address - geometry.address(ofPage: page))
+                guard offset + 8 <= contents.count else { continue }
+                words[pointer.address] = contents.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            }
+        }
+        return pointers.filter { pointer in
+            guard words[pointer.address] == pointer.value,
+                  case let .bad(leadsTo) = PointerTarget(pointer.value, decoder: decoder, pages: fresh.pages) else { return false }
+            return leadsTo == pointer.target
+        }
+    }
+}
