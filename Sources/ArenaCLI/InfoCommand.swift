@@ -19,7 +19,8 @@ struct InfoCommand: ParsableCommand {
 
     func run() throws {
         let reader = try RecordingReader(path: file)
-        print(output.json ? Self.json(reader, file: file) : Self.text(reader, file: file))
+        let history = try ObjectHistory(reader)
+        print(output.json ? Self.json(reader, file: file, objects: history) : Self.text(reader, file: file, objects: history))
         guard verify else { return }
         let progress = ProgressLine()
         let verification = reader.verify { frame in progress.show("verifying frame \(frame + 1) of \(reader.frameCount)") }
@@ -28,7 +29,7 @@ struct InfoCommand: ParsableCommand {
         if !output.json { print("verified   \(verification.framesChecked) frames, \(verification.pagesChecked) page reads") }
     }
 
-    static func json(_ reader: RecordingReader, file: String) -> String {
+    static func json(_ reader: RecordingReader, file: String, objects: ObjectHistory? = nil) -> String {
         let header = reader.header
         var json = JSONWriter()
         json.beginObject()
@@ -57,11 +58,26 @@ struct InfoCommand: ParsableCommand {
         json.number(reader.fileSize, "file_bytes")
         json.number(reader.rawSize, "raw_bytes")
         json.number(reader.rawSize == 0 ? 0 : Double(reader.fileSize) / Double(reader.rawSize), "ratio")
+        if let objects {
+            if objects.counted == 0 { json.null("objects") } else {
+                json.beginArray("objects")
+                for type in objects.types {
+                    json.beginObject()
+                    json.string(type.type, "type")
+                    json.number(type.first, "first")
+                    json.number(type.last, "last")
+                    json.number(type.peak, "peak")
+                    json.number(type.peakFrame, "peak_frame")
+                    json.endObject()
+                }
+                json.endArray()
+            }
+        }
         json.endObject()
         return json.text
     }
 
-    static func text(_ reader: RecordingReader, file: String) -> String {
+    static func text(_ reader: RecordingReader, file: String, objects: ObjectHistory) -> String {
         let header = reader.header
         let geometry = header.geometry
         let details = header.source.details.map { "\($0.key)=\(SnapshotText.describe($0.value))" }.joined(separator: " ")
@@ -75,6 +91,46 @@ struct InfoCommand: ParsableCommand {
             "size       \(RecordCommand.size(reader.fileSize)), \(RecordCommand.share(reader.fileSize, of: reader.rawSize)) of \(RecordCommand.size(reader.rawSize)) raw",
         ]
         lines.append("recorded   \(Date(timeIntervalSince1970: Double(header.createdAt)))")
+        if objects.counted == 0 {
+            lines.append("objects    not counted (recorded with --no-objects, or by an older arenascope)")
+        } else {
+            lines.append("objects    by type, first frame → last (peak), over \(objects.counted) frames")
+            let width = min(40, objects.types.map(\.type.count).max() ?? 0)
+            for type in objects.types {
+                lines.append("  " + type.type.rightPadded(to: width) + "  \(type.first) → \(type.last) (peak \(type.peak) at frame \(type.peakFrame))")
+            }
+        }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// Each type's object count over a recording's frames: first, last and peak.
+struct ObjectHistory {
+    struct TypeHistory {
+        let type: String
+        var first = 0, last = 0, peak = 0, peakFrame = 0
+    }
+
+    /// Frames that kept their counts.
+    private(set) var counted = 0
+    /// Most objects at the last frame first.
+    private(set) var types: [TypeHistory] = []
+
+    init(_ reader: RecordingReader) throws {
+        var byName: [String: TypeHistory] = [:]
+        for frame in 0..<reader.frameCount {
+            guard let tallies = try reader.tallies(ofFrame: frame) else { continue }
+            let present = Dictionary(tallies.map { ($0.type, $0.count) }, uniquingKeysWith: +)
+            for name in Set(byName.keys).union(present.keys) {
+                var type = byName[name] ?? TypeHistory(type: name)
+                let count = present[name] ?? 0
+                if counted == 0 { type.first = count }
+                type.last = count
+                if count > type.peak { (type.peak, type.peakFrame) = (count, frame) }
+                byName[name] = type
+            }
+            counted += 1
+        }
+        types = byName.values.sorted { ($0.last, $1.type) > ($1.last, $0.type) }
     }
 }

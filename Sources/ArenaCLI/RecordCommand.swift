@@ -3,6 +3,7 @@ import ArenaModel
 import ArenaEmulator
 import ArenaRecording
 import ArenaSignals
+import ArenaTypes
 import Foundation
 
 /// `arenascope record`: frames of a source into a recording file.
@@ -15,8 +16,10 @@ struct RecordCommand: ParsableCommand {
             (--steps-per-frame K), so it equals 'snapshot --emulate ... --steps S+(i+1)*K'; its frames are \
             stamped --interval apart. A live source is sampled every --interval. Without --frames or \
             --duration, an emulated source records 100 frames and a live one records until Ctrl-C. \
-            Ctrl-C always ends a recording cleanly. The file is written with mode 0600; \
-            docs/recording-format.md describes it.
+            Ctrl-C always ends a recording cleanly. Every frame keeps the objects its roots reach, by type \
+            (the counts of 'arenascope objects', not the objects; at most 1,000,000 objects and 1 s a frame), \
+            which 'info' and 'objects --diff' read; --no-objects skips the walk. The file is written with mode \
+            0600; docs/recording-format.md describes it.
             """)
 
     @OptionGroup var source: SourceOptions
@@ -36,6 +39,8 @@ struct RecordCommand: ParsableCommand {
     var keyframeInterval: UInt32 = RecordingFormat.defaultKeyframeInterval
     @Flag(help: "Replace the file if it exists.")
     var force = false
+    @Flag(inversion: .prefixedNo, help: "Count the objects the roots reach, by type, in every frame.")
+    var objects = true
     @OptionGroup var json: OutputOptions
 
     /// About a second of emulation a frame at most.
@@ -66,7 +71,7 @@ struct RecordCommand: ParsableCommand {
         let start = monotonicSeconds()
         // An emulated source's frames are stamped --interval apart; a live one's when taken.
         let time = { emulated ? Double(writer.frameCount) * seconds : monotonicSeconds() - start }
-        let recorder = RecordingObserver(writer: writer, time: time)
+        let recorder = RecordingObserver(writer: writer, time: time, tally: objects ? try Self.tally(of: opened) : nil)
         backend.addObserver(recorder)
         let interrupt = SignalWatch([SIGINT, SIGTERM])
         let progress = ProgressLine()
@@ -92,6 +97,13 @@ struct RecordCommand: ParsableCommand {
         }
         let reader = try RecordingReader(path: output)
         print(json.json ? InfoCommand.json(reader, file: output) : "recorded \(reader.frameCount) frames (\(Self.describe(reader.duration))) to \(output): \(Self.size(reader.fileSize)), \(Self.share(reader.fileSize, of: reader.rawSize)) of \(Self.size(reader.rawSize)) raw")
+    }
+
+    /// Each frame's objects by type: an object walk bounded to keep recording at its pace.
+    static func tally(of source: ArenaSource) throws -> (Snapshot, ArenaSource) throws -> [TypeTally] {
+        let catalog = try TypeLookup.catalog(of: source)
+        let bounds = ObjectTraversal.Options(maxObjects: 1_000_000, timeLimit: 1)
+        return { snapshot, source in try ObjectWalk.walk(source, catalog: catalog, snapshot: snapshot, options: bounds).types }
     }
 
     static func describe(_ seconds: Double) -> String { String(format: "%.1f s", seconds) }

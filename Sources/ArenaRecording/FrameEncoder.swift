@@ -25,8 +25,8 @@ struct FrameEncoder {
     }
 
     /// Encodes `snapshot` as the next frame, `time` seconds after the first; `source`
-    /// delivers the bytes of its backed pages.
-    mutating func encode(_ snapshot: Snapshot, time: Double, source: ArenaSource) throws -> Encoded {
+    /// delivers the bytes of its backed pages; `tallies` are its objects by type, if counted.
+    mutating func encode(_ snapshot: Snapshot, time: Double, source: ArenaSource, tallies: [TypeTally]? = nil) throws -> Encoded {
         let geometry = header.geometry
         guard snapshot.geometry == geometry else {
             throw RecordingError.io("the arena's geometry changed during recording")
@@ -45,6 +45,7 @@ struct FrameEncoder {
         previous = pages
         meta.details = snapshot.source.details
         meta.roots = snapshot.roots
+        meta.tallies = tallies
         let pageSize = Int(geometry.pageSize)
         var stored: [UInt8] = []
         if header.bytesMode != .none && !backed.isEmpty {

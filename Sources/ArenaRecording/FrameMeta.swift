@@ -34,6 +34,8 @@ struct FrameMeta: Equatable {
     var changes: [StateChange] = []
     var details: [(key: String, value: SourceDescriptor.DetailValue)] = []
     var roots: [StructureRoot] = []
+    /// Objects the roots reached, by type, when the recorder counted them (version 3).
+    var tallies: [TypeTally]?
     /// Pages whose bytes are given by this frame, in page order.
     var pages: [(page: UInt32, bytes: PageBytes)] = []
     var blocks: [Block] = []
@@ -72,6 +74,14 @@ struct FrameMeta: Equatable {
             writer.u64(root.nextOffset)
             writer.string(root.type ?? "")
             writer.string(root.origin)
+        }
+        writer.u8(tallies == nil ? 0 : 1)
+        let counted = (tallies ?? []).prefix(Int(UInt16.max))
+        writer.u16(UInt16(counted.count))
+        for tally in counted {
+            writer.string(tally.type)
+            writer.u64(UInt64(tally.count))
+            writer.u64(tally.bytes)
         }
         writer.u32(UInt32(pages.count))
         for (page, bytes) in pages {
@@ -137,6 +147,20 @@ struct FrameMeta: Equatable {
             let type = version >= 2 ? try reader.string() : ""
             let origin = version >= 2 ? try reader.string() : "recording"
             roots.append(StructureRoot(name: name, address: address, nextOffset: nextOffset, type: type.isEmpty ? nil : type, origin: origin))
+        }
+        if version >= 3 {
+            let counted = try reader.u8()
+            guard counted <= 1 else { throw .damaged("frame \(frame): unknown object count marker \(counted)") }
+            let count = Int(try reader.u16())
+            var read: [TypeTally] = []
+            for _ in 0..<count {
+                let type = try reader.string()
+                let (objects, bytes) = (try reader.u64(), try reader.u64())
+                guard objects <= UInt64(Int32.max) else { throw .damaged("frame \(frame): \(objects) objects of \(type)") }
+                read.append(TypeTally(type: type, count: Int(objects), bytes: bytes))
+            }
+            guard counted == 1 || count == 0 else { throw .damaged("frame \(frame): object counts marked absent") }
+            tallies = counted == 1 ? read : nil
         }
         let pageCount = try reader.count(minimumSize: 5, limit: Int(maxPages))
         var stored = 0

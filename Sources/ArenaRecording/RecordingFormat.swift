@@ -5,8 +5,9 @@ import ArenaText
 /// Constants and limits of the recording format (docs/recording-format.md describes it).
 public enum RecordingFormat {
     /// The format this build writes and the newest it reads.
-    /// Version 2 added each root's type and origin.
-    public static let version: UInt16 = 2
+    /// Version 2 added each root's type and origin; version 3 the objects reached by type,
+    /// per frame.
+    public static let version: UInt16 = 3
     static let fileMagic: [UInt8] = Array("ARENAREC".utf8)
     static let footerMagic: [UInt8] = Array("ARECEND1".utf8)
     static let frameMagic: UInt32 = 0x4D41_5246  // "FRAM"

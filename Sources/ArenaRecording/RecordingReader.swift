@@ -79,7 +79,13 @@ public final class RecordingReader {
         let states = try states(at: frame)
         let meta = try self.meta(frame).meta
         let pages = states.withUnsafeBufferPointer { PageMap(states: $0) }
-        return (pages, RecordedFrame(index: frame, time: time(ofFrame: frame), details: meta.details, roots: meta.roots))
+        return (pages, RecordedFrame(index: frame, time: time(ofFrame: frame), details: meta.details, roots: meta.roots, tallies: meta.tallies))
+    }
+
+    /// The objects the roots reached at `frame`, by type; nil when the recorder did not count them.
+    public func tallies(ofFrame frame: Int) throws(RecordingError) -> [TypeTally]? {
+        guard frame >= 0, frame < frameCount else { throw .noSuchFrame(frame, count: frameCount) }
+        return try meta(frame).meta.tallies
     }
 
     /// The bytes `page` held at `frame`. Throws `ReadError` when the page was not backed
@@ -260,6 +266,8 @@ public struct RecordedFrame: Sendable {
     public let time: Double
     public let details: [(key: String, value: SourceDescriptor.DetailValue)]
     public let roots: [StructureRoot]
+    /// Objects the roots reached, by type, most bytes first; nil when the recorder did not count.
+    public let tallies: [TypeTally]?
 }
 
 extension RecordingReader {

@@ -38,10 +38,10 @@ public final class RecordingWriter {
 
     /// Appends `snapshot` as the next frame, `time` seconds after recording began. The
     /// bytes of its backed pages come from `source`. On error nothing is written.
-    public func append(_ snapshot: Snapshot, time: Double, source: ArenaSource) throws {
+    public func append(_ snapshot: Snapshot, time: Double, source: ArenaSource, tallies: [TypeTally]? = nil) throws {
         guard fd >= 0 else { throw RecordingError.io("the recording is already finished") }
         var attempt = encoder
-        let encoded = try attempt.encode(snapshot, time: time, source: source)
+        let encoded = try attempt.encode(snapshot, time: time, source: source, tallies: tallies)
         try write(encoded.chunk)
         encoder = attempt
         entries.append(IndexEntry(offset: fileSize - UInt64(encoded.chunk.count), time: encoded.header.time,

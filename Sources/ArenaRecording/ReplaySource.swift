@@ -37,6 +37,7 @@ public final class ReplaySource: ArenaSource, Timeline {
             ("time_ms", .number(UInt64((frame.time * 1000).rounded()))), ("recorded", .text(header.source.kind.rawValue)),
         ]
         details += frame.details
+        if let tallies = frame.tallies { details.append(("objects", .number(UInt64(tallies.reduce(0) { $0 + $1.count })))) }
         return Snapshot(source: SourceDescriptor(kind: .replay, details: details), geometry: header.geometry,
                         pages: pages, roots: frame.roots)
     }

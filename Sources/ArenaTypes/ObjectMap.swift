@@ -5,17 +5,7 @@ import ArenaModel
 /// fields whose values lead nowhere (dangling, poisoned, wild).
 public struct ObjectMap: Sendable {
     /// Reached objects of one type.
-    public struct TypeCount: Sendable, Equatable {
-        public let type: String
-        public let count: Int
-        public let bytes: UInt64
-
-        public init(type: String, count: Int, bytes: UInt64) {
-            self.type = type
-            self.count = count
-            self.bytes = bytes
-        }
-    }
+    public typealias TypeCount = TypeTally
 
     /// A pointer field whose non-null value does not lead to a backed page of the arena.
     public struct BadPointer: Sendable, Equatable {

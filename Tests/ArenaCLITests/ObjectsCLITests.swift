@@ -69,6 +69,11 @@ import Glibc
         #expect((growth.first?["count_change"] as? Int ?? 0) > 0, "the list grows")
         let shrink = try Self.objects(["--replay", file, "--frame", "1", "--diff", "7"])
         #expect((shrink["growth"] as? [[String: Any]])?.first?["count_change"] as? Int == -(growth.first?["count_change"] as? Int ?? 0))
+        // The recording kept each frame's counts: info reads them without walking.
+        let info = try #require(try BinaryRunner.json(["info", file, "--json"]) as? [String: Any])
+        let kept = try #require((info["objects"] as? [[String: Any]])?.first { $0["type"] as? String == "struct arena_list_node" })
+        #expect(kept["last"] as? Int == last["count"] as? Int && kept["peak_frame"] as? Int == 7)
+        #expect((kept["first"] as? Int ?? 0) < (first["count"] as? Int ?? 0), "frame 0 holds fewer than frame 1")
         let outside = try BinaryRunner.run(["objects", "--replay", file, "--diff", "8"])
         #expect(outside.status == 64 && outside.stderr.contains("frames 0 to 7"))
         let noRecording = try BinaryRunner.run(["objects", "--emulate", "list", "--diff", "0"])

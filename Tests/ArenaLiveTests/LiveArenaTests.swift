@@ -292,11 +292,13 @@ import CLibBPF
         let source = try LiveSource(mapID: try workload.arenaID)
         let stop = Flag()
         let finished = Flag()
+        let rounds = Atomic<Int>(0)
         let churner = Thread {
             var seed: UInt64 = 1
             while !stop.isSet {
                 try? workload.churn(steps: 64, seed: seed)
                 seed += 1
+                rounds.add(1, ordering: .releasing)
             }
             finished.set()
         }
@@ -309,6 +311,10 @@ import CLibBPF
         var torn = 0
         var seen = Set<[PageRange]>()
         for _ in 0..<300 {
+            // With every test running at once on two cores the churner can starve: each sample
+            // waits (up to 20 ms) for a round of churn since the one before.
+            let before = rounds.load(ordering: .acquiring)
+            for _ in 0..<20 where rounds.load(ordering: .acquiring) == before { usleep(1_000) }
             switch Result(catching: { () throws(LiveError) in try source.sample() }) {
             case .success(let snapshot):
                 let ranges = snapshot.freeRanges

@@ -12,7 +12,8 @@ struct RecordedWorkload {
     let bytes: [[UInt32: [UInt8]]]
 
     static func record(_ workload: String = "churn", frames: Int, stepsPerFrame: UInt64 = 3, mode: BytesMode = .all,
-                       keyframeInterval: UInt32 = 8, pages: UInt32? = 4096, seed: UInt64 = 7) throws -> RecordedWorkload {
+                       keyframeInterval: UInt32 = 8, pages: UInt32? = 4096, seed: UInt64 = 7,
+                       tallies: (Int) -> [TypeTally]? = { _ in nil }) throws -> RecordedWorkload {
         let source = try EmulatedSource(workload: workload, seed: seed, pages: pages)
         let path = temporaryPath("\(workload)-\(mode.rawValue)")
         var snapshots: [Snapshot] = []
@@ -26,7 +27,7 @@ struct RecordedWorkload {
                     geometry: snapshot.geometry, source: snapshot.source, bytesMode: mode,
                     keyframeInterval: keyframeInterval, frameInterval: 0.1, createdAt: 0))
             }
-            try writer!.append(snapshot, time: Double(frame) * 0.1, source: source)
+            try writer!.append(snapshot, time: Double(frame) * 0.1, source: source, tallies: tallies(frame))
             snapshots.append(snapshot)
             var pageBytes: [UInt32: [UInt8]] = [:]
             for run in snapshot.pages.runs where run.state.isBacked {

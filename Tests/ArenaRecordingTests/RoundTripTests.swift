@@ -106,6 +106,22 @@ import Testing
         #expect(stat(fresh, &info) == 0 && info.st_mode & 0o777 == 0o600)
     }
 
+    @Test func eachFrameKeepsItsObjectCountsByType() throws {
+        func tallies(_ frame: Int) -> [TypeTally]? {
+            frame % 3 == 2 ? nil : [TypeTally(type: "struct node", count: 10 * frame, bytes: 160 * UInt64(frame)),
+                                    TypeTally(type: "struct head", count: 1, bytes: 8)]
+        }
+        let recorded = try RecordedWorkload.record(frames: 9, keyframeInterval: 4, tallies: tallies)
+        defer { recorded.remove() }
+        let reader = try RecordingReader(path: recorded.path)
+        for frame in 0..<9 { #expect(try reader.tallies(ofFrame: frame) == tallies(frame), "frame \(frame)") }
+        #expect(throws: RecordingError.self) { try reader.tallies(ofFrame: 9) }
+        let source = try ReplaySource(reader: reader, name: "x.arec", frame: 4)
+        #expect(try source.sample().source.details.first { $0.key == "objects" }?.value == .number(41), "40 nodes and the head")
+        source.seek(to: 5)
+        #expect(try source.sample().source.details.contains { $0.key == "objects" } == false, "not counted in frame 5")
+    }
+
     @Test func replaySourceMovesAlongItsTimeline() throws {
         let recorded = try RecordedWorkload.record(frames: 10)
         defer { recorded.remove() }
