@@ -41,6 +41,8 @@ public struct ObjectMap: Sendable {
     public let truncated: Bool
     /// Pointers into the object or page asked about (`ObjectTraversal.Options.referencesTo`).
     public let references: [Reference]
+    /// The first objects of each type met, by address (`Options.instancesPerType` of them).
+    public var instances: [String: [UInt64]] = [:]
     /// The arena kept changing under every walk: only the bad pointers a second look confirmed
     /// are listed (`ObjectWalk`).
     public internal(set) var torn = false
@@ -75,11 +77,14 @@ public struct ObjectTraversal {
         public var timeLimit: Double
         /// Collect the pointers into the object (or page) holding this address.
         public var referencesTo: UInt64?
+        /// Keep the addresses of up to this many objects of each type (`ObjectMap.instances`).
+        public var instancesPerType: Int
 
-        public init(maxObjects: Int = 1_000_000, timeLimit: Double = 10, referencesTo: UInt64? = nil) {
+        public init(maxObjects: Int = 1_000_000, timeLimit: Double = 10, referencesTo: UInt64? = nil, instancesPerType: Int = 0) {
             self.maxObjects = maxObjects
             self.timeLimit = timeLimit
             self.referencesTo = referencesTo
+            self.instancesPerType = instancesPerType
         }
     }
 
@@ -111,7 +116,8 @@ public struct ObjectTraversal {
     /// Walks from `roots`; `pages` gives the bytes of backed pages asked for together.
     /// The hot loop works on indexes: interned types, pages by slot, a visited bit for every
     /// 8-byte word of the pages met (a set only for objects at odd addresses).
-    public mutating func run(roots: [StructureRoot], clock: () -> Double = monotonicSeconds,
+    /// `progress` hears the objects found so far after each level.
+    public mutating func run(roots: [StructureRoot], clock: () -> Double = monotonicSeconds, progress: (Int) -> Void = { _ in },
                              pages: ([UInt32]) throws -> [UInt32: [UInt8]]) throws -> ObjectMap {
         let geometry = snapshot.geometry
         let decoder = PointerDecoder(geometry: geometry)
@@ -208,6 +214,7 @@ public struct ObjectTraversal {
                 }
             }
             levelStart = levelEnd
+            progress(walk.addresses.count)
         }
 
         // "table.buckets[5].first->next": the root, then each field followed, then the slot.
@@ -241,7 +248,15 @@ public struct ObjectTraversal {
         let perType = counts.indices.filter { counts[$0] > 0 }.map {
             ObjectMap.TypeCount(type: catalog.name(of: infos[$0].ref), count: counts[$0], bytes: byteTotals[$0])
         }
-        return ObjectMap(
+        var instances: [String: [UInt64]] = [:]
+        if options.instancesPerType > 0 {
+            var kept = [[UInt64]](repeating: [], count: infos.count)
+            for (address, type) in zip(addresses.prefix(counts.reduce(0, +)), types) where kept[Int(type)].count < options.instancesPerType {
+                kept[Int(type)].append(address)
+            }
+            for (index, addresses) in kept.enumerated() where !addresses.isEmpty { instances[catalog.name(of: infos[index].ref)] = addresses }
+        }
+        var map = ObjectMap(
             types: perType.sorted { ($0.bytes, $1.type) > ($1.bytes, $0.type) },
             reachedPages: reachedPages,
             unreachedPages: backed.filter { !reached.contains($0) },
@@ -252,6 +267,8 @@ public struct ObjectTraversal {
             backedBytes: UInt64(backed.count) * UInt64(pageSize),
             truncated: walk.truncated,
             references: referencesFound.map { ObjectMap.Reference(address: $0.address, path: path($0.object, $0.slot), value: $0.value) })
+        map.instances = instances
+        return map
     }
 
     /// True for what a pointer can lead to as an object of its own: a struct, union or array.

@@ -58,7 +58,8 @@ public final class InspectorApp {
 
     /// Takes the sample the backend says is due; returns true when the screen should change.
     public func tick() -> Bool {
-        guard let outcome = backend.tick() else { return false }
+        let walked = panes.list == .objects && panes.objects.worker.poll(backend: backend, catalog: catalog)
+        guard let outcome = backend.tick() else { return walked }
         absorb(outcome)
         return true
     }
@@ -209,7 +210,7 @@ public final class InspectorApp {
 }
 
 /// The panes, one for each place of the layout; the chase pane's place shows the fields
-/// of a typed value instead while `showsFields`, the ranges' place the roots while `showsRoots`.
+/// of a typed value instead while `showsFields`; the ranges' place shows the list `list` names.
 final class Panes {
     let pageMap = PageMapPane()
     let ranges = RangesPane()
@@ -217,14 +218,30 @@ final class Panes {
     let chase = ChasePane()
     let fields = FieldsPane()
     let roots = RootsPane()
+    let objects = ObjectsPane()
     var showsFields = false
-    /// The roots, not the allocator ranges, in the ranges' place.
-    var showsRoots = false
+    /// What the ranges' place shows: the allocator's ranges, the roots or the object map.
+    enum List { case ranges, roots, objects }
+    private(set) var list = List.ranges
+
+    /// `O`: ranges, roots, objects in turn.
+    func nextList() {
+        list = switch list {
+        case .ranges: .roots
+        case .roots: .objects
+        case .objects: .ranges
+        }
+    }
 
     func pane(_ id: PaneID) -> Pane {
         switch id {
         case .pageMap: pageMap
-        case .ranges: showsRoots ? roots : ranges
+        case .ranges:
+            switch list {
+            case .ranges: ranges
+            case .roots: roots
+            case .objects: objects
+            }
         case .hexdump: hexdump
         case .chase: showsFields ? fields : chase
         }

@@ -8,7 +8,7 @@ public enum Command: Sendable {
     case activate, back, gotoAddress, search, togglePause, zoomIn, zoomOut
     case slower, faster, toggleSort, setChainOffset, togglePointerWidth, nextRoot
     case stepForward, stepBack, jumpForward, jumpBack, seekFrame, toggleRecording
-    case viewAsType, toggleFields, chainThroughField, toggleRoots
+    case viewAsType, toggleFields, chainThroughField, nextList
 }
 
 /// Which sources a binding applies to.
@@ -81,7 +81,7 @@ public enum KeyBindings {
         KeyBinding([.character("+"), .character("=")], "+", .zoomIn, "zoom in: fewer pages a cell", pane: .pageMap),
         KeyBinding([.character("-")], "-", .zoomOut, "zoom out: more pages a cell", pane: .pageMap),
         KeyBinding([.character("s")], "s", .toggleSort, "sort ranges: address/size", pane: .ranges),
-        KeyBinding([.character("O")], "O", .toggleRoots, "roots or ranges in the pane", pane: .ranges),
+        KeyBinding([.character("O")], "O", .nextList, "ranges, roots, objects in turn", pane: .ranges),
         KeyBinding([.character("c")], "c", .setChainOffset, "chain through the cursor word", pane: .hexdump),
         KeyBinding([.character("v")], "v", .viewAsType, "view the cursor as a type", pane: .hexdump),
         KeyBinding([.character("f")], "f", .toggleFields, "fields or chain in the pane", pane: .chase),

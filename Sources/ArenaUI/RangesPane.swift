@@ -34,7 +34,7 @@ final class RangesPane: Pane {
             return
         }
         switch command {
-        case .toggleRoots: app.panes.showsRoots = true
+        case .nextList: app.panes.nextList()
         case .toggleSort:
             sortBySize.toggle()
             selection = 0

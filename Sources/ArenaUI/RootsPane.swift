@@ -25,7 +25,7 @@ final class RootsPane: Pane {
         case .activate:
             guard let roots = app.snapshot?.roots, selection < roots.count else { return }
             app.open(roots[selection])
-        case .toggleRoots: app.panes.showsRoots = false
+        case .nextList: app.panes.nextList()
         default: break
         }
     }
@@ -33,7 +33,7 @@ final class RootsPane: Pane {
     func render(_ rect: Rect, in app: InspectorApp, focused: Bool, into grid: inout CellGrid) {
         let inner = rect.inner
         let roots = app.snapshot?.roots ?? []
-        grid.box(rect, title: "Roots · \(roots.count) · Enter opens · O ranges", focused: focused)
+        grid.box(rect, title: "Roots · \(roots.count) · Enter opens · O objects", focused: focused)
         guard let geometry = app.snapshot?.geometry, inner.height >= 2 else { return }
         guard !roots.isEmpty else {
             grid.put("no roots: the programs keep no arena globals or arena pointers in maps with BTF", x: inner.x, y: inner.y, role: .dim, limit: inner.width)

@@ -97,6 +97,16 @@ import Testing
         #expect(pageWide.references.count == 6, "no object there: every pointer into the page")
     }
 
+    @Test func theFirstInstancesOfEachTypeAreKeptWhenAskedFor() throws {
+        var requested: [UInt32] = []
+        let nodes = Set([0, 16, 32, 64, 80].map { Self.page(1) + UInt64($0) })
+        let all = try walk(ObjectTraversal.Options(instancesPerType: 10), requested: &requested)
+        #expect(all.instances["struct table"] == [Self.page(0)] && Set(all.instances["struct node"] ?? []) == nodes)
+        let two = try walk(ObjectTraversal.Options(instancesPerType: 2), requested: &requested)
+        #expect(two.instances["struct node"]?.count == 2 && Set(two.instances["struct node"] ?? []).isSubset(of: nodes))
+        #expect(try walk(requested: &requested).instances.isEmpty, "none unless asked for")
+    }
+
     @Test func growthBetweenTwoWalksNamesTheTypesThatChanged() throws {
         var requested: [UInt32] = []
         let before = try walk(requested: &requested)

@@ -1,3 +1,4 @@
+import Foundation
 import ArenaModel
 import Testing
 import ArenaUI
@@ -67,7 +68,43 @@ import ArenaText
         #expect(fixture.screen.hexCursor == roots[1].address)
         #expect(fixture.screen.status.contains("root tree: struct rb_tree"))
         fixture.press(.character("O"))
-        #expect(fixture.screen.text.contains("Allocator ranges"), "O again brings the ranges back")
+        #expect(fixture.screen.text.contains("Objects · "), "O again: the objects")
+        fixture.press(.character("O"))
+        #expect(fixture.screen.text.contains("Allocator ranges"), "and once more the ranges")
+    }
+
+    /// Ticks (as the terminal loop does every 50 ms at most) until `done`, for at most 5 s.
+    static func tick(_ fixture: Fixture, until done: () -> Bool) {
+        let deadline = Date().addingTimeInterval(5)
+        while !done() && Date() < deadline {
+            _ = fixture.app.tick()
+            usleep(2_000)
+        }
+    }
+
+    @Test func theObjectsPaneWalksOffTheKeyPathAndOpensAnObjectTyped() throws {
+        let fixture = try Fixture(workload: "leaky", steps: 320)
+        fixture.press(.tab, .character("O"), .character("O"))
+        #expect(fixture.screen.text.contains("Objects · O ranges"), "the walk has not started: no key waits for it")
+        Self.tick(fixture) { fixture.screen.text.contains(" types · ") }
+        let screen = fixture.screen
+        #expect(screen.text.contains("Objects · 100 in 3 types · 23.1% reached"), "the same figures as arenascope objects")
+        let nodes = try #require(screen.lines.first { $0.contains("struct arena_list_node") })
+        #expect(nodes.contains("98") && nodes.contains("2352"))
+        #expect(screen.lines.contains { $0.contains("bad log.stale = ") && $0.contains("→ free") }, "bad pointers listed under the types")
+        fixture.press(.enter)
+        #expect(fixture.screen.text.contains("Objects · struct arena_list_node · 98 · "), "Enter lists the type's objects")
+        let first = try #require(fixture.screen.lines.first { $0.contains("│0       ") }, "\(fixture.screen.text)")
+        let address = try #require(parseNumber(String(first.split(separator: " ").last { $0.hasPrefix("0x") } ?? "")))
+        fixture.press(.enter)
+        #expect(fixture.screen.fieldsTitle?.hasPrefix("struct arena_list_node at \(hex(address))") == true, "Enter opens the object typed")
+        #expect(fixture.screen.hexCursor == address)
+        fixture.press(.tab, .tab, .left) // from the fields pane round to the objects
+        #expect(fixture.screen.text.contains("Objects · 100 in 3 types"), "← goes back to the types")
+        fixture.press(.end, .enter)
+        #expect(fixture.screen.status.contains("log.stale = ") && fixture.screen.status.contains("→ free"), "Enter on a bad pointer goes to its field")
+        fixture.press(.tab, .tab, .tab, .character("O"))
+        #expect(fixture.screen.text.contains("Allocator ranges"), "O goes round to the ranges")
     }
 
     @Test func enumsAndBitfieldsShowTheirMeaning() throws {

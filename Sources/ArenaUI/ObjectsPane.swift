@@ -1,0 +1,118 @@
+import ArenaModel
+import ArenaScreen
+import ArenaText
+import ArenaTypes
+
+/// The object map (`O` from the roots): the objects the roots reach, by type, most bytes
+/// first, then the bad pointers. Enter on a type lists its objects, Enter on one opens it
+/// typed; Enter on a bad pointer goes to the field; ← goes back to the types. The walk runs
+/// on a worker (`ObjectMapWorker`) and the pane shows its progress.
+final class ObjectsPane: Pane {
+    let worker = ObjectMapWorker()
+    private(set) var selection = 0
+    private(set) var top = 0
+    /// The type whose objects are listed, with the selection among the types to go back to.
+    private(set) var opened: (type: String, typeSelection: Int)?
+
+    private static func visibleRows(_ rect: Rect) -> Int { max(1, rect.inner.height - 1) }
+
+    /// The rows of the list shown: the types and bad pointers, or one type's objects.
+    private enum Row {
+        case type(ObjectMap.TypeCount)
+        case bad(ObjectMap.BadPointer)
+        case instance(Int, UInt64)
+    }
+
+    private func rows(_ map: ObjectMap?) -> [Row] {
+        guard let map else { return [] }
+        if let opened {
+            return (map.instances[opened.type] ?? []).enumerated().map { Row.instance($0.offset, $0.element) }
+        }
+        return map.types.map(Row.type) + map.badPointers.map(Row.bad)
+    }
+
+    func layout(_ rect: Rect, in app: InspectorApp) {
+        let count = rows(worker.map).count
+        selection = max(0, min(selection, count - 1))
+        top = scrolled(top: top, toShow: selection, rows: Self.visibleRows(rect))
+    }
+
+    func perform(_ command: Command, in app: InspectorApp) {
+        if command == .moveLeft, let opened {
+            self.opened = nil
+            selection = opened.typeSelection
+            return
+        }
+        if let moved = listSelection(selection, after: command, page: app.rect(of: .ranges).map(Self.visibleRows) ?? 1) {
+            selection = moved
+            return
+        }
+        switch command {
+        case .activate:
+            let rows = rows(worker.map)
+            guard selection < rows.count else { return }
+            switch rows[selection] {
+            case .type(let type):
+                opened = (type.type, selection)
+                selection = 0
+                top = 0
+            case .bad(let pointer):
+                app.jump(to: pointer.address, remember: true)
+                app.focus = .hexdump
+                app.message = "\(pointer.path) = \(hex(pointer.value)) → \(pointer.target)"
+            case .instance(let index, let address):
+                guard let type = opened?.type else { return }
+                app.open(StructureRoot(name: "\(type) #\(index)", address: address, type: type, origin: "objects"))
+            }
+        case .nextList: app.panes.nextList()
+        default: break
+        }
+    }
+
+    func render(_ rect: Rect, in app: InspectorApp, focused: Bool, into grid: inout CellGrid) {
+        let inner = rect.inner
+        let map = worker.map
+        let walking = worker.walking.map { " · walking: \($0) found" } ?? ""
+        let title: String
+        if let opened, let map {
+            let count = map.types.first { $0.type == opened.type }?.count ?? 0
+            title = "Objects · \(opened.type) · \(count)\(count > ObjectMapWorker.instancesPerType ? " (first \(ObjectMapWorker.instancesPerType))" : "") · ← types"
+        } else if let map {
+            let share = map.backedBytes == 0 ? "-" : percentText(Double(map.reachedBytes) / Double(map.backedBytes))
+            title = "Objects · \(map.objects)\(map.truncated ? "+" : "") in \(map.types.count) types · \(share) reached · O ranges"
+        } else {
+            title = "Objects · O ranges"
+        }
+        grid.box(rect, title: title + walking, focused: focused)
+        guard inner.height >= 2 else { return }
+        guard let map else {
+            let text = worker.failure ?? (worker.walking == nil ? "waiting for a sample" : "walking from the roots…")
+            grid.put(text, x: inner.x, y: inner.y, role: worker.failure == nil ? .dim : .error, limit: inner.width)
+            return
+        }
+        let rows = rows(map)
+        let typeWidth = min(32, max(4, map.types.map(\.type.count).max() ?? 0))
+        let header = opened == nil ? "type".rightPadded(to: typeWidth) + "     count        bytes" : "#       address"
+        grid.put(worker.failure ?? header, x: inner.x, y: inner.y, role: worker.failure == nil ? .dim : .error, limit: inner.width)
+        if rows.isEmpty {
+            grid.put(app.snapshot?.roots.isEmpty == false ? "nothing reached: no root has a type the BTF knows (--btf FILE adds types)"
+                     : "no roots: nothing to walk from (see O roots)", x: inner.x, y: inner.y + 1, role: .dim, limit: inner.width)
+            return
+        }
+        for row in 0..<Self.visibleRows(rect) {
+            let index = top + row
+            guard index < rows.count else { break }
+            let (line, role): (String, ColorRole) = switch rows[index] {
+            case .type(let type):
+                (type.type.rightPadded(to: typeWidth) + String(type.count).leftPadded(to: 10) + String(type.bytes).leftPadded(to: 13), .text)
+            case .bad(let pointer):
+                ("bad " + pointer.path + " = " + hex(pointer.value) + " → " + pointer.target, .error)
+            case .instance(let number, let address):
+                (String(number).rightPadded(to: 8) + hex(address), .text)
+            }
+            let selected = index == selection
+            grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 1 + row,
+                     role: selected ? .selection : role, inverse: selected && focused, limit: inner.width)
+        }
+    }
+}
