@@ -2,6 +2,7 @@ import ArenaEmulator
 import ArenaLive
 import ArenaModel
 import ArenaTypes
+import ArenaUI
 import Glibc
 
 /// 1,000,000 24-byte `{next, value, magic}` nodes in 512 bucket lists: the object map's
@@ -63,11 +64,62 @@ let objectCases: [BenchmarkCase] = [
                 var total = 0
                 try source.withBytes(ofPages: reached) { _, contents in total &+= contents.count }
             }
+            let keys = try keysWhileWalking(RootedSource(source, roots: liveRoots))
             return [
                 Figure(name: "live: 1M 24-byte objects in 512 lists (\(reached.count) pages)", value: walk, unit: "s", target: 1, higherIsBetter: false),
                 Figure(name: "live: the walk vs reading the same pages' bytes in bulk", value: walk / bulk, unit: "x", target: 3, higherIsBetter: false),
+                Figure(name: "inspector, objects pane: slowest key to frame while the walk runs (\(keys.count) keys)", value: keys.slowestKey * 1000, unit: "ms", target: 16, higherIsBetter: false),
+                Figure(name: "inspector, objects pane: the tick that copies the pages and starts the walk", value: keys.start * 1000, unit: "ms", target: 16, higherIsBetter: false),
             ]
         }
         return figures + live
     },
 ]
+
+/// A source with the bench graph's bucket array as its root (the bench's programs name none).
+final class RootedSource: ArenaSource {
+    let inner: ArenaSource
+    let roots: [StructureRoot]
+    init(_ inner: ArenaSource, roots: [StructureRoot]) {
+        self.inner = inner
+        self.roots = roots
+    }
+    var descriptor: SourceDescriptor { inner.descriptor }
+    var capabilities: SourceCapabilities { inner.capabilities }
+    func sample() throws -> Snapshot {
+        let sampled = try inner.sample()
+        return Snapshot(source: sampled.source, geometry: sampled.geometry, pages: sampled.pages, roots: roots)
+    }
+    func pageBytes(_ page: UInt32) throws -> [UInt8] { try inner.pageBytes(page) }
+    func withBytes(ofPages pages: [UInt32], _ body: (UInt32, UnsafeRawBufferPointer) throws -> Void) throws {
+        try inner.withBytes(ofPages: pages, body)
+    }
+    func typeBlobs() throws -> [TypeBlob] { try inner.typeBlobs() }
+}
+
+/// The inspector on `source` with the objects pane open: the tick that starts the walk, then
+/// keys (each handled and drawn) for as long as the walk runs, timed one by one.
+func keysWhileWalking(_ source: ArenaSource) throws -> (start: Double, slowestKey: Double, count: Int) {
+    let backend = SamplingBackend(source: source, interval: 3600, clock: monotonicSeconds)
+    backend.sampleNow()
+    let app = InspectorApp(backend: backend, width: 200, height: 60)
+    _ = app.handle(.tab)
+    _ = app.handle(.character("O"))
+    _ = app.handle(.character("O"))
+    _ = app.render()
+    var started = monotonicSeconds()
+    _ = app.tick()
+    let start = monotonicSeconds() - started
+    var slowest = 0.0, count = 0
+    let deadline = monotonicSeconds() + 30
+    while app.render().text.contains("walking") && monotonicSeconds() < deadline {
+        started = monotonicSeconds()
+        _ = app.handle(count % 40 < 20 ? .down : .up)
+        _ = app.tick()
+        _ = app.render()
+        slowest = max(slowest, monotonicSeconds() - started)
+        count += 1
+    }
+    precondition(app.render().text.contains("Objects · 1000001 in "), "the walk did not finish")
+    return (start, slowest, count)
+}

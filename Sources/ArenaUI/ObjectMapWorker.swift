@@ -13,6 +13,8 @@ final class ObjectMapWorker {
     static let instancesPerType = 10_000
     /// Backed pages copied at most (128 MiB of 4 KiB pages); past it `arenascope objects` walks.
     static let maxCopiedPages = 32_768
+    /// Objects walked at most (the walk keeps about 20 bytes an object).
+    static let maxObjects = 4_000_000
 
     /// What the worker thread and the inspector share.
     private final class Shared: Sendable {
@@ -92,7 +94,7 @@ final class ObjectMapWorker {
         running = shared
         startedAt = now
         shownFound = 0
-        let options = ObjectTraversal.Options(instancesPerType: Self.instancesPerType)
+        let options = ObjectTraversal.Options(maxObjects: Self.maxObjects, instancesPerType: Self.instancesPerType)
         let frozen = copy
         Thread.detachNewThread {
             var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: options)
