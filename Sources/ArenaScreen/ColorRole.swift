@@ -27,12 +27,14 @@ public struct ColorRole: Hashable, Sendable, CustomStringConvertible {
     public static let unbacked = ColorRole(14)
     public static let address = ColorRole(15)
     public static let header = ColorRole(16)
+    /// Backed pages the roots do not reach (leak candidates), while the object map is shown.
+    public static let unreached = ColorRole(17)
 
     /// Names and letters (for text dumps of roles) of the fixed roles, by index.
     private static let fixed: [(name: String, letter: Character)] = [
         ("text", " "), ("dim", "d"), ("title", "T"), ("border", "b"), ("borderFocused", "B"), ("status", "s"),
         ("statusKey", "k"), ("error", "E"), ("cursor", "C"), ("selection", "S"), ("freed", "f"), ("mixed", "x"),
-        ("pointer", "p"), ("changed", "c"), ("unbacked", "u"), ("address", "@"), ("header", "h"),
+        ("pointer", "p"), ("changed", "c"), ("unbacked", "u"), ("address", "@"), ("header", "h"), ("unreached", "L"),
     ]
     private static let firstStateIndex: UInt8 = 64
 

@@ -72,6 +72,7 @@ public struct Theme: Equatable, Sendable {
         .selection: RoleStyle(.rgb(0xFF, 0xFF, 0xAF)),
         .freed: RoleStyle(.rgb(0xFF, 0x87, 0x5F), bold: true),
         .mixed: RoleStyle(.rgb(0x5F, 0x87, 0xAF)),
+        .unreached: RoleStyle(.rgb(0xFF, 0x5F, 0x87), bold: true),
         .pointer: RoleStyle(.rgb(0x5F, 0xD7, 0xD7), underline: true),
         .changed: RoleStyle(.rgb(0xFF, 0xD7, 0x00), bold: true),
         .unbacked: RoleStyle(.rgb(0x80, 0x80, 0x80)),

@@ -27,6 +27,9 @@ enum PageGlyph {
 
     /// "· free # alloc M mapped R rsv x freed"
     static let legend = (PageState.all.map { "\($0.glyph) \($0.traits.legendLabel)" } + ["x freed"]).joined(separator: " ")
+    /// A cell holding a backed page the roots do not reach, while the object map is shown.
+    static let unreached: Unicode.Scalar = "!"
+    static let unreachedLegend = "! unreached " + legend
 }
 
 /// Every page of the arena as a cell (or N pages a cell), with a ruler of addresses; the
@@ -117,6 +120,7 @@ final class PageMapPane: Pane {
         guard firstPage < UInt64(pages) else { return }
         let bins = snapshot.pages.bins(from: UInt32(firstPage), pagesPerBin: map.pagesPerCell, count: map.columns * map.rows)
         let cursorBin = Int((UInt64(cursorPage) - min(UInt64(cursorPage), firstPage)) / UInt64(map.pagesPerCell))
+        let unreached = app.panes.list == .objects ? app.panes.objects.worker.map?.unreachedPages : nil
         for row in 0..<map.rows {
             let rowPage = firstPage + UInt64(row) * perRow
             guard rowPage < UInt64(pages) else { break }
@@ -131,11 +135,15 @@ final class PageMapPane: Pane {
                 guard bin.total > 0 else { break }
                 let binFirst = UInt32(rowPage) + UInt32(column) * map.pagesPerCell
                 let freedAge = bin.freePages > 0 ? app.recentFrees.age(first: binFirst, count: bin.total) : nil
-                let (glyph, role) = PageGlyph.glyph(bin, freedAge: freedAge)
+                var (glyph, role) = PageGlyph.glyph(bin, freedAge: freedAge)
+                if let unreached, bin.total > bin.freePages {
+                    let next = unreached.partitioningIndex { $0 >= binFirst }
+                    if next < unreached.count && unreached[next] < binFirst + UInt32(bin.total) { (glyph, role) = (PageGlyph.unreached, .unreached) }
+                }
                 let isCursor = index == cursorBin && UInt64(cursorPage) >= firstPage
                 grid[inner.x + gutter + column, inner.y + row] = Cell(glyph, role: isCursor ? .cursor : role, inverse: isCursor)
             }
         }
-        grid.put(PageGlyph.legend, x: inner.x, y: inner.y + inner.height - 1, role: .dim, limit: inner.width)
+        grid.put(unreached == nil ? PageGlyph.legend : PageGlyph.unreachedLegend, x: inner.x, y: inner.y + inner.height - 1, role: .dim, limit: inner.width)
     }
 }

@@ -92,6 +92,9 @@ import ArenaText
         let nodes = try #require(screen.lines.first { $0.contains("struct arena_list_node") })
         #expect(nodes.contains("98") && nodes.contains("2352"))
         #expect(screen.lines.contains { $0.contains("bad log.stale = ") && $0.contains("→ free") }, "bad pointers listed under the types")
+        #expect(screen.text.contains("! unreached · free"), "the page map's legend names the overlay")
+        let mapCells = screen.lines.prefix(8).compactMap { $0.split(separator: "│").first }.joined()
+        #expect(mapCells.filter { $0 == "!" }.count == 3, "pages 1014-1023 unreached: 3 cells of 4 pages")
         fixture.press(.enter)
         #expect(fixture.screen.text.contains("Objects · struct arena_list_node · 98 · "), "Enter lists the type's objects")
         let first = try #require(fixture.screen.lines.first { $0.contains("│0       ") }, "\(fixture.screen.text)")
@@ -105,6 +108,7 @@ import ArenaText
         #expect(fixture.screen.status.contains("log.stale = ") && fixture.screen.status.contains("→ free"), "Enter on a bad pointer goes to its field")
         fixture.press(.tab, .tab, .tab, .character("O"))
         #expect(fixture.screen.text.contains("Allocator ranges"), "O goes round to the ranges")
+        #expect(!fixture.screen.text.contains("! unreached"), "and the overlay goes with the objects")
     }
 
     @Test func enumsAndBitfieldsShowTheirMeaning() throws {
