@@ -62,6 +62,7 @@ final class HexdumpPane: Pane {
             }
             app.showChain()
         case .viewAsType: app.beginViewAsType()
+        case .whoPointsHere: app.panes.objects.askWhoPointsAt(app.navigation.address, in: app)
         default: break
         }
     }

@@ -224,6 +224,8 @@ final class Panes {
     enum List { case ranges, roots, objects }
     private(set) var list = List.ranges
 
+    func show(_ list: List) { self.list = list }
+
     /// `O`: ranges, roots, objects in turn.
     func nextList() {
         list = switch list {

@@ -8,7 +8,7 @@ public enum Command: Sendable {
     case activate, back, gotoAddress, search, togglePause, zoomIn, zoomOut
     case slower, faster, toggleSort, setChainOffset, togglePointerWidth, nextRoot
     case stepForward, stepBack, jumpForward, jumpBack, seekFrame, toggleRecording
-    case viewAsType, toggleFields, chainThroughField, nextList
+    case viewAsType, toggleFields, chainThroughField, nextList, whoPointsHere
 }
 
 /// Which sources a binding applies to.
@@ -84,6 +84,7 @@ public enum KeyBindings {
         KeyBinding([.character("O")], "O", .nextList, "ranges, roots, objects in turn", pane: .ranges),
         KeyBinding([.character("c")], "c", .setChainOffset, "chain through the cursor word", pane: .hexdump),
         KeyBinding([.character("v")], "v", .viewAsType, "view the cursor as a type", pane: .hexdump),
+        KeyBinding([.character("R")], "R", .whoPointsHere, "who points at the cursor", pane: .hexdump),
         KeyBinding([.character("f")], "f", .toggleFields, "fields or chain in the pane", pane: .chase),
         KeyBinding([.character("n")], "n", .chainThroughField, "chain via the selected field", pane: .chase),
         KeyBinding([.character("r")], "r", .toggleRecording, "start or stop recording", mode: .sampled),

@@ -34,11 +34,15 @@ final class ObjectMapWorker {
     }
 
     private(set) var map: ObjectMap?
+    /// The address whose referrers the walks collect (`R`), and the one `map.references` are for.
+    private(set) var referencesTo: UInt64?
+    private(set) var mapReferencesTo: UInt64?
     /// Why there is no walk: an arena too large, pages that could not be read.
     private(set) var failure: String?
     /// Objects found so far by the walk in progress; nil when none is running.
     var walking: Int? { running.map { $0.found.load(ordering: .relaxed) } }
     private var running: Shared?
+    private var runningReferencesTo: UInt64?
     private var startedAt = 0.0
     private var shownFound = 0
     private var mapSample = -1
@@ -46,6 +50,13 @@ final class ObjectMapWorker {
     private let clock: () -> Double
 
     init(clock: @escaping () -> Double = monotonicSeconds) { self.clock = clock }
+
+    /// Collects the pointers into the object or page at `address` from the next walk on, which
+    /// starts as soon as the one running (if any) is done; nil stops collecting.
+    func collectReferences(to address: UInt64?) {
+        referencesTo = address
+        if address != nil { nextStart = -.infinity }
+    }
 
     /// Picks up a finished walk, starts one when due; true when the pane should be drawn again.
     func poll(backend: SamplingBackend, catalog: TypeCatalog) -> Bool {
@@ -57,16 +68,19 @@ final class ObjectMapWorker {
                 return found != shownFound
             }
             self.running = nil
-            nextStart = now + max(1, 4 * (now - startedAt))
+            // A question asked while this walk ran is answered by the next one, at once.
+            nextStart = runningReferencesTo == referencesTo ? now + max(1, 4 * (now - startedAt)) : -.infinity
             switch result {
             case .success(let map):
                 self.map = map
+                mapReferencesTo = runningReferencesTo
                 failure = nil
             case .failure(let error): failure = "the walk failed: \(error)"
             }
             return true
         }
-        guard let snapshot = backend.latest, backend.sampleCount != mapSample, now >= nextStart else { return false }
+        let asked = referencesTo != nil && referencesTo != mapReferencesTo
+        guard let snapshot = backend.latest, backend.sampleCount != mapSample || asked, now >= nextStart else { return false }
         mapSample = backend.sampleCount
         start(snapshot, source: backend.source, catalog: catalog, now: now)
         return true
@@ -76,6 +90,7 @@ final class ObjectMapWorker {
         let backed = snapshot.pages.runs.filter(\.state.isBacked).flatMap { Array($0.first...$0.last) }
         guard backed.count <= Self.maxCopiedPages else {
             failure = "\(backed.count) backed pages: more than the inspector copies (\(Self.maxCopiedPages)); arenascope objects walks it"
+            nextStart = now + 1
             return
         }
         var copy = PageCopy(pageSize: Int(snapshot.geometry.pageSize))
@@ -88,13 +103,15 @@ final class ObjectMapWorker {
             }
         } catch {
             failure = "the pages could not be read: \(error)"
+            nextStart = now + 1
             return
         }
         let shared = Shared()
         running = shared
         startedAt = now
         shownFound = 0
-        let options = ObjectTraversal.Options(maxObjects: Self.maxObjects, instancesPerType: Self.instancesPerType)
+        runningReferencesTo = referencesTo
+        let options = ObjectTraversal.Options(maxObjects: Self.maxObjects, referencesTo: referencesTo, instancesPerType: Self.instancesPerType)
         let frozen = copy
         Thread.detachNewThread {
             var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: options)

@@ -5,14 +5,17 @@ import ArenaTypes
 
 /// The object map (`O` from the roots): the objects the roots reach, by type, most bytes
 /// first, then the bad pointers. Enter on a type lists its objects, Enter on one opens it
-/// typed; Enter on a bad pointer goes to the field; ← goes back to the types. The walk runs
-/// on a worker (`ObjectMapWorker`) and the pane shows its progress.
+/// typed; Enter on a bad pointer goes to the field; `R` lists who points at the cursor, Enter
+/// on one goes to that pointer; ← goes back to the types. The walk runs on a worker
+/// (`ObjectMapWorker`) and the pane shows its progress.
 final class ObjectsPane: Pane {
     let worker = ObjectMapWorker()
     private(set) var selection = 0
     private(set) var top = 0
     /// The type whose objects are listed, with the selection among the types to go back to.
     private(set) var opened: (type: String, typeSelection: Int)?
+    /// The referrers of `worker.referencesTo` are listed (`R`).
+    private(set) var showsReferences = false
 
     private static func visibleRows(_ rect: Rect) -> Int { max(1, rect.inner.height - 1) }
 
@@ -21,10 +24,25 @@ final class ObjectsPane: Pane {
         case type(ObjectMap.TypeCount)
         case bad(ObjectMap.BadPointer)
         case instance(Int, UInt64)
+        case reference(ObjectMap.Reference)
+    }
+
+    /// `R`: who points at `address`, answered by the next walk.
+    func askWhoPointsAt(_ address: UInt64, in app: InspectorApp) {
+        worker.collectReferences(to: address)
+        showsReferences = true
+        opened = nil
+        selection = 0
+        top = 0
+        app.panes.show(.objects)
+        app.message = "who points at \(hex(address)): the next walk answers"
     }
 
     private func rows(_ map: ObjectMap?) -> [Row] {
         guard let map else { return [] }
+        if showsReferences {
+            return worker.mapReferencesTo == worker.referencesTo ? map.references.map(Row.reference) : []
+        }
         if let opened {
             return (map.instances[opened.type] ?? []).enumerated().map { Row.instance($0.offset, $0.element) }
         }
@@ -38,6 +56,12 @@ final class ObjectsPane: Pane {
     }
 
     func perform(_ command: Command, in app: InspectorApp) {
+        if command == .moveLeft, showsReferences {
+            showsReferences = false
+            worker.collectReferences(to: nil)
+            selection = 0
+            return
+        }
         if command == .moveLeft, let opened {
             self.opened = nil
             selection = opened.typeSelection
@@ -63,6 +87,10 @@ final class ObjectsPane: Pane {
             case .instance(let index, let address):
                 guard let type = opened?.type else { return }
                 app.open(StructureRoot(name: "\(type) #\(index)", address: address, type: type, origin: "objects"))
+            case .reference(let reference):
+                app.jump(to: reference.address, remember: true)
+                app.focus = .hexdump
+                app.message = "\(reference.path) = \(hex(reference.value))"
             }
         case .nextList: app.panes.nextList()
         default: break
@@ -74,7 +102,10 @@ final class ObjectsPane: Pane {
         let map = worker.map
         let walking = worker.walking.map { " · walking: \($0) found" } ?? ""
         let title: String
-        if let opened, let map {
+        if showsReferences, let address = worker.referencesTo {
+            let answered = map != nil && worker.mapReferencesTo == address
+            title = "Who points at \(hex(address)) · " + (answered ? "\(map?.references.count ?? 0) · ← types" : "asking")
+        } else if let opened, let map {
             let count = map.types.first { $0.type == opened.type }?.count ?? 0
             title = "Objects · \(opened.type) · \(count)\(count > ObjectMapWorker.instancesPerType ? " (first \(ObjectMapWorker.instancesPerType))" : "") · ← types"
         } else if let map {
@@ -92,8 +123,15 @@ final class ObjectsPane: Pane {
         }
         let rows = rows(map)
         let typeWidth = min(32, max(4, map.types.map(\.type.count).max() ?? 0))
-        let header = opened == nil ? "type".rightPadded(to: typeWidth) + "     count        bytes" : "#       address"
+        let header = showsReferences ? "path → where the pointer lies"
+            : opened == nil ? "type".rightPadded(to: typeWidth) + "     count        bytes" : "#       address"
         grid.put(worker.failure ?? header, x: inner.x, y: inner.y, role: worker.failure == nil ? .dim : .error, limit: inner.width)
+        if rows.isEmpty && showsReferences {
+            if worker.mapReferencesTo == worker.referencesTo {
+                grid.put("nothing reached from the roots points there", x: inner.x, y: inner.y + 1, role: .dim, limit: inner.width)
+            }
+            return
+        }
         if rows.isEmpty {
             grid.put(app.snapshot?.roots.isEmpty == false ? "nothing reached: no root has a type the BTF knows (--btf FILE adds types)"
                      : "no roots: nothing to walk from (see O roots)", x: inner.x, y: inner.y + 1, role: .dim, limit: inner.width)
@@ -109,6 +147,8 @@ final class ObjectsPane: Pane {
                 ("bad " + pointer.path + " = " + hex(pointer.value) + " → " + pointer.target, .error)
             case .instance(let number, let address):
                 (String(number).rightPadded(to: 8) + hex(address), .text)
+            case .reference(let reference):
+                (reference.path + " at " + hex(reference.address), .text)
             }
             let selected = index == selection
             grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 1 + row,

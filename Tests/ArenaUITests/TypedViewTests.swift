@@ -111,6 +111,22 @@ import ArenaText
         #expect(!fixture.screen.text.contains("! unreached"), "and the overlay goes with the objects")
     }
 
+    @Test func whoPointsAtTheCursorIsAnsweredByTheNextWalk() throws {
+        let fixture = try Fixture(workload: "list", steps: 30)
+        fixture.press(.character("o"))
+        let head = try #require(fixture.screen.hexCursor)
+        fixture.press(.character("R"))
+        #expect(fixture.screen.text.contains("Who points at \(hex(head)) · asking"), "the walk answers, not the key")
+        Self.tick(fixture) { fixture.screen.text.contains("Who points at \(hex(head)) · 2 · ") }
+        let rows = fixture.screen.lines.filter { $0.contains(" at 0x") && ($0.contains("list_head.first") || $0.contains("head.next->pprev")) }
+        #expect(rows.count == 2, "the list's head pointer and the first node's pprev, as refs --addr finds them")
+        fixture.press(.tab, .tab, .enter) // from the fields pane round to the list
+        #expect(fixture.screen.status.contains("list_head.first = \(hex(head))"), "Enter goes to the pointer")
+        #expect(fixture.screen.hexCursor != head)
+        fixture.press(.tab, .tab, .tab, .left)
+        #expect(fixture.screen.text.contains("Objects · "), "← goes back to the types")
+    }
+
     @Test func enumsAndBitfieldsShowTheirMeaning() throws {
         let tree = try Fixture(workload: "rbtree", steps: 5)
         tree.press(.character("o"))
