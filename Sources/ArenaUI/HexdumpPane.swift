@@ -104,6 +104,13 @@ final class HexdumpPane: Pane {
         let perRow = Self.bytesPerRow(inner)
         let firstRow = Int(top - pageStart) / perRow
         let pointerBytes = Self.pointerMask(bytes, decoder: decoder, width: app.navigation.pointer32 ? 4 : 8)
+        // Bad pointers the object map found on this page (while it is shown): the error role.
+        var badBytes = [Bool](repeating: false, count: bytes.count)
+        if app.panes.list == .objects, let bad = app.panes.objects.worker.map?.badPointers {
+            for pointer in bad where pointer.address >= pageStart && pointer.address - pageStart + 8 <= UInt64(bytes.count) {
+                for index in Int(pointer.address - pageStart)..<Int(pointer.address - pageStart) + 8 { badBytes[index] = true }
+            }
+        }
         let cursorOffset = Int(cursor - pageStart)
         let showOffset = inner.width >= 95
         for row in 0..<inner.height {
@@ -124,7 +131,7 @@ final class HexdumpPane: Pane {
                 let byte = bytes[index]
                 let inCursor = index >= cursorOffset && index < cursorOffset + 8
                 let changed = previous.map { $0.count == bytes.count && $0[index] != byte } ?? false
-                let role: ColorRole = changed ? .changed : pointerBytes[index] ? .pointer : (byte == 0 ? .dim : .text)
+                let role: ColorRole = badBytes[index] ? .error : changed ? .changed : pointerBytes[index] ? .pointer : (byte == 0 ? .dim : .text)
                 grid.put(Hexdump.hexByte(byte), x: x + column * 3, y: y, role: inCursor ? .cursor : role, inverse: inCursor && focused)
                 let shown = Unicode.Scalar(Hexdump.printable(byte).asciiValue ?? UInt8(ascii: "."))
                 grid[asciiX + column, y] = Cell(shown, role: changed ? .changed : .dim)

@@ -106,6 +106,10 @@ import ArenaText
         #expect(fixture.screen.text.contains("Objects · 100 in 3 types"), "← goes back to the types")
         fixture.press(.end, .enter)
         #expect(fixture.screen.status.contains("log.stale = ") && fixture.screen.status.contains("→ free"), "Enter on a bad pointer goes to its field")
+        let field = try #require(fixture.screen.hexCursor)
+        fixture.press(.right, .right) // the cursor off the field, two words on
+        let row = try #require(fixture.screen.lines.firstIndex { $0.hasPrefix("│" + Hexdump.paddedHex(field & ~15, width: 12)) })
+        #expect(fixture.screen.grid.roleLine(row).filter { $0 == "E" }.count == 16, "the bad pointer's 8 bytes (two hex digits each) in the error role")
         fixture.press(.tab, .tab, .tab, .character("O"))
         #expect(fixture.screen.text.contains("Allocator ranges"), "O goes round to the ranges")
         #expect(!fixture.screen.text.contains("! unreached"), "and the overlay goes with the objects")
