@@ -17,8 +17,8 @@ struct RecordCommand: ParsableCommand {
             stamped --interval apart. A live source is sampled every --interval. Without --frames or \
             --duration, an emulated source records 100 frames and a live one records until Ctrl-C. \
             Ctrl-C always ends a recording cleanly. Every frame keeps the objects its roots reach, by type \
-            (the counts of 'arenascope objects', not the objects; at most 1,000,000 objects and 1 s a frame), \
-            which 'info' and 'objects --diff' read; --no-objects skips the walk. The file is written with mode \
+            (the counts of 'arenascope objects', not the objects; at most 1,000,000 objects and 1 s a frame, \
+            else the frame is left uncounted), which 'info' reads; --no-objects skips the walk. The file is written with mode \
             0600; docs/recording-format.md describes it.
             """)
 
@@ -99,11 +99,15 @@ struct RecordCommand: ParsableCommand {
         print(json.json ? InfoCommand.json(reader, file: output) : "recorded \(reader.frameCount) frames (\(Self.describe(reader.duration))) to \(output): \(Self.size(reader.fileSize)), \(Self.share(reader.fileSize, of: reader.rawSize)) of \(Self.size(reader.rawSize)) raw")
     }
 
-    /// Each frame's objects by type: an object walk bounded to keep recording at its pace.
-    static func tally(of source: ArenaSource) throws -> (Snapshot, ArenaSource) throws -> [TypeTally] {
+    /// Each frame's objects by type: an object walk bounded to keep recording at its pace
+    /// (`seconds` a frame); a frame whose walk passes its bounds is not counted.
+    static func tally(of source: ArenaSource, seconds: Double = 1) throws -> RecordingObserver.Tally {
         let catalog = try TypeLookup.catalog(of: source)
-        let bounds = ObjectTraversal.Options(maxObjects: 1_000_000, timeLimit: 1)
-        return { snapshot, source in try ObjectWalk.walk(source, catalog: catalog, snapshot: snapshot, options: bounds).types }
+        let bounds = ObjectTraversal.Options(maxObjects: 1_000_000, timeLimit: seconds)
+        return { snapshot, source in
+            let map = try ObjectWalk.walk(source, catalog: catalog, snapshot: snapshot, options: bounds)
+            return map.truncated ? nil : map.types
+        }
     }
 
     static func describe(_ seconds: Double) -> String { String(format: "%.1f s", seconds) }

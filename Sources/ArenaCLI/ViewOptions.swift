@@ -56,7 +56,9 @@ struct ViewOptions: ParsableArguments {
         if let reason = backend.goneReason { throw CLIError(reason, status: .unavailable) }
         let app = InspectorApp(backend: backend, width: 80, height: 24)
         if !backend.source.capabilities.contains(.timeline) {
-            app.recording = SessionRecorder(interval: { [backend] in backend.interval }, clock: monotonicSeconds)
+            // Counted only where the walk fits in 5 ms: it runs on the key path with each sample.
+            app.recording = SessionRecorder(interval: { [backend] in backend.interval }, clock: monotonicSeconds,
+                                            tally: try? RecordCommand.tally(of: backend.source, seconds: 0.005))
         }
         defer { if let recording = app.recording, recording.isRecording { print(recording.stop()) } }
         do {

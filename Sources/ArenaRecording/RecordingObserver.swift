@@ -8,13 +8,15 @@ public final class RecordingObserver: SampleObserver {
     public let writer: RecordingWriter
     /// Seconds since recording began, for the frame being written.
     private let time: () -> Double
-    /// Counts each frame's objects by type (the object map's totals); nil: not counted.
-    private let tally: ((Snapshot, ArenaSource) throws -> [TypeTally])?
+    /// Counts each frame's objects by type (the object map's totals); nil, or a nil count
+    /// (a walk past its bounds): not counted.
+    public typealias Tally = (Snapshot, ArenaSource) throws -> [TypeTally]?
+    private let tally: Tally?
     /// What stopped the recording, if anything did.
     public private(set) var failure: RecordingError?
 
     public init(writer: RecordingWriter, time: @escaping () -> Double,
-                tally: ((Snapshot, ArenaSource) throws -> [TypeTally])? = nil) {
+                tally: Tally? = nil) {
         self.writer = writer
         self.time = time
         self.tally = tally
@@ -23,7 +25,7 @@ public final class RecordingObserver: SampleObserver {
     public func observe(_ snapshot: Snapshot, from source: ArenaSource) throws {
         guard failure == nil else { return }
         do {
-            try writer.append(snapshot, time: time(), source: source, tallies: try tally?(snapshot, source))
+            try writer.append(snapshot, time: time(), source: source, tallies: try tally?(snapshot, source) ?? nil)
         } catch let error as RecordingError {
             failure = error
             throw error

@@ -18,11 +18,14 @@ public final class SessionRecorder: SessionRecording {
     private var observer: RecordingObserver?
     private let interval: () -> Double
     private let clock: () -> Double
+    private let tally: RecordingObserver.Tally?
 
-    /// `interval` gives the sampling interval when recording starts; `clock` the time in seconds.
-    public init(interval: @escaping () -> Double, clock: @escaping () -> Double) {
+    /// `interval` gives the sampling interval when recording starts; `clock` the time in
+    /// seconds; `tally` counts each frame's objects.
+    public init(interval: @escaping () -> Double, clock: @escaping () -> Double, tally: RecordingObserver.Tally? = nil) {
         self.interval = interval
         self.clock = clock
+        self.tally = tally
     }
 
     public var isRecording: Bool { observer != nil }
@@ -33,9 +36,9 @@ public final class SessionRecorder: SessionRecording {
         let header = RecordingHeader(recording: source, from: snapshot, bytesMode: .all, frameInterval: interval())
         do {
             let writer = try RecordingWriter(path: path, header: header)
-            try writer.append(snapshot, time: 0, source: source)
+            try writer.append(snapshot, time: 0, source: source, tallies: try tally?(snapshot, source) ?? nil)
             let startedAt = clock()
-            observer = RecordingObserver(writer: writer) { [clock] in clock() - startedAt }
+            observer = RecordingObserver(writer: writer, time: { [clock] in clock() - startedAt }, tally: tally)
             return "recording to \(path) (r stops)"
         } catch {
             return "cannot record: \(error)"
