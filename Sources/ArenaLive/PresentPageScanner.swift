@@ -37,7 +37,12 @@ final class PresentPageScanner {
 
     private func presentPages(pid: Int32, geometry: ArenaGeometry, span: PageRange) -> [PageRange] {
         // A pagemap kept open since an earlier sample may belong to an address space that
-        // is gone: that one is opened again once.
+        // is gone: that one is opened again once. A process that has exited is dropped at
+        // once: some kernels (7.2) scan an exited address space as empty, without ESRCH.
+        if let fd = pagemaps[pid], kill(pid, 0) != 0 && errno == ESRCH {
+            close(fd)
+            pagemaps[pid] = nil
+        }
         var kept = pagemaps[pid] != nil
         while let fd = pagemap(of: pid) {
             if let ranges = scan(fd, geometry: geometry, span: span) { return ranges }
