@@ -376,7 +376,9 @@ int sample_arenas(struct bpf_iter__bpf_map *ctx)
         probe.span_end = record.max_entries;
         bpf_loop(record.max_entries, probe_step, &probe, 0);
         record.status = probe.status ? probe.status : AS_NO_TREE;
+        /* The runs are in reserved_runs: their count goes with them, as on 6.13+. */
         record.free_ranges = probe.runs;
+        record.reserved_runs = probe.runs;
         record.free_pages = probe.failed_pages;
     }
     bpf_seq_write(seq, &record, sizeof(record));
