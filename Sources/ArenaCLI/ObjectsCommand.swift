@@ -104,7 +104,7 @@ struct ObjectsCommand: ParsableCommand {
             print("bad        \(pointer.path) at \(hex(pointer.address)) = \(hex(pointer.value)) → \(pointer.target)")
         }
         if map.badPointers.count > 20 { print("bad        … \(map.badPointers.count - 20) more (--json lists them all)") }
-        for range in PageRanges.of(map.unreachedPages).prefix(20) {
+        for range in PageRange.runs(of: map.unreachedPages).prefix(20) {
             print("unreached  pages \(range.first)\(range.count > 1 ? "-\(range.last)" : "") at \(hex(snapshot.geometry.address(ofPage: range.first)))")
         }
     }
@@ -187,16 +187,5 @@ struct RefsCommand: ParsableCommand {
         }
         if map.references.isEmpty { print("nothing reached from the roots points at \(hex(addr.value))") }
         for reference in map.references { print("\(reference.path) at \(hex(reference.address)) = \(hex(reference.value))") }
-    }
-}
-
-/// Sorted page numbers as ranges of consecutive pages.
-enum PageRanges {
-    static func of(_ pages: [UInt32]) -> [PageRange] {
-        var ranges: [PageRange] = []
-        for page in pages {
-            if let last = ranges.last, last.last + 1 == page { ranges[ranges.count - 1].last = page } else { ranges.append(PageRange(first: page, last: page)) }
-        }
-        return ranges
     }
 }

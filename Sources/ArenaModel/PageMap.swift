@@ -123,6 +123,11 @@ public struct PageMap: Sendable, Hashable {
     public var freeRanges: [PageRange] {
         runs.lazy.filter(\.state.isFree).map(\.range)
     }
+
+    /// Every backed page, in order.
+    public var backedPages: [UInt32] {
+        runs.filter(\.state.isBacked).flatMap { $0.first...$0.last }
+    }
 }
 
 /// Appends pages in order and merges neighbours of equal state.

@@ -117,4 +117,13 @@ public struct PageRange: Sendable, Hashable, CustomStringConvertible {
     public func contains(_ page: UInt32) -> Bool { page >= first && page <= last }
 
     public var description: String { "[\(first), \(last)]" }
+
+    /// Sorted page numbers as ranges of consecutive pages.
+    public static func runs(of pages: some Sequence<UInt32>) -> [PageRange] {
+        var ranges: [PageRange] = []
+        for page in pages {
+            if let last = ranges.last, last.last + 1 == page { ranges[ranges.count - 1].last = page } else { ranges.append(PageRange(first: page, last: page)) }
+        }
+        return ranges
+    }
 }

@@ -35,8 +35,7 @@ struct FrameEncoder {
         // The first frame is a keyframe whatever the interval.
         let isKey = frame % header.keyframeInterval == 0 || previous == nil
         var meta = FrameMeta(isKey: isKey)
-        var backed: [UInt32] = []
-        for run in pages.runs where run.state.isBacked { backed += run.first...run.last }
+        let backed = pages.backedPages
         if let previous, !isKey { meta.changes = Self.changes(from: previous, to: pages) } else { meta.runs = pages.runs }
         for page in lastBytes.keys where !pages.state(ofPage: page).isBacked {
             lastBytes[page] = nil

@@ -42,7 +42,7 @@ public struct ObjectMap: Sendable {
     /// Pointers into the object or page asked about (`ObjectTraversal.Options.referencesTo`).
     public let references: [Reference]
     /// The first objects of each type met, by address (`Options.instancesPerType` of them).
-    public var instances: [String: [UInt64]] = [:]
+    public let instances: [String: [UInt64]]
     /// The arena kept changing under every walk: only the bad pointers a second look confirmed
     /// are listed (`ObjectWalk`).
     public internal(set) var torn = false
@@ -147,6 +147,12 @@ public struct ObjectTraversal {
             return index
         }
 
+        /// The pages an object of `size` bytes at `address` lies on.
+        func pagesOf(_ address: UInt64, size: UInt64) -> ClosedRange<UInt32>? {
+            guard let first = geometry.page(containing: address) else { return nil }
+            return first...(geometry.page(containing: min(geometry.userVMEnd - 1, address + size - 1)) ?? first)
+        }
+
         var walk = Walk(geometry: geometry, maxObjects: options.maxObjects)
         var rootNames: [Int: String] = [:]
         var pointerRoots = Set<Int>()
@@ -172,10 +178,8 @@ public struct ObjectTraversal {
             // The bytes of every page this level's objects lie in, in one request.
             var wanted: [UInt32] = []
             for index in levelStart..<levelEnd {
-                let address = walk.addresses[index], size = infos[Int(walk.types[index])].size
-                guard let first = geometry.page(containing: address) else { continue }
-                let last = geometry.page(containing: min(geometry.userVMEnd - 1, address + size - 1)) ?? first
-                for page in first...last where isBacked(page) && walk.needsFetch(page) { wanted.append(page) }
+                guard let span = pagesOf(walk.addresses[index], size: infos[Int(walk.types[index])].size) else { continue }
+                for page in span where isBacked(page) && walk.needsFetch(page) { wanted.append(page) }
             }
             if !wanted.isEmpty {
                 for (page, bytes) in try pages(wanted.sorted()) where bytes.count == pageSize { walk.store(bytes, page: page) }
@@ -193,9 +197,8 @@ public struct ObjectTraversal {
                 }
                 counts[type] += 1
                 byteTotals[type] += info.size
-                if let first = geometry.page(containing: address) {
-                    let last = geometry.page(containing: min(geometry.userVMEnd - 1, address + info.size - 1)) ?? first
-                    for page in first...last { walk.markReached(page) }
+                if let span = pagesOf(address, size: info.size) {
+                    for page in span { walk.markReached(page) }
                 }
                 for slotIndex in info.slots {
                     let field = address + slotOffsets[slotIndex]
@@ -244,31 +247,31 @@ public struct ObjectTraversal {
         }
         let reachedPages = walk.reachedPages
         let reached = Set(reachedPages)
-        let backed = snapshot.pages.runs.filter(\.state.isBacked).flatMap { Array($0.first...$0.last) }
+        let backed = snapshot.pages.backedPages
         let perType = counts.indices.filter { counts[$0] > 0 }.map {
             ObjectMap.TypeCount(type: catalog.name(of: infos[$0].ref), count: counts[$0], bytes: byteTotals[$0])
         }
+        let objects = counts.reduce(0, +)
         var instances: [String: [UInt64]] = [:]
         if options.instancesPerType > 0 {
             var kept = [[UInt64]](repeating: [], count: infos.count)
-            for (address, type) in zip(addresses.prefix(counts.reduce(0, +)), types) where kept[Int(type)].count < options.instancesPerType {
+            for (address, type) in zip(addresses.prefix(objects), types) where kept[Int(type)].count < options.instancesPerType {
                 kept[Int(type)].append(address)
             }
             for (index, addresses) in kept.enumerated() where !addresses.isEmpty { instances[catalog.name(of: infos[index].ref)] = addresses }
         }
-        var map = ObjectMap(
+        return ObjectMap(
             types: perType.sorted { ($0.bytes, $1.type) > ($1.bytes, $0.type) },
             reachedPages: reachedPages,
             unreachedPages: backed.filter { !reached.contains($0) },
             badPointers: bad.map { ObjectMap.BadPointer(address: $0.address, path: path($0.object, $0.slot), value: $0.value, target: $0.target) },
-            objects: counts.reduce(0, +),
+            objects: objects,
             bytes: byteTotals.reduce(0, +),
             reachedBytes: UInt64(reachedPages.count) * UInt64(pageSize),
             backedBytes: UInt64(backed.count) * UInt64(pageSize),
             truncated: walk.truncated,
-            references: referencesFound.map { ObjectMap.Reference(address: $0.address, path: path($0.object, $0.slot), value: $0.value) })
-        map.instances = instances
-        return map
+            references: referencesFound.map { ObjectMap.Reference(address: $0.address, path: path($0.object, $0.slot), value: $0.value) },
+            instances: instances)
     }
 
     /// True for what a pointer can lead to as an object of its own: a struct, union or array.

@@ -46,13 +46,11 @@ public enum ObjectWalk {
     static func stillBad(_ pointers: [ObjectMap.BadPointer], source: ArenaSource, in fresh: Snapshot) throws -> [ObjectMap.BadPointer] {
         let geometry = fresh.geometry
         let decoder = PointerDecoder(geometry: geometry)
-        var pages = Set<UInt32>()
-        for pointer in pointers {
-            if let page = geometry.page(containing: pointer.address), fresh.pages.state(ofPage: page).isBacked { pages.insert(page) }
-        }
+        // The fields by page; only those on pages still backed are read.
+        let wanted = Dictionary(grouping: pointers) { geometry.page(containing: $0.address) }
+        let pages = wanted.keys.compactMap { $0 }.filter { fresh.pages.state(ofPage: $0).isBacked }.sorted()
         var words: [UInt64: UInt64] = [:]
-        let wanted = Dictionary(grouping: pointers) { geometry.page(containing: $0.address) ?? 0 }
-        try source.withBytes(ofPages: pages.sorted()) { page, contents in
+        try source.withBytes(ofPages: pages) { page, contents in
             for pointer in wanted[page] ?? [] {
                 let offset = Int(pointer.address - geometry.address(ofPage: page))
                 guard offset + 8 <= contents.count else { continue }

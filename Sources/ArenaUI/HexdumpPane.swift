@@ -106,7 +106,7 @@ final class HexdumpPane: Pane {
         let pointerBytes = Self.pointerMask(bytes, decoder: decoder, width: app.navigation.pointer32 ? 4 : 8)
         // Bad pointers the object map found on this page (while it is shown): the error role.
         var badBytes = [Bool](repeating: false, count: bytes.count)
-        if app.panes.list == .objects, let bad = app.panes.objects.worker.map?.badPointers {
+        if let bad = app.shownObjectMap?.badPointers {
             for pointer in bad where pointer.address >= pageStart && pointer.address - pageStart + 8 <= UInt64(bytes.count) {
                 for index in Int(pointer.address - pageStart)..<Int(pointer.address - pageStart) + 8 { badBytes[index] = true }
             }

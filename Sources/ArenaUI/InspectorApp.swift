@@ -110,6 +110,10 @@ public final class InspectorApp {
     /// The source's types.
     var catalog: TypeCatalog { types.catalog(of: backend.source) }
 
+    /// The object map while the objects pane is shown: the page map and the hexdump mark
+    /// unreached pages and bad pointers from it.
+    var shownObjectMap: ObjectMap? { panes.list == .objects ? panes.objects.worker.map : nil }
+
     /// Moves the cursor to `address` (and the page map with it), showing it near the top of
     /// the hexdump; outside the arena it says so and stays.
     func jump(to address: UInt64, remember: Bool) {

@@ -4,7 +4,7 @@ import Foundation
 import Synchronization
 
 /// The object walk for the inspector, off the key path. The bytes of the sample's backed
-/// pages are copied in one bulk read (on the key path: about a millisecond for 6,000 pages);
+/// pages are copied in one bulk read (on the key path: 11 ms for 5,900 pages, measured);
 /// a worker thread walks the copy while keys and samples go on, and `poll` picks the result
 /// up. The next walk starts from the latest sample once the last is done, and no sooner than
 /// a second, or four times the last walk, after it: the rate the walk can afford.
@@ -36,7 +36,9 @@ final class ObjectMapWorker {
     private(set) var map: ObjectMap?
     /// The address whose referrers the walks collect (`R`), and the one `map.references` are for.
     private(set) var referencesTo: UInt64?
-    private(set) var mapReferencesTo: UInt64?
+    private var mapReferencesTo: UInt64?
+    /// `map.references` answer the question asked (`referencesTo`).
+    var referencesAnswered: Bool { map != nil && referencesTo != nil && mapReferencesTo == referencesTo }
     /// Why there is no walk: an arena too large, pages that could not be read.
     private(set) var failure: String?
     /// Objects found so far by the walk in progress; nil when none is running.
@@ -79,7 +81,7 @@ final class ObjectMapWorker {
             }
             return true
         }
-        let asked = referencesTo != nil && referencesTo != mapReferencesTo
+        let asked = referencesTo != nil && !referencesAnswered
         guard let snapshot = backend.latest, backend.sampleCount != mapSample || asked, now >= nextStart else { return false }
         mapSample = backend.sampleCount
         start(snapshot, source: backend.source, catalog: catalog, now: now)
@@ -87,7 +89,7 @@ final class ObjectMapWorker {
     }
 
     private func start(_ snapshot: Snapshot, source: ArenaSource, catalog: TypeCatalog, now: Double) {
-        let backed = snapshot.pages.runs.filter(\.state.isBacked).flatMap { Array($0.first...$0.last) }
+        let backed = snapshot.pages.backedPages
         guard backed.count <= Self.maxCopiedPages else {
             failure = "\(backed.count) backed pages: more than the inspector copies (\(Self.maxCopiedPages)); arenascope objects walks it"
             nextStart = now + 1

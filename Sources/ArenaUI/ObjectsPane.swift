@@ -41,7 +41,7 @@ final class ObjectsPane: Pane {
     private func rows(_ map: ObjectMap?) -> [Row] {
         guard let map else { return [] }
         if showsReferences {
-            return worker.mapReferencesTo == worker.referencesTo ? map.references.map(Row.reference) : []
+            return worker.referencesAnswered ? map.references.map(Row.reference) : []
         }
         if let opened {
             return (map.instances[opened.type] ?? []).enumerated().map { Row.instance($0.offset, $0.element) }
@@ -81,20 +81,23 @@ final class ObjectsPane: Pane {
                 selection = 0
                 top = 0
             case .bad(let pointer):
-                app.jump(to: pointer.address, remember: true)
-                app.focus = .hexdump
-                app.message = "\(pointer.path) = \(hex(pointer.value)) → \(pointer.target)"
+                Self.goToField(at: pointer.address, saying: "\(pointer.path) = \(hex(pointer.value)) → \(pointer.target)", in: app)
             case .instance(let index, let address):
                 guard let type = opened?.type else { return }
                 app.open(StructureRoot(name: "\(type) #\(index)", address: address, type: type, origin: "objects"))
             case .reference(let reference):
-                app.jump(to: reference.address, remember: true)
-                app.focus = .hexdump
-                app.message = "\(reference.path) = \(hex(reference.value))"
+                Self.goToField(at: reference.address, saying: "\(reference.path) = \(hex(reference.value))", in: app)
             }
         case .nextList: app.panes.nextList()
         default: break
         }
+    }
+
+    /// The hexdump at a pointer field, with what it holds in the status line.
+    private static func goToField(at address: UInt64, saying message: String, in app: InspectorApp) {
+        app.jump(to: address, remember: true)
+        app.focus = .hexdump
+        app.message = message
     }
 
     func render(_ rect: Rect, in app: InspectorApp, focused: Bool, into grid: inout CellGrid) {
@@ -103,8 +106,7 @@ final class ObjectsPane: Pane {
         let walking = worker.walking.map { " · walking: \($0) found" } ?? ""
         let title: String
         if showsReferences, let address = worker.referencesTo {
-            let answered = map != nil && worker.mapReferencesTo == address
-            title = "Who points at \(hex(address)) · " + (answered ? "\(map?.references.count ?? 0) · ← types" : "asking")
+            title = "Who points at \(hex(address)) · " + (worker.referencesAnswered ? "\(map?.references.count ?? 0) · ← types" : "asking")
         } else if let opened, let map {
             let count = map.types.first { $0.type == opened.type }?.count ?? 0
             title = "Objects · \(opened.type) · \(count)\(count > ObjectMapWorker.instancesPerType ? " (first \(ObjectMapWorker.instancesPerType))" : "") · ← types"
@@ -127,7 +129,7 @@ final class ObjectsPane: Pane {
             : opened == nil ? "type".rightPadded(to: typeWidth) + "     count        bytes" : "#       address"
         grid.put(worker.failure ?? header, x: inner.x, y: inner.y, role: worker.failure == nil ? .dim : .error, limit: inner.width)
         if rows.isEmpty && showsReferences {
-            if worker.mapReferencesTo == worker.referencesTo {
+            if worker.referencesAnswered {
                 grid.put("nothing reached from the roots points there", x: inner.x, y: inner.y + 1, role: .dim, limit: inner.width)
             }
             return

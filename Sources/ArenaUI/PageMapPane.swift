@@ -120,7 +120,7 @@ final class PageMapPane: Pane {
         guard firstPage < UInt64(pages) else { return }
         let bins = snapshot.pages.bins(from: UInt32(firstPage), pagesPerBin: map.pagesPerCell, count: map.columns * map.rows)
         let cursorBin = Int((UInt64(cursorPage) - min(UInt64(cursorPage), firstPage)) / UInt64(map.pagesPerCell))
-        let unreached = app.panes.list == .objects ? app.panes.objects.worker.map?.unreachedPages : nil
+        let unreached = app.shownObjectMap?.unreachedPages
         for row in 0..<map.rows {
             let rowPage = firstPage + UInt64(row) * perRow
             guard rowPage < UInt64(pages) else { break }
