@@ -103,6 +103,34 @@ let liveCases: [BenchmarkCase] = [
             ]
         }
     },
+    BenchmarkCase(name: "live sample cost vs max_pages (issue 15)") {
+        // The first 1,000 pages allocated (where the kernel puts 1,000 one-page allocations in
+        // a fresh arena) in a 1,048,576-page arena and in a 1,000-page one: a sample walks
+        // ranges and probes claimed pages, never every page, so the big arena must cost
+        // little more on any kernel (scripts/test-kernels --bench runs this inside each one).
+        try whereBPFIsAllowed {
+            let sampler = try ArenaSampler()
+            let big = try FragmentedLiveArena(pages: 1 << 20, ranges: 1000, spacing: 1, sampler: sampler)
+            defer { big.release() }
+            let small = try FragmentedLiveArena(pages: 1000, ranges: 1000, spacing: 1, sampler: sampler)
+            defer { small.release() }
+            let bigSource = try LiveSource(mapID: big.id, sampler: sampler)
+            let smallSource = try LiveSource(mapID: small.id, sampler: sampler)
+            let smallFree = try smallSource.sample().stats[.free]
+            let bigRanges = try bigSource.sample().stats.freeRanges
+            precondition(smallFree == 0 && bigRanges == 1, "\(smallFree) free pages, \(bigRanges) ranges")
+            var pairs: [(big: Double, small: Double)] = []
+            for _ in 0..<15 {
+                let bigTime = try secondsTaken { _ = try bigSource.sample() }
+                pairs.append((bigTime, try secondsTaken { _ = try smallSource.sample() }))
+            }
+            let bigMedian = median(pairs.map(\.big))
+            let smallMedian = median(pairs.map(\.small))
+            return [Figure(
+                name: "sample, 1M-page vs 1,000-page arena, 1,000 pages allocated in each (\(roundedText(bigMedian * 1000, places: 2))/\(roundedText(smallMedian * 1000, places: 2)) ms, Linux \(KernelSupport.release))",
+                value: median(pairs.map { $0.big / $0.small }), unit: "x", target: 3, higherIsBetter: false)]
+        }
+    },
     BenchmarkCase(name: "live page bytes (issue 3)") {
         try whereBPFIsAllowed {
             let sampler = try ArenaSampler()

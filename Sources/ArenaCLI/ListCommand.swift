@@ -12,7 +12,7 @@ struct ListCommand: ParsableCommand {
             Each arena: id, name, pages, pages in each state, user range, flags, the processes that map it, and on a \
             second line the programs that use it, the processes with their command names and where its programs' \
             __arena globals lie (libbpf names every arena "arena": these tell them apart). With --json: [{"id", "name", \
-            "max_pages", "flags", "user_vm_start", "user_vm_end", "free", "allocated", "mapped", "reserved", "pids", \
+            "max_pages", "flags", "user_vm_start", "user_vm_end", "free", "allocated", "mapped", "reserved", "freeing", "pids", \
             "programs": [{"id", "name"}], "processes": [{"pid", "comm"}], "globals": {"at", "pages"} or null}].
             """)
 

@@ -21,9 +21,18 @@ public struct ArenaRecord: Sendable, Hashable {
     public let mappingCount: UInt32
     /// The processes that map the arena, from the kernel (nil where it cannot tell).
     public let mappingProcesses: [Int32]?
+    /// Pages freed from contexts that cannot sleep and not freed yet (7.0+).
+    public let freeingPages: UInt64
+    /// Claimed pages the kernel mapped its scratch page at (7.1+): counted as reserved.
+    public let scratchPages: UInt32
+    /// What the kernel's struct bpf_arena has.
+    let features: UInt32
+    /// Fields every layout needs that the kernel's struct bpf_arena lacks (`AS_FIELD_*`).
+    let missingFields: UInt32
     let status: UInt32
     let freeRangeCount: Int
     let reservedRunCount: Int
+    let freeingSpanCount: Int
 
     init(_ raw: as_record) {
         id = raw.id
@@ -40,9 +49,14 @@ public struct ArenaRecord: Sendable, Hashable {
         mappingProcesses = raw.pids_known == 0 ? nil : withUnsafeBytes(of: raw.pids) { bytes in
             Set(bytes.bindMemory(to: UInt32.self).prefix(Int(raw.pid_count)).map { Int32(bitPattern: $0) }).filter { $0 > 0 }.sorted()
         }
+        freeingPages = raw.freeing_pages
+        scratchPages = raw.scratch_pages
+        features = raw.features
+        missingFields = raw.missing
         status = raw.status
         freeRangeCount = Int(raw.free_ranges)
         reservedRunCount = Int(raw.reserved_runs)
+        freeingSpanCount = Int(raw.freeing_spans)
     }
 
     /// Pages with memory behind them (allocated or mapped).
@@ -61,6 +75,8 @@ struct SamplerPass {
     var freeRanges: [PageRange]
     /// Pages out of the free ranges that failed the probe: reserved (guard) pages.
     var reservedRuns: [PageRange]
+    /// Deferred frees in flight, as the kernel queued them (unsorted, may overlap).
+    var freeingSpans: [PageRange]
 }
 
 /// The loaded sampler program (bpf/sampler.bpf.c): an `iter/bpf_map` program that walks
@@ -72,6 +88,7 @@ public final class ArenaSampler {
     private let configFD: Int32
     private let freeRanges: MappedArray<as_range>
     private let reservedRuns: MappedArray<as_range>
+    private let freeingSpans: MappedArray<as_range>
     /// Probe claimed pages only where the kernel can reserve pages (6.17+); elsewhere
     /// every page out of the free ranges is backed.
     private let probeClaimed: Bool
@@ -93,6 +110,7 @@ public final class ArenaSampler {
         configFD = try object.mapFD("config")
         freeRanges = try MappedArray(fd: try object.mapFD("free_ranges"), capacity: Int(AS_MAX_RANGES))
         reservedRuns = try MappedArray(fd: try object.mapFD("reserved_runs"), capacity: Int(AS_MAX_RANGES))
+        freeingSpans = try MappedArray(fd: try object.mapFD("freeing"), capacity: Int(AS_MAX_SPANS))
         probeClaimed = KernelSupport.canReservePages
     }
 
@@ -133,13 +151,17 @@ public final class ArenaSampler {
                 offset += recordSize
             }
         }
+        if let unknown = records.first(where: { $0.status == AS_UNKNOWN_LAYOUT.rawValue }) {
+            throw .unsupported(KernelSupport.unknownLayout(missing: unknown.missingFields))
+        }
         guard target != 0, !walkOnly, let record = records.first(where: { $0.id == target }) else {
-            return SamplerPass(records: records, freeRanges: [], reservedRuns: [])
+            return SamplerPass(records: records, freeRanges: [], reservedRuns: [], freeingSpans: [])
         }
         return SamplerPass(
             records: records,
-            freeRanges: Self.ranges(freeRanges, count: record.status == AS_NO_TREE.rawValue ? 0 : record.freeRangeCount),
-            reservedRuns: Self.ranges(reservedRuns, count: record.reservedRunCount))
+            freeRanges: Self.ranges(freeRanges, count: record.freeRangeCount),
+            reservedRuns: Self.ranges(reservedRuns, count: record.reservedRunCount),
+            freeingSpans: Self.ranges(freeingSpans, count: record.freeingSpanCount))
     }
 
     /// Describes every arena on the system.

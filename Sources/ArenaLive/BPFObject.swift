@@ -100,8 +100,9 @@ final class MappedArray<Element> {
     }
 }
 
-/// Runs a `SEC("syscall")` program once with `context` as its in/out context.
-func runSyscallProgram<Context>(_ fd: Int32, _ context: inout Context) throws(LiveError) -> Int32 {
+/// Runs a program once with BPF_PROG_TEST_RUN and `context` as its in/out context (a
+/// syscall program's arguments, a raw tracepoint's).
+func runProgram<Context>(_ fd: Int32, _ context: inout Context) throws(LiveError) -> Int32 {
     var options = bpf_test_run_opts()
     options.sz = MemoryLayout<bpf_test_run_opts>.size
     let result = withUnsafeMutableBytes(of: &context) { buffer in

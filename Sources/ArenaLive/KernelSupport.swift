@@ -1,7 +1,8 @@
+import CLibBPF
 import Glibc
 
 /// What the running kernel offers, read once from its BTF.
-enum KernelSupport {
+public enum KernelSupport {
     static let vmlinuxBTF = "/sys/kernel/btf/vmlinux"
 
     /// The kernel's BTF, or nil where it has none: from the kernel's BTF object in one
@@ -44,11 +45,35 @@ enum KernelSupport {
 
     /// Fails with a clear reason where the kernel has no BTF or no arenas.
     static func requireArenas() throws(LiveError) {
-        guard btf != nil else { throw .unsupported("no kernel BTF at \(vmlinuxBTF) (CONFIG_DEBUG_INFO_BTF)") }
-        guard hasArenas else { throw .unsupported("no BPF arenas (struct bpf_arena is not in the kernel's BTF; Linux 6.9 or later is needed)") }
+        guard btf != nil else { throw .unsupported("Linux \(release) has no BTF at \(vmlinuxBTF) (CONFIG_DEBUG_INFO_BTF)") }
+        guard hasArenas else { throw .unsupported("Linux \(release) has no BPF arenas (struct bpf_arena is not in its BTF; Linux 6.9 or later is needed)") }
     }
 
     static let hasArenas = btfHasName("bpf_arena")
+
+    /// The running kernel's release, as `uname -r` prints it.
+    public static let release: String = {
+        var names = utsname()
+        uname(&names)
+        return withUnsafeBytes(of: names.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }()
+
+    /// Why the sampler cannot read this kernel's arenas: the fields CO-RE did not find.
+    static func unknownLayout(missing: UInt32) -> String {
+        let names: [(UInt32, String)] = [
+            (UInt32(AS_FIELD_USER_VM_START.rawValue), "user_vm_start"), (UInt32(AS_FIELD_USER_VM_END.rawValue), "user_vm_end"),
+            (UInt32(AS_FIELD_KERN_VM.rawValue), "kern_vm"), (UInt32(AS_FIELD_VMA_LIST.rawValue), "vma_list"),
+            (UInt32(AS_FIELD_TREE.rawValue), "rt or mt (its page ranges)"),
+        ]
+        let absent = names.filter { missing & $0.0 != 0 }.map(\.1).joined(separator: ", ")
+        return "Linux \(release) has a struct bpf_arena arenascope does not know (no \(absent)); its page map would be wrong"
+    }
+
+    /// Frees from contexts that cannot sleep are queued (7.0+): pages can be `freeing`.
+    static let defersFrees = btfHasName("arena_free_span")
+
+    /// A kernel access that faults in an arena gets the arena's scratch page (7.1+).
+    static let hasScratchPage = btfHasName("bpf_arena_handle_page_fault")
 
     /// `bpf_arena_reserve_pages` exists (6.17+): claimed pages may be unbacked.
     static let canReservePages = btfHasName("bpf_arena_reserve_pages")

@@ -82,12 +82,11 @@ public final class LiveSource: ArenaSource {
         case UInt32(AS_TOO_MANY.rawValue): throw .unreadable("arena \(record.id) has more than \(AS_MAX_RANGES) free ranges or guard runs")
         default: break
         }
-        let noTree = record.status == UInt32(AS_NO_TREE.rawValue)
-        let free = noTree ? pass.reservedRuns : pass.freeRanges
-        let reserved = noTree ? [] : pass.reservedRuns
-        guard free.count == (noTree ? record.reservedRunCount : record.freeRangeCount),
+        let free = pass.freeRanges
+        let reserved = pass.reservedRuns
+        guard free.count == record.freeRangeCount,
               free.reduce(0, { $0 + UInt64($1.count) }) == record.freePages,
-              reserved.reduce(0, { $0 + UInt64($1.count) }) == (noTree ? 0 : record.reservedPages) else { return nil }
+              reserved.reduce(0, { $0 + UInt64($1.count) }) == record.reservedPages else { return nil }
         var builder = PageMapBuilder(expectedRuns: 2 * (free.count + reserved.count) + 1)
         var next: UInt32 = 0
         var freeIndex = 0
@@ -102,7 +101,27 @@ public final class LiveSource: ArenaSource {
             next = range.last + 1
             if takeFree { freeIndex += 1 } else { reservedIndex += 1 }
         }
-        return builder.build(pageCount: record.maxPages, fill: .allocated)
+        return withDeferredFrees(builder.build(pageCount: record.maxPages, fill: .allocated), pass.freeingSpans, record)
+    }
+
+    /// Marks the claimed pages of frees in flight (7.0+) `freeing`; nil (torn) when a span
+    /// covers a free page (the worker finished between the walks) or spans went missing.
+    static func withDeferredFrees(_ pages: PageMap, _ spans: [PageRange], _ record: ArenaRecord) -> PageMap? {
+        guard spans.count == record.freeingSpanCount, spans.reduce(0, { $0 + UInt64($1.count) }) == record.freeingPages else { return nil }
+        guard !spans.isEmpty else { return pages }
+        var merged: [PageRange] = []
+        for span in spans.sorted(by: { $0.first < $1.first }) {
+            if let last = merged.last, span.first <= last.last + 1 {
+                merged[merged.count - 1].last = max(last.last, span.last)
+            } else {
+                merged.append(span)
+            }
+        }
+        let coverFreePages = merged.contains { span in
+            pages.runs[pages.runIndex(containing: span.first)...].prefix { $0.first <= span.last }.contains { $0.state.isFree }
+        }
+        guard !coverFreePages else { return nil }
+        return pages.relabelling(merged, from: .allocated, to: .freeing).relabelling(merged, from: .reserved, to: .freeing)
     }
 
     /// Splits allocated runs into allocated and mapped, from the page tables of the

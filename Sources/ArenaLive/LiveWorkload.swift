@@ -97,7 +97,7 @@ public final class LiveWorkload {
     @discardableResult
     private func run(_ program: String, in object: BPFObject? = nil, _ a: UInt64 = 0, _ b: UInt64 = 0, _ c: UInt64 = 0) throws(LiveError) -> (UInt64, UInt64) {
         var args = wl_args(a: a, b: b, c: c, result: 0, result2: 0)
-        let status = try runSyscallProgram(try (object ?? self.object).programFD(program), &args)
+        let status = try runProgram(try (object ?? self.object).programFD(program), &args)
         guard status == 0 else { throw .system(call: "workload program \(program)", errno: EINVAL) }
         return (args.result, args.result2)
     }

@@ -39,7 +39,7 @@ final class PageReader {
         precondition(pageIndexes.count <= Self.batch)
         for (slot, page) in pageIndexes.enumerated() { requests[slot] = UInt64(page) }
         var args = ar_args(user_vm_start: geometry.userVMStart, max_pages: geometry.maxPages, count: UInt32(pageIndexes.count), copied: 0, pad: 0)
-        let status = try runSyscallProgram(programFD, &args)
+        let status = try runProgram(programFD, &args)
         guard status == 0, Int(args.copied) == pageIndexes.count else {
             throw .system(call: "the page reader (copied \(args.copied) of \(pageIndexes.count))", errno: EIO)
         }

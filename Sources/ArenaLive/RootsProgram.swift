@@ -31,7 +31,7 @@ public final class RootsProgram {
     @discardableResult
     public func add(_ count: UInt64, first: UInt64 = 0) throws(LiveError) -> UInt64 {
         var args = wl_args(a: count, b: first, c: 0, result: 0, result2: 0)
-        guard try runSyscallProgram(try object.programFD("add_elems"), &args) == 0 else {
+        guard try runProgram(try object.programFD("add_elems"), &args) == 0 else {
             throw .system(call: "program add_elems", errno: EINVAL)
         }
         return args.result

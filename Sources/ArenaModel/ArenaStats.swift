@@ -41,9 +41,10 @@ public struct ArenaStats: Sendable, Hashable {
         freePages == 0 ? 0 : 1 - Double(largestFree) / Double(freePages)
     }
 
-    /// "free 3 alloc 5 map 1 rsv 0": every state's count, as the status line shows them.
+    /// "free 3 alloc 5 map 1 rsv 0": each state's count, as the status line shows them
+    /// (transient states only while pages are in them).
     public var statusText: String {
-        PageState.all.map { "\($0.traits.statusLabel) \(pages[$0])" }.joined(separator: " ")
+        PageState.all.filter { !$0.isTransient || pages[$0] > 0 }.map { "\($0.traits.statusLabel) \(pages[$0])" }.joined(separator: " ")
     }
 
     /// "free 3  allocated 5  mapped 1  reserved 0": every state's count by name.

@@ -17,10 +17,15 @@ public struct PageState: Hashable, Sendable, CustomStringConvertible {
     /// A cell of mixed pages shows the state with the highest precedence.
     public let precedence: UInt8
 
-    private init(_ rawValue: UInt8, backed: Bool, free: Bool = false, precedence: UInt8) {
+    /// True for a state only some kernels produce, and rarely: status lines name it only
+    /// while pages are in it.
+    public let isTransient: Bool
+
+    private init(_ rawValue: UInt8, backed: Bool, free: Bool = false, transient: Bool = false, precedence: UInt8) {
         self.rawValue = rawValue
         isBacked = backed
         isFree = free
+        isTransient = transient
         self.precedence = precedence
     }
 
@@ -32,6 +37,9 @@ public struct PageState: Hashable, Sendable, CustomStringConvertible {
     public static let reserved = PageState(2, backed: false, precedence: 1)
     /// Backed and faulted into at least one user process.
     public static let mapped = PageState(3, backed: true, precedence: 3)
+    /// Freed from a context that cannot sleep and queued, not freed yet (7.0+): still
+    /// claimed, and backed until the kernel's worker runs, so never read.
+    public static let freeing = PageState(4, backed: false, transient: true, precedence: 4)
 
     /// The table: one row a state, in the order states are shown.
     private static let rows: [Traits] = [
@@ -43,6 +51,8 @@ public struct PageState: Hashable, Sendable, CustomStringConvertible {
                roleLetter: "m", defaultColor: 0x87D75F, defaultBold: true),
         Traits(state: .reserved, jsonName: "reserved", legendLabel: "rsv", statusLabel: "rsv", glyph: "R", partlyFreeGlyph: "r",
                roleLetter: "r", defaultColor: 0xD787FF, defaultBold: false),
+        Traits(state: .freeing, jsonName: "freeing", legendLabel: "freeing", statusLabel: "freeing", glyph: "F", partlyFreeGlyph: "f",
+               roleLetter: "F", defaultColor: 0xFFAF00, defaultBold: true),
     ]
 
     /// What a state is called and how it looks.

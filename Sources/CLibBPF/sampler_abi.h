@@ -15,6 +15,8 @@ typedef __u64 as_u64;
 
 /* Capacity of the range maps: a 1,048,576-page arena has at most 524,288 maximal ranges. */
 #define AS_MAX_RANGES 524288
+/* Deferred frees in flight (7.0+ `free_spans`) kept per sample, at most. */
+#define AS_MAX_SPANS 4096
 /* Mappings counted at most: past this the count only says "many". */
 #define AS_MAX_VMAS 256
 /* Mappings whose process is named, per arena, at most. */
@@ -36,9 +38,25 @@ struct as_range {
 
 enum as_status {
     AS_OK = 0,
-    AS_TORN = 1,        /* the tree changed under the walk: ranges out of order */
+    AS_TORN = 1,        /* the tree changed under the walk: ranges out of order, a dead node */
     AS_TOO_MANY = 2,    /* more ranges than AS_MAX_RANGES */
-    AS_NO_TREE = 3,     /* no range tree (6.9-6.12): free pages derived by probing */
+    AS_UNKNOWN_LAYOUT = 3, /* struct bpf_arena lacks a field the sampler needs (see `missing`) */
+};
+
+/* What the running kernel's struct bpf_arena has, as CO-RE found it. */
+enum as_feature {
+    AS_HAS_RANGE_TREE = 1,  /* 6.13+: `rt`, a tree of free ranges */
+    AS_HAS_FREE_SPANS = 2,  /* 7.0+: `free_spans`, frees deferred from non-sleepable contexts */
+    AS_HAS_SCRATCH = 4,     /* 7.1+: `scratch_page`, mapped where a kernel access faulted */
+};
+
+/* Fields of struct bpf_arena (or of the map) that every layout needs: a bit each in `missing`. */
+enum as_field {
+    AS_FIELD_USER_VM_START = 1,
+    AS_FIELD_USER_VM_END = 2,
+    AS_FIELD_KERN_VM = 4,
+    AS_FIELD_VMA_LIST = 8,
+    AS_FIELD_TREE = 16,     /* neither `rt` (6.13+) nor `mt` (6.9-6.12) */
 };
 
 /* One record per arena, written to the iterator's seq_file. */
@@ -61,6 +79,11 @@ struct as_record {
     as_u32 pid_count;       /* entries in `pids`: one a mapping, a process may repeat */
     as_u32 pids[AS_MAX_PIDS];
     char name[16];
+    as_u32 features;        /* enum as_feature bits */
+    as_u32 missing;         /* enum as_field bits, with AS_UNKNOWN_LAYOUT */
+    as_u32 freeing_spans;   /* spans written to the `freeing` map (target only) */
+    as_u32 scratch_pages;   /* claimed pages backed only by the scratch page */
+    as_u64 freeing_pages;
 };
 
 #endif

@@ -73,13 +73,50 @@ struct vma_list {
     struct list_head head;
 } __attribute__((preserve_access_index));
 
+struct page {
+    unsigned long flags;
+} __attribute__((preserve_access_index));
+
+/* The kernel's page tables start at init_mm.pgd (read through an untyped ksym). */
+struct mm_struct___pgd {
+    void *pgd;
+} __attribute__((preserve_access_index));
+
+struct llist_node {
+    struct llist_node *next;
+} __attribute__((preserve_access_index));
+
+struct llist_head {
+    struct llist_node *first;
+} __attribute__((preserve_access_index));
+
+/* 7.0+: a free from a non-sleepable context, queued until a worker does it. */
+struct arena_free_span {
+    struct llist_node node;
+    unsigned long uaddr;
+    __u32 page_cnt;
+} __attribute__((preserve_access_index));
+
+/* 6.9-6.12: a maple tree of allocated ranges where 6.13+ has `rt`. */
+struct maple_tree {
+    void *ma_root;
+} __attribute__((preserve_access_index));
+
+struct bpf_arena___maple {
+    struct maple_tree mt;
+} __attribute__((preserve_access_index));
+
+/* Every field any kernel had; CO-RE says which the running one has. `rt` is 6.13+,
+ * `free_spans` 7.0+, `scratch_page` 7.1+ (6.9-6.12's `mt` is in the flavour above). */
 struct bpf_arena {
     struct bpf_map map;
     __u64 user_vm_start;
     __u64 user_vm_end;
     struct vm_struct *kern_vm;
+    struct page *scratch_page;
     struct range_tree rt;
     struct list_head vma_list;
+    struct llist_head free_spans;
 } __attribute__((preserve_access_index));
 
 struct seq_file;

@@ -2,8 +2,11 @@
 /* arenascope's sampler: an iter/bpf_map program that describes every arena without
  * changing it. It walks the kernel's tree of free ranges in order, then probes each
  * claimed page (a plain load of its first word, then bpf_probe_read_kernel where that
- * reads 0; neither allocates) to tell reserved pages from backed ones. Bulk results go
- * to array maps; one record per arena goes to the seq_file. Every loop is bounded. */
+ * reads 0; neither allocates) to tell reserved pages from backed ones, and lists the
+ * frees deferred in flight (7.0+). It uses no arena itself, so a fault of its probes is
+ * an ordinary fault (7.1+ maps a scratch page only where a program that uses the arena
+ * faulted). Bulk results go to array maps; one record per arena goes to the seq_file.
+ * Every loop is bounded. */
 #include "arena_types.h"
 #include "sampler_abi.h"
 
@@ -24,6 +27,20 @@ struct {
     __type(value, struct as_range);
 } free_ranges SEC(".maps");
 
+/* Writes [first, last] to slot `slot` of a range map; -1 where the slot is out of it. */
+static __always_inline int put_range(void *map, __u32 slot, __u32 first, __u32 last)
+{
+    struct as_range *out = bpf_map_lookup_elem(map, &slot);
+
+    if (!out)
+        return -1;
+    out->first = first;
+    out->last = last;
+    return 0;
+}
+
+#include "maple_walk.h"
+
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
     __uint(map_flags, BPF_F_MMAPABLE);
@@ -31,6 +48,14 @@ struct {
     __type(key, __u32);
     __type(value, struct as_range);
 } reserved_runs SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(map_flags, BPF_F_MMAPABLE);
+    __uint(max_entries, AS_MAX_SPANS);
+    __type(key, __u32);
+    __type(value, struct as_range);
+} freeing SEC(".maps");
 
 /* Zeros the verifier cannot see through: the loop states start from these, so that it
  * checks each loop callback a few times instead of once for every value its counters take
@@ -133,14 +158,8 @@ static long walk_step(__u32 index, struct walk_state *state)
         state->status = AS_TOO_MANY;
         return 1;
     }
-    if (state->store) {
-        __u32 slot = state->count;
-        struct as_range *out = bpf_map_lookup_elem(&free_ranges, &slot);
-        if (!out)
-            return 1;
-        out->first = first;
-        out->last = last;
-    }
+    if (state->store && put_range(&free_ranges, state->count, first, last))
+        return 1;
     state->count++;
     state->free_pages += (__u64)(last - first) + 1;
     state->next_first = last + 1;
@@ -164,6 +183,52 @@ static long walk_step(__u32 index, struct walk_state *state)
     return ascent.successor ? 0 : 1;
 }
 
+/* x86-64's kernel page tables, for telling the scratch page (7.1+) from a page of data:
+ * both read back, only the frame behind the address differs. */
+extern const void init_mm __ksym __weak;
+extern const void page_offset_base __ksym __weak;
+extern const void vmemmap_base __ksym __weak;
+extern const void sme_me_mask __ksym __weak;
+
+#define PTE_PRESENT 1UL
+#define PTE_HUGE 0x80UL
+#define PTE_FRAME 0x000ffffffffff000UL
+
+struct page_tables {
+    __u64 pgd;          /* init_mm.pgd */
+    __u64 direct_map;   /* where physical memory starts in kernel addresses */
+    __u64 frame_mask;   /* an entry's frame bits (the memory-encryption bit cleared) */
+    __u32 top_shift;    /* 39 for four levels, 48 for five */
+};
+
+static __always_inline __u64 kernel_word(const void *address, __u64 otherwise)
+{
+    __u64 word;
+
+    return address && bpf_probe_read_kernel(&word, sizeof(word), address) == 0 ? word : otherwise;
+}
+
+/* The frame mapped at kernel address `address` (4 KiB pages), or 0 where none is. A
+ * global function: the verifier checks it once, not at every call site's state. */
+__noinline __u64 kernel_frame(__u64 pgd, __u64 direct_map, __u64 frame_mask, __u64 top_shift, __u64 address)
+{
+    __u64 table = pgd;
+    __u64 shift = top_shift;
+
+    for (int level = 0; level < 5; level++) {
+        __u64 entry;
+        if (shift > 63 || bpf_probe_read_kernel(&entry, sizeof(entry), (void *)(table + ((address >> shift) & 511) * 8)))
+            return 0;
+        if (!(entry & PTE_PRESENT) || (shift > 12 && (entry & PTE_HUGE)))
+            return 0;
+        if (shift <= 12)
+            return (entry & frame_mask) >> 12;
+        table = direct_map + (entry & frame_mask);
+        shift -= 9;
+    }
+    return 0;
+}
+
 struct probe_state {
     __u64 kern_vm_start;
     __u64 user_vm_start;
@@ -176,8 +241,20 @@ struct probe_state {
     __u32 max_entries;
     __u32 runs;
     __u32 status;
-    __u32 mostly_backed; /* claimed pages: try a plain load before the helper */
+    __u32 scratch_pages;
+    __u64 scratch_frame; /* the arena's scratch page (7.1+), 0 where it has none */
+    __u64 scratch_word;  /* its first word, compared before the page tables are walked */
+    struct page_tables tables;
 };
+
+/* True when the page at `address`, whose first word is `word`, is the scratch page. */
+static __always_inline int is_scratch(struct probe_state *state, __u64 address, __u64 word)
+{
+    const struct page_tables *tables = &state->tables;
+
+    return state->scratch_frame && word == state->scratch_word
+        && kernel_frame(tables->pgd, tables->direct_map, tables->frame_mask, tables->top_shift, address) == state->scratch_frame;
+}
 
 /* The first word of the page at kernel address `address`, read with an exception-handled
  * load: 0 for an unbacked page, and for a backed one that holds 0 there. rb_node stands in
@@ -216,21 +293,20 @@ static int next_claimed(struct probe_state *state)
 
 static long probe_step(__u32 index, struct probe_state *state)
 {
-    char byte;
-
     if (!next_claimed(state))
         return 1;
     __u32 page = state->page++;
     __u64 address = state->kern_vm_start + (__u32)(state->user_vm_start + (__u64)page * ARENA_PAGE_SIZE);
     state->probed_pages++;
     /* Claimed pages are nearly all backed, and a plain load costs a third of the helper
-     * call; it cannot tell a zero word from a fault, so zero goes on to the helper. Where
-     * most pages are unbacked (6.9-6.12) the load would fault on each: only the helper. */
-    if (state->mostly_backed && first_word(address) != 0)
-        return 0;
-    if (bpf_probe_read_kernel(&byte, 1, (void *)address) == 0)
-        return 0;
-    /* Not backed: extend the last run or start a new one. */
+     * call; it cannot tell a zero word from a fault, so zero goes on to the helper. */
+    __u64 word = first_word(address);
+    if (word != 0 || bpf_probe_read_kernel(&word, sizeof(word), (void *)address) == 0) {
+        if (!is_scratch(state, address, word))
+            return 0;
+        state->scratch_pages++;
+    }
+    /* Not backed (or only by the scratch page): extend the last run or start a new one. */
     state->failed_pages++;
     __u32 slot = state->runs ? state->runs - 1 : 0;
     struct as_range *run = bpf_map_lookup_elem(&reserved_runs, &slot);
@@ -252,6 +328,98 @@ static long probe_step(__u32 index, struct probe_state *state)
     run->last = page;
     state->runs++;
     return 0;
+}
+
+struct span_walk {
+    __u64 node;        /* current struct llist_node *, 0 at the end */
+    __u64 pages;
+    __u32 user_start;  /* low 32 bits of the arena's user address */
+    __u32 max_entries;
+    __u32 count;
+    __u32 status;
+    __u32 store;
+};
+
+/* One deferred free (7.0+): `uaddr` holds the low 32 bits of the user address. The worker
+ * frees spans while they are read, so a span that makes no sense makes the walk torn. */
+static long span_step(__u32 index, struct span_walk *walk)
+{
+    if (!walk->node)
+        return 1;
+    struct arena_free_span *span = (struct arena_free_span *)(walk->node - bpf_core_field_offset(struct arena_free_span, node));
+    __u32 first = ((__u32)BPF_CORE_READ(span, uaddr) - walk->user_start) >> 12;
+    __u32 count = BPF_CORE_READ(span, page_cnt);
+    if (!count || first >= walk->max_entries || count > walk->max_entries - first) {
+        walk->status = AS_TORN;
+        return 1;
+    }
+    if (walk->count >= AS_MAX_SPANS) {
+        walk->status = AS_TOO_MANY;
+        return 1;
+    }
+    if (walk->store && put_range(&freeing, walk->count, first, first + count - 1))
+        return 1;
+    walk->count++;
+    walk->pages += count;
+    walk->node = (__u64)BPF_CORE_READ(span, node.next);
+    return 0;
+}
+
+/* The frees deferred and not done yet: their pages are still claimed and backed. */
+static void describe_deferred_frees(struct bpf_arena *arena, struct as_record *record, __u32 store)
+{
+    struct span_walk walk = {
+        .node = (__u64)BPF_CORE_READ(arena, free_spans.first),
+        .user_start = (__u32)record->user_vm_start,
+        .max_entries = record->max_entries,
+        .store = store,
+    };
+
+    bpf_loop(AS_MAX_SPANS + 1, span_step, &walk, 0);
+    if (walk.status == AS_OK && walk.node)
+        walk.status = AS_TOO_MANY;
+    if (walk.status != AS_OK && record->status == AS_OK)
+        record->status = walk.status;
+    record->freeing_spans = walk.count;
+    record->freeing_pages = walk.pages;
+}
+
+/* Where the arena's scratch page (7.1+) lies, so that probes can tell it from data. */
+static void locate_scratch(struct bpf_arena *arena, struct probe_state *probe)
+{
+    __u64 page = (__u64)BPF_CORE_READ(arena, scratch_page);
+    __u64 memmap = kernel_word(&vmemmap_base, 0xffffea0000000000UL);
+    __u64 size = bpf_core_type_size(struct page);
+
+    if (!page || page < memmap || !size)
+        return;
+    probe->tables.direct_map = kernel_word(&page_offset_base, 0xffff888000000000UL);
+    probe->tables.frame_mask = PTE_FRAME & ~kernel_word(&sme_me_mask, 0);
+    probe->tables.pgd = kernel_word((char *)&init_mm + bpf_core_field_offset(struct mm_struct___pgd, pgd), 0);
+    /* Five-level page tables put the vmalloc area below the 48-bit canonical half. */
+    probe->tables.top_shift = (probe->kern_vm_start >> 48) == 0xffff ? 39 : 48;
+    if (!probe->tables.pgd || !&init_mm)
+        return;
+    probe->scratch_frame = (page - memmap) / size;
+    probe->scratch_word = kernel_word((void *)(probe->tables.direct_map + probe->scratch_frame * ARENA_PAGE_SIZE), 0);
+}
+
+/* Fields every layout needs that the running kernel's struct bpf_arena lacks. */
+static __always_inline __u32 missing_fields(struct bpf_arena *arena)
+{
+    __u32 missing = 0;
+
+    if (!bpf_core_field_exists(arena->user_vm_start))
+        missing |= AS_FIELD_USER_VM_START;
+    if (!bpf_core_field_exists(arena->user_vm_end))
+        missing |= AS_FIELD_USER_VM_END;
+    if (!bpf_core_field_exists(arena->kern_vm))
+        missing |= AS_FIELD_KERN_VM;
+    if (!bpf_core_field_exists(arena->vma_list))
+        missing |= AS_FIELD_VMA_LIST;
+    if (!bpf_core_field_exists(arena->rt) && !bpf_core_field_exists(((struct bpf_arena___maple *)arena)->mt))
+        missing |= AS_FIELD_TREE;
+    return missing;
 }
 
 struct mapping_walk {
@@ -325,6 +493,12 @@ int sample_arenas(struct bpf_iter__bpf_map *ctx)
     record.refcnt = BPF_CORE_READ(map, refcnt.counter);
     record.map_flags = BPF_CORE_READ(map, map_flags);
     bpf_probe_read_kernel_str(record.name, sizeof(record.name), map->name);
+    record.missing = missing_fields(arena);
+    if (record.missing) {
+        record.status = AS_UNKNOWN_LAYOUT;
+        bpf_seq_write(seq, &record, sizeof(record));
+        return 0;
+    }
     record.user_vm_start = BPF_CORE_READ(arena, user_vm_start);
     record.user_vm_end = BPF_CORE_READ(arena, user_vm_end);
     record.kern_vm_start = (__u64)BPF_CORE_READ(arena, kern_vm, addr) + ARENA_HALF_GUARD;
@@ -335,7 +509,12 @@ int sample_arenas(struct bpf_iter__bpf_map *ctx)
         .user_vm_start = record.user_vm_start,
         .max_entries = record.max_entries,
     };
+    if (bpf_core_field_exists(arena->scratch_page)) {
+        record.features |= AS_HAS_SCRATCH;
+        locate_scratch(arena, &probe);
+    }
     if (bpf_core_field_exists(arena->rt)) {
+        record.features |= AS_HAS_RANGE_TREE;
         struct loop_zeros *zero_words = bpf_map_lookup_elem(&zeros, &zero);
         if (!zero_words)
             return 0;
@@ -358,7 +537,6 @@ int sample_arenas(struct bpf_iter__bpf_map *ctx)
             /* Claimed spans: before the first range, between ranges, after the last. */
             probe.range_count = walk.count;
             probe.page = 0;
-            probe.mostly_backed = 1;
             if (walk.count) {
                 struct as_range *first = bpf_map_lookup_elem(&free_ranges, &zero);
                 probe.span_end = first ? first->first : 0;
@@ -368,18 +546,32 @@ int sample_arenas(struct bpf_iter__bpf_map *ctx)
             bpf_loop(record.max_entries, probe_step, &probe, 0);
             record.reserved_runs = probe.runs;
             record.reserved_pages = probe.failed_pages;
+            record.scratch_pages = probe.scratch_pages;
             if (probe.status)
                 record.status = probe.status;
         }
+        if (bpf_core_field_exists(arena->free_spans)) {
+            record.features |= AS_HAS_FREE_SPANS;
+            if (record.status == AS_OK)
+                describe_deferred_frees(arena, &record, !cfg->walk_only);
+        }
     } else {
-        /* 6.9-6.12: no free range tree; probe every page and call failures free. */
-        probe.span_end = record.max_entries;
-        bpf_loop(record.max_entries, probe_step, &probe, 0);
-        record.status = probe.status ? probe.status : AS_NO_TREE;
-        /* The runs are in reserved_runs: their count goes with them, as on 6.13+. */
-        record.free_ranges = probe.runs;
-        record.reserved_runs = probe.runs;
-        record.free_pages = probe.failed_pages;
+        /* 6.9-6.12: the maple tree of allocated ranges; the free ranges are its complement
+         * (nothing can be reserved, so claimed pages are backed and not probed). */
+        struct maple_walk *walk = bpf_map_lookup_elem(&maple, &zero);
+        if (!walk)
+            return 0;
+        walk->depth = 0;
+        walk->count = 0;
+        walk->next_free = 0;
+        walk->free_pages = 0;
+        walk->status = AS_OK;
+        walk->max_entries = record.max_entries;
+        walk->store = !cfg->walk_only;
+        maple_walk_tree(walk, (__u64)BPF_CORE_READ((struct bpf_arena___maple *)arena, mt.ma_root));
+        record.status = walk->status;
+        record.free_ranges = walk->count;
+        record.free_pages = walk->free_pages;
     }
     bpf_seq_write(seq, &record, sizeof(record));
     return 0;
