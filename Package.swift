@@ -31,7 +31,7 @@ let package = Package(
         .target(
             name: "ArenaCLI",
             dependencies: [
-                "ArenaModel", "ArenaText", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaTypes", "ArenaScreen", "ArenaUI", "ArenaTerminal", "ArenaSignals",
+                "ArenaModel", "ArenaText", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaTypes", "ArenaScreen", "ArenaUI", "ArenaTerminal", "ArenaSignals", "ArenaExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,12 +53,14 @@ let package = Package(
         // Signals turned into flags a loop reads (quitting, suspending, Ctrl-C in a recording),
         // and system calls made again when a signal interrupts them.
         .target(name: "ArenaSignals"),
+        // The Prometheus exporter: arena health, the metrics text, a small HTTP server.
+        .target(name: "ArenaExport", dependencies: ["ArenaModel", "ArenaLive", "ArenaTypes", "ArenaSignals"]),
         // The only ncurses user: draws grids, reads input, restores the terminal on every exit.
         .target(name: "ArenaTerminal", dependencies: ["ArenaScreen", "ArenaSignals", "CNcurses"]),
         .executableTarget(name: "EmbedBytes"),
         .plugin(name: "BPFCompiler", capability: .buildTool(), dependencies: ["EmbedBytes"]),
         .executableTarget(name: "arenascope", dependencies: ["ArenaCLI"]),
-        .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaScreen", "ArenaUI", "ArenaCLI", "ArenaText", "ArenaTypes"]),
+        .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaScreen", "ArenaUI", "ArenaCLI", "ArenaText", "ArenaTypes", "ArenaExport"]),
         .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel"]),
         .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel"]),
         .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaScreen", "ArenaText", "ArenaModel", "ArenaEmulator", "ArenaRecording"], exclude: ["Snapshots"]),
@@ -66,6 +68,7 @@ let package = Package(
         .testTarget(name: "ArenaRecordingTests", dependencies: ["ArenaRecording", "ArenaModel", "ArenaEmulator", "ArenaTypes", "CZlib"], exclude: ["Damaged"]),
         .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "ArenaRecording", "ArenaTypes", "CLibBPF"]),
         .testTarget(name: "ArenaSignalsTests", dependencies: ["ArenaSignals"]),
+        .testTarget(name: "ArenaExportTests", dependencies: ["ArenaExport", "ArenaModel"]),
         .testTarget(name: "ArenaCLITests", dependencies: ["ArenaCLI", "arenascope", "ArenaLive", "CLibBPF"]),
     ],
     swiftLanguageModes: [.v6]

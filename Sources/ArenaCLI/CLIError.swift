@@ -1,4 +1,6 @@
 import ArenaModel
+import ArenaExport
+import Glibc
 import ArenaEmulator
 import ArenaLive
 import ArenaRecording
@@ -21,6 +23,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case notArena = 67
     /// The kernel cannot do it: no arenas, no BPF, no BTF; or the arena went away.
     case unavailable = 69
+    /// The exporter cannot listen (the port is in use) or write its textfile.
+    case cannotCreate = 73
     /// Not permitted: a capability is missing.
     case noPermission = 77
 }
@@ -48,6 +52,14 @@ public struct CLIError: Error, CustomStringConvertible {
         }
     }
 
+    private static func status(of error: ExportError) -> ExitStatus {
+        switch error {
+        case .unknownHost: .usage
+        case .cannotListen(_, let code): code == EACCES || code == EPERM ? .noPermission : .cannotCreate
+        case .cannotWrite: .cannotCreate
+        }
+    }
+
     private static func status(of error: RecordingError) -> ExitStatus {
         switch error {
         case .notFound: .noInput
@@ -65,6 +77,7 @@ public struct CLIError: Error, CustomStringConvertible {
         case let error as EmulationError: self.init(error.description, status: .usage)
         case let error as LiveError: self.init(error.description, status: Self.status(of: error))
         case let error as RecordingError: self.init(error.description, status: Self.status(of: error))
+        case let error as ExportError: self.init(error.description, status: Self.status(of: error))
         case let error as BTFFileError:
             if case .notFound = error { self.init(error.description, status: .noInput) } else { self.init(error.description, status: .dataError) }
         default: self.init(String(describing: error), status: .failure)

@@ -146,6 +146,9 @@ public final class LiveSource: ArenaSource {
     /// Processes that mapped the arena at the last scan.
     public var processes: [Int32] { mappingPIDs }
 
+    /// Those processes with their command names (`/proc/PID/comm`: untrusted text).
+    public var processCommands: [(pid: Int32, comm: String)] { mappingPIDs.map { ($0, ProcessMappings.command(of: $0)) } }
+
     /// The programs that use the arena (id and name), as of the last sample.
     public var programs: [(id: UInt32, name: String)] { liveRoots.programs }
 

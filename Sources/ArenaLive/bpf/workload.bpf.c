@@ -17,6 +17,13 @@ struct {
 DEFINE_BUILDER(wide, arena, FULL_POINTER)
 DEFINE_LIST_PROGRAM(build_list, wide)
 
+/* The last hash table built, a root for the object map (and its benchmarks). */
+struct wl_table {
+    struct wl_node __arena *buckets[ARENA_PAGE_SIZE / 8];
+};
+
+struct wl_table __arena *wl_last_table;
+
 /* args: a = nodes, b = buckets (<= 512). result = bucket array (one page). */
 SEC("syscall")
 int build_hash(struct wl_args *args)
@@ -28,6 +35,7 @@ int build_hash(struct wl_args *args)
         return -1;
     state.table = (__u64)table;
     bpf_loop(args->a, build_one_wide, &state, 0);
+    wl_last_table = (struct wl_table __arena *)state.table;
     args->result = state.table;
     args->result2 = state.count;
     return 0;

@@ -1,0 +1,121 @@
+import ArenaExport
+import ArenaLive
+import ArenaModel
+import ArenaTypes
+import Foundation
+import Glibc
+import Synchronization
+
+/// The exporter's figures (issue 16): its CPU at the default interval, a scrape, the cost of
+/// --objects, and how fast the packaged binary starts.
+let exportCases: [BenchmarkCase] = [
+    BenchmarkCase(name: "exporter: 10 arenas of 65,536 pages (issue 16)") {
+        try whereBPFIsAllowed {
+            let sampler = try ArenaSampler()
+            let arenas = try (0..<10).map { _ in try FragmentedLiveArena(pages: 65_536, ranges: 1000, sampler: sampler) }
+            defer { arenas.forEach { $0.release() } }
+            let collector = try HealthCollector(objects: nil)
+            var healths = collector.collect()
+            precondition(healths.count >= 10, "\(healths.count) arenas")
+            let passes = 20
+            let cpuStart = processCPUSeconds()
+            for _ in 0..<passes { healths = collector.collect() }
+            let cpuPerPass = (processCPUSeconds() - cpuStart) / Double(passes)
+            let render = medianSeconds(repeats: 51) {
+                _ = MetricsExposition.render(healths, durations: collector.durations, withObjects: false, format: .prometheus)
+            }
+            let scrape = try scrapeSeconds(healths, durations: collector.durations)
+            return [
+                Figure(name: "CPU at the default 10 s interval (\(roundedText(cpuPerPass * 1000, places: 2)) ms a pass)", value: cpuPerPass / 10 * 100, unit: "% core", target: 0.1, higherIsBetter: false),
+                Figure(name: "a scrape, server side: rendering 10 arenas", value: render * 1000, unit: "ms", target: 5, higherIsBetter: false),
+                Figure(name: "a scrape over loopback, request to last byte", value: scrape * 1000, unit: "ms", target: 5, higherIsBetter: false),
+            ]
+        }
+    },
+    BenchmarkCase(name: "exporter --objects: a 1M-object arena (issue 16)") {
+        try whereBPFIsAllowed {
+            let fd = try LiveWorkload.createArena(pages: 8192)
+            defer { close(fd) }
+            let workload = try LiveWorkload(mainArenaFD: fd)
+            _ = try workload.buildHash(count: objectNodes, buckets: objectBuckets)
+            let id = try workload.arenaID
+            let plain = try HealthCollector(objects: nil)
+            let objects = try HealthCollector(objects: ObjectTraversal.Options(maxObjects: 2_000_000))
+            let counted = objects.collect().first { $0.id == id }?.objects?.types.reduce(0) { $0 + $1.count } ?? 0
+            precondition(counted >= Int(objectNodes), "the exporter walked \(counted) objects")
+            let cost = { (collector: HealthCollector) -> (wall: Double, cpu: Double) in
+                let cpu = processCPUSeconds()
+                let wall = secondsTaken { _ = collector.collect() }
+                return (wall, processCPUSeconds() - cpu)
+            }
+            let withObjects = (0..<3).map { _ in cost(objects) }.sorted { $0.wall < $1.wall }[1]
+            let without = (0..<3).map { _ in cost(plain) }.sorted { $0.wall < $1.wall }[1]
+            return [
+                Figure(name: "a pass with --objects (\(roundedText(without.wall * 1000, places: 2)) ms without)", value: withObjects.wall, unit: "s", target: 1, higherIsBetter: false),
+                Figure(name: "--objects CPU at the default 10 s interval", value: withObjects.cpu / 10 * 100, unit: "% core", target: 2, higherIsBetter: false),
+            ]
+        }
+    },
+    BenchmarkCase(name: "packaged binary start (issue 16)") {
+        // The package's binary when scripts/package built it, else the release build beside this one.
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("arenascope").path
+        let path = ProcessInfo.processInfo.environment["ARENASCOPE_BINARY"]
+            ?? [".build/package/root/usr/bin/arenascope", beside].first { FileManager.default.isExecutableFile(atPath: $0) } ?? beside
+        let start = try median((0..<21).map { _ in try secondsTaken { try runToEnd(path, ["--version"]) } })
+        return [Figure(name: "\(path) --version", value: start * 1000, unit: "ms", target: 50, higherIsBetter: false)]
+    },
+]
+
+/// Median seconds of a GET /metrics through the exporter's server over loopback.
+private func scrapeSeconds(_ healths: [ArenaHealth], durations: SampleDurations) throws -> Double {
+    let server = try MetricsServer(ListenAddress("127.0.0.1:0")!)
+    let stopping = Atomic<Bool>(false)
+    let stopped = Atomic<Bool>(false)
+    Thread {
+        server.serve(until: { stopping.load(ordering: .acquiring) }) { format in
+            MetricsExposition.render(healths, durations: durations, withObjects: false, format: format)
+        }
+        stopped.store(true, ordering: .releasing)
+    }.start()
+    defer {
+        stopping.store(true, ordering: .releasing)
+        while !stopped.load(ordering: .acquiring) { usleep(1_000) }
+    }
+    return try median((0..<51).map { _ in try secondsTaken { try scrape(port: server.port) } })
+}
+
+private func scrape(port: UInt16) throws {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = port.bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    guard connected == 0 else { throw BenchError("cannot connect to the exporter") }
+    let request = Array("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+    _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    var total = 0
+    while true {
+        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if count <= 0 { break }
+        total += count
+    }
+    guard total > 0 else { throw BenchError("the exporter answered nothing") }
+}
+
+/// Runs a program to its end with no output.
+private func runToEnd(_ path: String, _ arguments: [String]) throws {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { throw BenchError("cannot run \(path)") }
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    guard status == 0 else { throw BenchError("\(path) exited with \(status)") }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import ArenaExport
+import ArenaModel
+import ArenaSignals
+import ArenaTypes
+import Foundation
+import Glibc
+import Synchronization
+
+/// `arenascope export`: arena health for Prometheus, from every arena on the host.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export the health of every arena on this host to Prometheus (needs CAP_BPF and CAP_PERFMON: run as root).",
+        discussion: """
+            Samples every arena each --interval and serves the figures at http://HOST:PORT/metrics in \\
+            Prometheus's text format, or OpenMetrics when the scraper asks for it (node_exporter is the model). \\
+            With --textfile it writes them to PATH instead (atomically, for node_exporter's textfile collector); \\
+            give --listen too for both. Series, each with the labels id and name: arenascope_arena_pages{state}, \\
+            arenascope_arena_max_pages, arenascope_arena_free_ranges, arenascope_arena_largest_free_pages, \\
+            arenascope_arena_fragmentation_ratio, arenascope_arena_info{programs,processes} 1; with --objects \\
+            also arenascope_arena_objects{type}, arenascope_arena_object_bytes{type}, \\
+            arenascope_arena_unreached_pages, arenascope_arena_bad_pointers; and the exporter's own \\
+            arenascope_sample_duration_seconds (histogram) and arenascope_sample_errors_total. New arenas \\
+            appear from the next sample, gone ones' series go; torn samples are retried and never exported. \\
+            Sampling never changes an arena and never keeps one alive. Exit 64 for a bad --listen, 73 when \\
+            the port is in use or the textfile cannot be written, 77 when a capability is missing (said at \\
+            start). SIGINT or SIGTERM stop it.
+            """)
+
+    @Option(help: ArgumentHelp("Where to serve /metrics: HOST:PORT, [IPv6]:PORT or :PORT for every interface (default \(ListenAddress.defaultValue); beyond loopback only when asked).", valueName: "host:port"))
+    var listen: String?
+    @Option(help: ArgumentHelp("Write the metrics to this file (atomically) instead of serving them.", valueName: "path"))
+    var textfile: String?
+    @Option(help: ArgumentHelp("Milliseconds between samples of every arena (100 to 3600000).", valueName: "ms"))
+    var interval: Int = 10_000
+    @Flag(help: "Also walk every arena's object map (objects by type, unreached pages, bad pointers); it costs more (see the README).")
+    var objects = false
+    @Option(help: ArgumentHelp("With --objects: most objects to visit per arena (1 to 10000000).", valueName: "n"))
+    var maxObjects: Int = 1_000_000
+    @Flag(help: "Sample once, print the metrics on stdout and exit (for scripts and promtool).")
+    var once = false
+    @Flag(help: "With --once: print OpenMetrics instead of Prometheus's text format.")
+    var openmetrics = false
+
+    func validate() throws {
+        if let listen, ListenAddress(listen) == nil {
+            throw ValidationError("--listen \(listen.terminalSafe): expected HOST:PORT, [IPv6]:PORT or :PORT with a port from 0 to 65535")
+        }
+        guard (100...3_600_000).contains(interval) else { throw ValidationError("--interval must be between 100 and 3600000 ms") }
+        guard (1...ObjectsCommand.objectLimit).contains(maxObjects) else { throw ValidationError("--max-objects must be between 1 and \(ObjectsCommand.objectLimit)") }
+        if openmetrics && !once { throw ValidationError("--openmetrics goes with --once (a scraper asks for its format itself)") }
+    }
+
+    func run() throws {
+        let collector = try HealthCollector(objects: objects ? ObjectTraversal.Options(maxObjects: maxObjects) : nil)
+        if once {
+            let healths = collector.collect()
+            print(MetricsExposition.render(healths, durations: collector.durations, withObjects: objects, format: openmetrics ? .openMetrics : .prometheus), terminator: "")
+            return
+        }
+        let file = try textfile.map { path throws(ExportError) in try TextfileWriter(path: path) }
+        // Validated above; with only --textfile nothing is served.
+        let address = (listen ?? (textfile == nil ? ListenAddress.defaultValue : nil)).flatMap(ListenAddress.init)
+        let server = try address.map { address throws(ExportError) in try MetricsServer(address) }
+        let shared = ExportState()
+        let signals = SignalWatch([SIGINT, SIGTERM])
+        if let server, let address {
+            let served = ListenAddress(host: address.host, port: server.port)
+            printError("arenascope: serving http://\(served)/metrics, sampling every \(interval) ms")
+            let withObjects = objects
+            Thread {
+                server.serve(until: { shared.stopping.load(ordering: .acquiring) }) { format in
+                    shared.latest.withLock { MetricsExposition.render($0.healths, durations: $0.durations, withObjects: withObjects, format: format) }
+                }
+                shared.serverDone.store(true, ordering: .releasing)
+            }.start()
+        }
+        var nextSample = 0.0
+        while !signals.isRaised {
+            let now = monotonicSeconds()
+            if now >= nextSample {
+                let healths = collector.collect()
+                let durations = collector.durations
+                shared.latest.withLock { $0 = (healths, durations) }
+                if let file {
+                    do {
+                        try file.write(MetricsExposition.render(healths, durations: durations, withObjects: objects, format: .prometheus))
+                    } catch {
+                        printError("arenascope: error: " + error.description)
+                    }
+                }
+                nextSample = now + Double(interval) / 1000
+            }
+            usleep(UInt32(min(100_000, max(1_000, (nextSample - monotonicSeconds()) * 1e6))))
+        }
+        shared.stopping.store(true, ordering: .releasing)
+        while server != nil && !shared.serverDone.load(ordering: .acquiring) { usleep(10_000) }
+    }
+}
+
+/// What the sampling loop and the server thread share.
+private final class ExportState: Sendable {
+    let latest = Mutex<(healths: [ArenaHealth], durations: SampleDurations)>(([], SampleDurations()))
+    let stopping = Atomic<Bool>(false)
+    let serverDone = Atomic<Bool>(false)
+}

@@ -1,0 +1,78 @@
+import ArenaModel
+import ArenaLive
+import ArenaTypes
+
+/// Samples every arena on the host, one pass at a time, for the exporter. A new arena is
+/// sampled from the pass that first sees it; a gone one is forgotten (its series go). A
+/// sample that stays torn after the backend's retries is counted as an error and the
+/// arena's last good figures stand: a torn sample is never exported. Sources never keep an
+/// arena alive (`LiveSource` drops its reader once nobody else uses the arena).
+public final class HealthCollector {
+    private let sampler: ArenaSampler
+    private let objects: ObjectTraversal.Options?
+    /// Each arena's source and the backend that samples it (and retries torn samples).
+    private var watched: [UInt32: (source: LiveSource, backend: SamplingBackend)] = [:]
+    private var lastGood: [UInt32: ArenaHealth] = [:]
+    public private(set) var durations = SampleDurations()
+
+    /// Loads the sampler: fails at once, with what is missing, where this process may not.
+    /// With `objects`, each pass also walks every arena's object map with these limits.
+    public init(objects: ObjectTraversal.Options?) throws(LiveError) {
+        sampler = try ArenaSampler()
+        self.objects = objects
+    }
+
+    /// One pass over the arenas there are now; their figures, by id.
+    public func collect() -> [ArenaHealth] {
+        guard let records = try? sampler.records() else {
+            durations.recordError()
+            return Array(lastGood.values)
+        }
+        let present = Set(records.map(\.id))
+        watched = watched.filter { present.contains($0.key) }
+        lastGood = lastGood.filter { present.contains($0.key) }
+        for record in records {
+            guard let (source, backend) = watch(record.id) else { continue }
+            let start = monotonicSeconds()
+            switch backend.sampleNow() {
+            case .sampled(let snapshot):
+                lastGood[record.id] = ArenaHealth(
+                    id: record.id, name: record.name, maxPages: record.maxPages, stats: snapshot.stats,
+                    programs: Self.distinct(source.programs.map(\.name)),
+                    processes: Self.distinct(source.processCommands.map(\.comm)),
+                    objects: objectFigures(source, snapshot) ?? lastGood[record.id]?.objects)
+                durations.record(seconds: monotonicSeconds() - start)
+            case .gone:
+                watched[record.id] = nil
+                lastGood[record.id] = nil
+            case .failed:
+                durations.recordError()
+            }
+        }
+        return Array(lastGood.values)
+    }
+
+    /// Names once each, in order: labels that stay the same when a program is reloaded or
+    /// a process restarted (ids and pids would make a new series each time).
+    private static func distinct(_ names: [String]) -> [String] {
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
+    }
+
+    private func watch(_ id: UInt32) -> (source: LiveSource, backend: SamplingBackend)? {
+        if let known = watched[id] { return known }
+        guard let source = try? LiveSource(mapID: id, sampler: sampler) else { return nil }
+        let pair = (source, SamplingBackend(source: source, interval: 0, clock: monotonicSeconds))
+        watched[id] = pair
+        return pair
+    }
+
+    /// The object map's figures, where asked for and the arena has roots; nil otherwise
+    /// (or when the walk failed: the last ones stand).
+    private func objectFigures(_ source: LiveSource, _ snapshot: Snapshot) -> ObjectFigures? {
+        guard let objects, !snapshot.roots.isEmpty,
+              let catalog = try? TypeCatalog(source.typeBlobs()),
+              let map = try? ObjectWalk.run(source, catalog: catalog, snapshot: snapshot, options: objects, resample: { try source.sample() }) else { return nil }
+        return ObjectFigures(types: map.types.map { ($0.type, $0.count, $0.bytes) }, unreachedPages: map.unreachedPages.count, badPointers: map.badPointers.count)
+    }
+}
