@@ -52,7 +52,7 @@ let exportCases: [BenchmarkCase] = [
             let without = (0..<3).map { _ in cost(plain) }.sorted { $0.wall < $1.wall }[1]
             return [
                 Figure(name: "a pass with --objects (\(roundedText(without.wall * 1000, places: 2)) ms without)", value: withObjects.wall, unit: "s", target: 1, higherIsBetter: false),
-                Figure(name: "--objects CPU at the default 10 s interval", value: withObjects.cpu / 10 * 100, unit: "% core", target: 2, higherIsBetter: false),
+                Figure(name: "--objects CPU at its default 60 s interval (\(roundedText(withObjects.cpu / 10 * 100, places: 2))% at 10 s)", value: withObjects.cpu / 60 * 100, unit: "% core", target: 0.5, higherIsBetter: false),
             ]
         }
     },

@@ -13,18 +13,18 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Export the health of every arena on this host to Prometheus (needs CAP_BPF and CAP_PERFMON: run as root).",
         discussion: """
-            Samples every arena each --interval and serves the figures at http://HOST:PORT/metrics in \\
-            Prometheus's text format, or OpenMetrics when the scraper asks for it (node_exporter is the model). \\
-            With --textfile it writes them to PATH instead (atomically, for node_exporter's textfile collector); \\
-            give --listen too for both. Series, each with the labels id and name: arenascope_arena_pages{state}, \\
-            arenascope_arena_max_pages, arenascope_arena_free_ranges, arenascope_arena_largest_free_pages, \\
-            arenascope_arena_fragmentation_ratio, arenascope_arena_info{programs,processes} 1; with --objects \\
-            also arenascope_arena_objects{type}, arenascope_arena_object_bytes{type}, \\
-            arenascope_arena_unreached_pages, arenascope_arena_bad_pointers; and the exporter's own \\
-            arenascope_sample_duration_seconds (histogram) and arenascope_sample_errors_total. New arenas \\
-            appear from the next sample, gone ones' series go; torn samples are retried and never exported. \\
-            Sampling never changes an arena and never keeps one alive. Exit 64 for a bad --listen, 73 when \\
-            the port is in use or the textfile cannot be written, 77 when a capability is missing (said at \\
+            Samples every arena each --interval and serves the figures at http://HOST:PORT/metrics in \
+            Prometheus's text format, or OpenMetrics when the scraper asks for it (node_exporter is the model). \
+            With --textfile it writes them to PATH instead (atomically, for node_exporter's textfile collector); \
+            give --listen too for both. Series, each with the labels id and name: arenascope_arena_pages{state}, \
+            arenascope_arena_max_pages, arenascope_arena_free_ranges, arenascope_arena_largest_free_pages, \
+            arenascope_arena_fragmentation_ratio, arenascope_arena_info{programs,processes} 1; with --objects \
+            also arenascope_arena_objects{type}, arenascope_arena_object_bytes{type}, \
+            arenascope_arena_unreached_pages, arenascope_arena_bad_pointers; and the exporter's own \
+            arenascope_sample_duration_seconds (histogram) and arenascope_sample_errors_total. New arenas \
+            appear from the next sample, gone ones' series go; torn samples are retried and never exported. \
+            Sampling never changes an arena and never keeps one alive. Exit 64 for a bad --listen, 73 when \
+            the port is in use or the textfile cannot be written, 77 when a capability is missing (said at \
             start). SIGINT or SIGTERM stop it.
             """)
 
@@ -32,8 +32,8 @@ struct ExportCommand: ParsableCommand {
     var listen: String?
     @Option(help: ArgumentHelp("Write the metrics to this file (atomically) instead of serving them.", valueName: "path"))
     var textfile: String?
-    @Option(help: ArgumentHelp("Milliseconds between samples of every arena (100 to 3600000).", valueName: "ms"))
-    var interval: Int = 10_000
+    @Option(help: ArgumentHelp("Milliseconds between samples of every arena (100 to 3600000; default 10000, 60000 with --objects).", valueName: "ms"))
+    var interval: Int?
     @Flag(help: "Also walk every arena's object map (objects by type, unreached pages, bad pointers); it costs more (see the README).")
     var objects = false
     @Option(help: ArgumentHelp("With --objects: most objects to visit per arena (1 to 10000000).", valueName: "n"))
@@ -47,10 +47,14 @@ struct ExportCommand: ParsableCommand {
         if let listen, ListenAddress(listen) == nil {
             throw ValidationError("--listen \(listen.terminalSafe): expected HOST:PORT, [IPv6]:PORT or :PORT with a port from 0 to 65535")
         }
-        guard (100...3_600_000).contains(interval) else { throw ValidationError("--interval must be between 100 and 3600000 ms") }
+        guard (100...3_600_000).contains(intervalMilliseconds) else { throw ValidationError("--interval must be between 100 and 3600000 ms") }
         guard (1...ObjectsCommand.objectLimit).contains(maxObjects) else { throw ValidationError("--max-objects must be between 1 and \(ObjectsCommand.objectLimit)") }
         if openmetrics && !once { throw ValidationError("--openmetrics goes with --once (a scraper asks for its format itself)") }
     }
+
+    /// An object walk of a 1M-object arena costs about 0.08 s of a core (see the README's
+    /// benchmarks): once a minute keeps --objects near 0.1% of a core.
+    var intervalMilliseconds: Int { interval ?? (objects ? 60_000 : 10_000) }
 
     func run() throws {
         let collector = try HealthCollector(objects: objects ? ObjectTraversal.Options(maxObjects: maxObjects) : nil)
@@ -67,7 +71,7 @@ struct ExportCommand: ParsableCommand {
         let signals = SignalWatch([SIGINT, SIGTERM])
         if let server, let address {
             let served = ListenAddress(host: address.host, port: server.port)
-            printError("arenascope: serving http://\(served)/metrics, sampling every \(interval) ms")
+            printError("arenascope: serving http://\(served)/metrics, sampling every \(intervalMilliseconds) ms")
             let withObjects = objects
             Thread {
                 server.serve(until: { shared.stopping.load(ordering: .acquiring) }) { format in
@@ -90,7 +94,7 @@ struct ExportCommand: ParsableCommand {
                         printError("arenascope: error: " + error.description)
                     }
                 }
-                nextSample = now + Double(interval) / 1000
+                nextSample = now + Double(intervalMilliseconds) / 1000
             }
             usleep(UInt32(min(100_000, max(1_000, (nextSample - monotonicSeconds()) * 1e6))))
         }

@@ -9,13 +9,13 @@ struct ObjectsCommand: ParsableCommand {
         commandName: "objects",
         abstract: "Walk every typed pointer from the roots: objects by type, pages nothing reaches (leak candidates), and pointers that lead nowhere.",
         discussion: """
-            Breadth first from every root (see 'arenascope roots'), each object once; struct members, unions (first \\
-            member), arrays, typedefs; page bytes read in bulk, never from an unbacked page. With --json: {"types": \\
-            [{"type", "count", "bytes"}], "reached_pages", "unreached_pages", "bad_pointers": [{"addr", "path", "value", \\
-            "target"}], "objects", "bytes", "reached_bytes", "backed_bytes", "truncated", "torn"}. A bad pointer's target \\
-            is the state of the page it leads to (free, reserved) or not_arena (poison values such as 0x100, wild \\
-            values). Bad pointers get a second look in a fresh sample: a walk whose bad pointers changed meanwhile \\
-            (a live program at work) is taken again, up to 5 times; "torn" says the memory never held still and only \\
+            Breadth first from every root (see 'arenascope roots'), each object once; struct members, unions (first \
+            member), arrays, typedefs; page bytes read in bulk, never from an unbacked page. With --json: {"types": \
+            [{"type", "count", "bytes"}], "reached_pages", "unreached_pages", "bad_pointers": [{"addr", "path", "value", \
+            "target"}], "objects", "bytes", "reached_bytes", "backed_bytes", "truncated", "torn"}. A bad pointer's target \
+            is the state of the page it leads to (free, reserved) or not_arena (poison values such as 0x100, wild \
+            values). Bad pointers get a second look in a fresh sample: a walk whose bad pointers changed meanwhile \
+            (a live program at work) is taken again, up to 5 times; "torn" says the memory never held still and only \
             the bad pointers seen twice are listed.
 
             --diff I with --replay: per-type growth from frame I to --frame (default 0), most bytes gained first, \

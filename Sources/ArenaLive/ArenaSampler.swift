@@ -116,12 +116,19 @@ public final class ArenaSampler {
 
     deinit { bpf_link__destroy(link) }
 
+    /// Where the kernel's direct map and page array start (and its memory-encryption mask),
+    /// for the sampler's scratch-page check: looked up only where the kernel has a scratch page.
+    private static let pageTables: [String: UInt64] =
+        KernelSupport.hasScratchPage ? KernelSymbols.addresses(of: ["page_offset_base", "vmemmap_base", "sme_me_mask"]) : [:]
+
     /// Runs the iterator once. `target` 0 describes every arena (counts only). `walkOnly`
     /// walks and counts the free ranges and does nothing else: the baseline of benchmarks.
     func run(target: UInt32, walkOnly: Bool = false) throws(LiveError) -> SamplerPass {
         if configured?.target != target || configured?.walkOnly != walkOnly {
             var key: UInt32 = 0
-            var config = as_config(target_id: target, probe_claimed: probeClaimed ? 1 : 0, walk_only: walkOnly ? 1 : 0, pad: 0)
+            var config = as_config(target_id: target, probe_claimed: probeClaimed ? 1 : 0, walk_only: walkOnly ? 1 : 0, pad: 0,
+                                   page_offset_base: Self.pageTables["page_offset_base"] ?? 0,
+                                   vmemmap_base: Self.pageTables["vmemmap_base"] ?? 0, sme_me_mask: Self.pageTables["sme_me_mask"] ?? 0)
             guard bpf_map_update_elem(configFD, &key, &config, UInt64(BPF_ANY)) == 0 else {
                 configured = nil
                 throw .system(call: "configuring the sampler", errno: errno)

@@ -28,6 +28,11 @@ struct as_config {
     as_u32 probe_claimed;  /* 1: probe claimed pages to tell reserved from backed */
     as_u32 walk_only;      /* 1: walk and count the free ranges, store and probe nothing (benchmarks) */
     as_u32 pad;
+    /* Where these kernel variables are (/proc/kallsyms), on kernels with a scratch page; 0
+     * elsewhere (then no probed page is checked against the scratch page). */
+    as_u64 page_offset_base;
+    as_u64 vmemmap_base;
+    as_u64 sme_me_mask;
 };
 
 /* An inclusive page range. */

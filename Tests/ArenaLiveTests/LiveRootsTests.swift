@@ -1,5 +1,6 @@
 import ArenaModel
 import ArenaTypes
+import CLibBPF
 import Testing
 @testable import ArenaLive
 
@@ -30,6 +31,24 @@ import Testing
         var reader = ArenaReader(snapshot: snapshot, source: source)
         #expect(try reader.word(at: list.address) == last.address)
         #expect(try reader.word(at: counters.address) == 3)
+    }
+
+    /// The layout libbpf >= 1.7 gives on 7.0+ kernels, built by hand for the libbpf here: the
+    /// globals in the arena's last page, found from where the instructions load them.
+    @Test func arenaGlobalsAtTheEndOfTheArenaAreFoundThere() throws {
+        let program = try RootsProgram(globalsAtEnd: ())
+        let seen = try program.touchEnd(4242)
+        let source = try LiveSource(mapID: try program.arenaID)
+        let snapshot = try source.sample()
+        let start = snapshot.geometry.userVMStart
+        #expect(seen >= start + UInt64(WL_END_GLOBALS_OFFSET), "the program loads its globals from the last page")
+        let roots = Dictionary(snapshot.roots.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let counters = try #require(roots["end_counters"], "\(snapshot.roots.map(\.name))")
+        #expect(counters.address == seen && counters.type == "__u64 [4]" && counters.origin == "arena global")
+        #expect(try #require(roots["end_list"]).address >= start + UInt64(WL_END_GLOBALS_OFFSET))
+        #expect(source.globals?.place == "end" && source.globals?.pages == 1)
+        var reader = ArenaReader(snapshot: snapshot, source: source)
+        #expect(try reader.word(at: counters.address) == 4242, "the root's bytes are the program's")
     }
 
     @Test func twoArenasInOneProcessEachHaveTheirOwnRoots() throws {

@@ -54,13 +54,17 @@ struct list_head {
     struct list_head *next;
 } __attribute__((preserve_access_index));
 
+struct mm_struct;
+
 struct task_struct {
     int tgid;
+    struct mm_struct *mm;
 } __attribute__((preserve_access_index));
 
 /* `owner` exists with CONFIG_MEMCG; the sampler checks before reading it. */
 struct mm_struct {
     struct task_struct *owner;
+    void *pgd;
 } __attribute__((preserve_access_index));
 
 struct vm_area_struct {
@@ -75,11 +79,6 @@ struct vma_list {
 
 struct page {
     unsigned long flags;
-} __attribute__((preserve_access_index));
-
-/* The kernel's page tables start at init_mm.pgd (read through an untyped ksym). */
-struct mm_struct___pgd {
-    void *pgd;
 } __attribute__((preserve_access_index));
 
 struct llist_node {

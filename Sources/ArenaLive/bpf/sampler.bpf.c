@@ -61,7 +61,7 @@ struct {
  * checks each loop callback a few times instead of once for every value its counters take
  * (a callback's state is compared from one round to the next). Nothing writes this map. */
 struct loop_zeros {
-    __u64 words[4];
+    __u64 words[8];
 };
 
 struct {
@@ -184,12 +184,11 @@ static long walk_step(__u32 index, struct walk_state *state)
 }
 
 /* x86-64's kernel page tables, for telling the scratch page (7.1+) from a page of data:
- * both read back, only the frame behind the address differs. */
-extern const void init_mm __ksym __weak;
-extern const void page_offset_base __ksym __weak;
-extern const void vmemmap_base __ksym __weak;
-extern const void sme_me_mask __ksym __weak;
-
+ * both read back, only the frame behind the address differs. The kernel half of every
+ * process's page tables is the same, so the walk starts from this process's mm->pgd; where
+ * the direct map and the page array start comes from user space (`as_config`: the
+ * addresses of page_offset_base and vmemmap_base from /proc/kallsyms, looked up only on
+ * kernels with a scratch page, as untyped ksyms would cost every load a kallsyms read). */
 #define PTE_PRESENT 1UL
 #define PTE_HUGE 0x80UL
 #define PTE_FRAME 0x000ffffffffff000UL
@@ -385,20 +384,21 @@ static void describe_deferred_frees(struct bpf_arena *arena, struct as_record *r
 }
 
 /* Where the arena's scratch page (7.1+) lies, so that probes can tell it from data. */
-static void locate_scratch(struct bpf_arena *arena, struct probe_state *probe)
+static void locate_scratch(struct bpf_arena *arena, struct probe_state *probe, const struct as_config *cfg)
 {
     __u64 page = (__u64)BPF_CORE_READ(arena, scratch_page);
-    __u64 memmap = kernel_word(&vmemmap_base, 0xffffea0000000000UL);
+    __u64 memmap = kernel_word((void *)cfg->vmemmap_base, 0xffffea0000000000UL);
     __u64 size = bpf_core_type_size(struct page);
+    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 
-    if (!page || page < memmap || !size)
+    if (!cfg->page_offset_base || !page || page < memmap || !size)
         return;
-    probe->tables.direct_map = kernel_word(&page_offset_base, 0xffff888000000000UL);
-    probe->tables.frame_mask = PTE_FRAME & ~kernel_word(&sme_me_mask, 0);
-    probe->tables.pgd = kernel_word((char *)&init_mm + bpf_core_field_offset(struct mm_struct___pgd, pgd), 0);
+    probe->tables.direct_map = kernel_word((void *)cfg->page_offset_base, 0xffff888000000000UL);
+    probe->tables.frame_mask = PTE_FRAME & ~kernel_word((void *)cfg->sme_me_mask, 0);
+    probe->tables.pgd = (__u64)BPF_CORE_READ(task, mm, pgd);
     /* Five-level page tables put the vmalloc area below the 48-bit canonical half. */
     probe->tables.top_shift = (probe->kern_vm_start >> 48) == 0xffff ? 39 : 48;
-    if (!probe->tables.pgd || !&init_mm)
+    if (!probe->tables.pgd)
         return;
     probe->scratch_frame = (page - memmap) / size;
     probe->scratch_word = kernel_word((void *)(probe->tables.direct_map + probe->scratch_frame * ARENA_PAGE_SIZE), 0);
@@ -511,7 +511,7 @@ int sample_arenas(struct bpf_iter__bpf_map *ctx)
     };
     if (bpf_core_field_exists(arena->scratch_page)) {
         record.features |= AS_HAS_SCRATCH;
-        locate_scratch(arena, &probe);
+        locate_scratch(arena, &probe, cfg);
     }
     if (bpf_core_field_exists(arena->rt)) {
         record.features |= AS_HAS_RANGE_TREE;
@@ -536,7 +536,10 @@ int sample_arenas(struct bpf_iter__bpf_map *ctx)
         if (record.status == AS_OK && cfg->probe_claimed && !cfg->walk_only) {
             /* Claimed spans: before the first range, between ranges, after the last. */
             probe.range_count = walk.count;
-            probe.page = 0;
+            probe.page = (__u32)zero_words->words[4];
+            probe.runs = (__u32)zero_words->words[5];
+            probe.next_range = (__u32)zero_words->words[6];
+            probe.failed_pages = zero_words->words[7];
             if (walk.count) {
                 struct as_range *first = bpf_map_lookup_elem(&free_ranges, &zero);
                 probe.span_end = first ? first->first : 0;
