@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "ArenaRecording", "ArenaTypes", "CLibBPF"]),
         .testTarget(name: "ArenaSignalsTests", dependencies: ["ArenaSignals"]),
         .testTarget(name: "ArenaExportTests", dependencies: ["ArenaExport", "ArenaModel"]),
-        .testTarget(name: "ArenaCLITests", dependencies: ["ArenaCLI", "arenascope", "ArenaLive", "CLibBPF"]),
+        .testTarget(name: "ArenaCLITests", dependencies: ["ArenaCLI", "arenascope", "ArenaLive", "CLibBPF", "ArenaExport"]),
     ],
     swiftLanguageModes: [.v6]
 )

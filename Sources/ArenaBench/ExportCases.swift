@@ -85,24 +85,9 @@ private func scrapeSeconds(_ healths: [ArenaHealth], durations: SampleDurations)
 }
 
 private func scrape(port: UInt16) throws {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = port.bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-    guard connected == 0 else { throw BenchError("cannot connect to the exporter") }
-    let request = Array("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
-    _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-    var chunk = [UInt8](repeating: 0, count: 65_536)
-    var total = 0
-    while true {
-        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if count <= 0 { break }
-        total += count
+    guard LoopbackClient.exchange(port: port, request: "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n") != nil else {
+        throw BenchError("the exporter answered nothing")
     }
-    guard total > 0 else { throw BenchError("the exporter answered nothing") }
 }
 
 /// Runs a program to its end with no output.

@@ -1,3 +1,4 @@
+import ArenaExport
 import Foundation
 import Glibc
 
@@ -64,30 +65,9 @@ final class BackgroundProcess {
     }
 }
 
-/// A plain HTTP GET to a loopback port; the body, or nil when nothing answered.
+/// The body of a GET to a loopback port, or nil when nothing answered.
 func httpGet(port: UInt16, path: String) -> String? {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = port.bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-    guard connected == 0 else { return nil }
-    var timeout = timeval(tv_sec: 10, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    let request = "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
-    _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-    var received: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if count <= 0 { break }
-        received += chunk[0..<count]
-    }
-    let text = String(decoding: received, as: UTF8.self)
-    guard text.hasPrefix("HTTP/1."), let split = text.range(of: "\r\n\r\n") else { return nil }
-    return String(text[split.upperBound...])
+    LoopbackClient.get(port: port, path: path)
 }
 
 /// A loopback port nothing listens on now (the kernel's pick for port 0).

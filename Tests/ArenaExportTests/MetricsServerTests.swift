@@ -27,27 +27,9 @@ final class RunningServer: Sendable {
         while !stopped.load(ordering: .acquiring) { usleep(1_000) }
     }
 
-    /// Connects, sends `request` and reads until the server closes; nil when it answered nothing.
-    func exchange(_ request: String, readTimeout: Double = 10) -> String? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = server.port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard connected == 0 else { return nil }
-        var timeout = timeval(tv_sec: Int(readTimeout), tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        _ = Array(request.utf8).withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        var received: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count <= 0 { break }
-            received += chunk[0..<count]
-        }
-        return received.isEmpty ? nil : String(decoding: received, as: UTF8.self)
+    /// Sends `request` and reads the whole answer; nil when nothing answered.
+    func exchange(_ request: String, readTimeout: Int = 10) -> String? {
+        LoopbackClient.exchange(port: server.port, request: request, timeout: readTimeout)
     }
 }
 
