@@ -115,6 +115,7 @@ import ArenaLive
 
     @Test(arguments: [
         (["list"], "CAP_BPF and CAP_PERFMON"),
+        (["export"], "CAP_BPF and CAP_PERFMON"),
         (["snapshot", "--map-id", "1"], "CAP_SYS_ADMIN"),
         (["demo", "--live"], "'arenascope demo' runs the emulated demo"),
     ])
