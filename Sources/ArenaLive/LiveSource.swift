@@ -29,6 +29,7 @@ public final class LiveSource: ArenaSource {
     /// Attaches to arena `mapID`; fails with a clear `LiveError` when it does not exist,
     /// is not an arena, or the caller lacks the capabilities.
     public init(mapID: UInt32, keepAlive: Bool = false, sampler: ArenaSampler? = nil) throws(LiveError) {
+        try KernelSupport.requireArenas()
         let (fd, identity) = try LiveMap.openArena(id: mapID)
         self.mapID = mapID
         self.keepAlive = keepAlive
