@@ -70,9 +70,11 @@ public final class HealthCollector {
     /// The object map's figures, where asked for and the arena has roots; nil otherwise
     /// (or when the walk failed: the last ones stand).
     private func objectFigures(_ source: LiveSource, _ snapshot: Snapshot) -> ObjectFigures? {
-        guard let objects, !snapshot.roots.isEmpty,
-              let catalog = try? TypeCatalog(source.typeBlobs()),
-              let map = try? ObjectWalk.run(source, catalog: catalog, snapshot: snapshot, options: objects, resample: { try source.sample() }) else { return nil }
+        guard let objects, !snapshot.roots.isEmpty, let catalog = try? TypeCatalog(source.typeBlobs()) else { return nil }
+        // The walk binds a page reader to the arena; it goes with the walk, so that the
+        // arena does not outlive its owner until the next pass.
+        defer { source.dropReader() }
+        guard let map = try? ObjectWalk.run(source, catalog: catalog, snapshot: snapshot, options: objects, resample: { try source.sample() }) else { return nil }
         return ObjectFigures(types: map.types.map { ($0.type, $0.count, $0.bytes) }, unreachedPages: map.unreachedPages.count, badPointers: map.badPointers.count)
     }
 }

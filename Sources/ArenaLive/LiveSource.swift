@@ -178,6 +178,11 @@ public final class LiveSource: ArenaSource {
         }
     }
 
+    /// Drops the page reader, and the reference on the arena it holds, until bytes are read
+    /// again: for long-lived users that read rarely (the exporter reads once a pass), so that
+    /// an arena whose owner leaves between two passes goes at once.
+    public func dropReader() { reader = nil }
+
     /// The map's reference count at the last sample.
     private var referencesAtLastLook: UInt64 = 0
 

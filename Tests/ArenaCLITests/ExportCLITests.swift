@@ -82,6 +82,21 @@ import ArenaModel
         #expect(exporter.isRunning)
     }
 
+    @Test func theObjectWalkDoesNotKeepAGoneArenaAliveUntilTheNextPass() throws {
+        let port = freeLoopbackPort()
+        // A pass a minute: an arena the walk's reader held would outlive its owner by that much.
+        let exporter = try BackgroundProcess(BinaryRunner.binary.path, ["export", "--objects", "--listen", "127.0.0.1:\(port)", "--interval", "60000"])
+        var arena: Arena? = try Arena(allocated: 2)
+        _ = try arena!.workload.buildList(count: 50)
+        let id = arena!.id
+        #expect(exporter.wait(upTo: 30) { httpGet(port: port, path: "/metrics")?.contains("arenascope_arena_objects{id=\"\(id)\"") == true },
+                "the walk reached the list: \(exporter.stderr)")
+        close(arena!.fd)
+        arena = nil
+        let sampler = try ArenaSampler()
+        #expect(exporter.wait(upTo: 10) { (try? sampler.records())?.contains { $0.id == id } == false }, "the arena went with its owner")
+    }
+
     @Test func prometheusScrapesTheExporter() throws {
         guard Self.prometheusInstalled else { return }
         let arena = try Arena(allocated: 11)
