@@ -69,6 +69,23 @@ import ArenaModel
         #expect(first.stop() == 0, "SIGTERM stops it cleanly")
     }
 
+    @Test func theTextfileIsRewrittenEachPassForNodeExporter() throws {
+        let arena = try Arena(allocated: 5)
+        defer { close(arena.fd) }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("textfile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("arenascope.prom").path
+        let exporter = try BackgroundProcess(BinaryRunner.binary.path, ["export", "--textfile", path, "--interval", "200"])
+        let series = "arenascope_arena_max_pages{id=\"\(arena.id)\",name=\"arena\"} 512"
+        #expect(exporter.wait(upTo: 20) { (try? String(contentsOfFile: path, encoding: .utf8))?.contains(series) == true }, "\(exporter.stderr)")
+        #expect(!exporter.stderr.contains("serving"), "--textfile alone serves nothing")
+        #expect(exporter.stop() == 0)
+        guard Self.prometheusInstalled else { return }
+        let checked = try Self.promtool(["check", "metrics"], input: try String(contentsOfFile: path, encoding: .utf8))
+        #expect(checked.status == 0, "promtool: \(checked.stdout) \(checked.stderr)")
+    }
+
     @Test func arenasComeAndGoWhileTheExporterRuns() throws {
         let port = freeLoopbackPort()
         let exporter = try BackgroundProcess(BinaryRunner.binary.path, ["export", "--listen", "127.0.0.1:\(port)", "--interval", "200"])
