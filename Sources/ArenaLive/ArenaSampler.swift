@@ -33,6 +33,8 @@ public struct ArenaRecord: Sendable, Hashable {
     let freeRangeCount: Int
     let reservedRunCount: Int
     let freeingSpanCount: Int
+    /// The frame behind the page asked for with `frameOfPage`.
+    let pageFrame: UInt64
 
     init(_ raw: as_record) {
         id = raw.id
@@ -57,6 +59,7 @@ public struct ArenaRecord: Sendable, Hashable {
         freeRangeCount = Int(raw.free_ranges)
         reservedRunCount = Int(raw.reserved_runs)
         freeingSpanCount = Int(raw.freeing_spans)
+        pageFrame = raw.page_frame
     }
 
     /// Pages with memory behind them (allocated or mapped).
@@ -94,7 +97,7 @@ public final class ArenaSampler {
     private let probeClaimed: Bool
     /// The configuration the program has, so that a source sampling one arena over and
     /// over does not write it again each time.
-    private var configured: (target: UInt32, walkOnly: Bool)?
+    private var configured: (target: UInt32, walkOnly: Bool, framePage: UInt32)?
     /// The iterator's output, kept between passes (it grows with the number of arenas).
     private var buffer = [UInt8](repeating: 0, count: 16 * 1024)
 
@@ -117,23 +120,28 @@ public final class ArenaSampler {
     deinit { bpf_link__destroy(link) }
 
     /// Where the kernel's direct map and page array start (and its memory-encryption mask),
-    /// for the sampler's scratch-page check: looked up only where the kernel has a scratch page.
-    private static let pageTables: [String: UInt64] =
-        KernelSupport.hasScratchPage ? KernelSymbols.addresses(of: ["page_offset_base", "vmemmap_base", "sme_me_mask"]) : [:]
+    /// for the sampler's page-table walk: read from /proc/kallsyms once, when first needed.
+    private static let kernelBases = KernelSymbols.addresses(of: ["page_offset_base", "vmemmap_base", "sme_me_mask"])
 
     /// Runs the iterator once. `target` 0 describes every arena (counts only). `walkOnly`
     /// walks and counts the free ranges and does nothing else: the baseline of benchmarks.
-    func run(target: UInt32, walkOnly: Bool = false) throws(LiveError) -> SamplerPass {
-        if configured?.target != target || configured?.walkOnly != walkOnly {
+    /// `framePage` asks for the frame behind that page of the target (`frameOfPage`).
+    func run(target: UInt32, walkOnly: Bool = false, framePage: UInt32? = nil) throws(LiveError) -> SamplerPass {
+        let frameField = framePage.map { $0 + 1 } ?? 0
+        if configured?.target != target || configured?.walkOnly != walkOnly || configured?.framePage != frameField {
             var key: UInt32 = 0
-            var config = as_config(target_id: target, probe_claimed: probeClaimed ? 1 : 0, walk_only: walkOnly ? 1 : 0, pad: 0,
-                                   page_offset_base: Self.pageTables["page_offset_base"] ?? 0,
-                                   vmemmap_base: Self.pageTables["vmemmap_base"] ?? 0, sme_me_mask: Self.pageTables["sme_me_mask"] ?? 0)
+            // The walk's bases only where it is used: reading kallsyms costs a one-shot command 0.1 s.
+            let walksPageTables = KernelSupport.hasScratchPage || framePage != nil
+            let bases = walksPageTables ? Self.kernelBases : [:]
+            var config = as_config(target_id: target, probe_claimed: probeClaimed ? 1 : 0, walk_only: walkOnly ? 1 : 0, frame_page: frameField,
+                                   page_tables: walksPageTables ? 1 : 0, pad: 0,
+                                   page_offset_base: bases["page_offset_base"] ?? 0,
+                                   vmemmap_base: bases["vmemmap_base"] ?? 0, sme_me_mask: bases["sme_me_mask"] ?? 0)
             guard bpf_map_update_elem(configFD, &key, &config, UInt64(BPF_ANY)) == 0 else {
                 configured = nil
                 throw .system(call: "configuring the sampler", errno: errno)
             }
-            configured = (target, walkOnly)
+            configured = (target, walkOnly, frameField)
         }
         let iterator = bpf_iter_create(bpf_link__fd(link))
         guard iterator >= 0 else { throw .system(call: "creating a bpf_map iterator", errno: -iterator) }
@@ -174,6 +182,13 @@ public final class ArenaSampler {
     /// Describes every arena on the system.
     public func records() throws(LiveError) -> [ArenaRecord] {
         try run(target: 0).records
+    }
+
+    /// The physical frame behind `page` of arena `id`, from the kernel's page tables the way
+    /// the scratch-page check reads them (x86-64); 0 where no page is mapped there. A check
+    /// of that walk against what /proc/PID/pagemap says.
+    public func frameOfPage(_ page: UInt32, arena id: UInt32) throws(LiveError) -> UInt64 {
+        try run(target: id, framePage: page).records.first { $0.id == id }?.pageFrame ?? 0
     }
 
     /// Walks arena `id`'s free range tree and nothing else; returns the ranges counted.

@@ -27,9 +27,11 @@ struct as_config {
     as_u32 target_id;      /* only this arena's ranges are kept; 0 = every arena, counts only */
     as_u32 probe_claimed;  /* 1: probe claimed pages to tell reserved from backed */
     as_u32 walk_only;      /* 1: walk and count the free ranges, store and probe nothing (benchmarks) */
+    as_u32 frame_page;     /* page + 1 of the target whose frame goes in `page_frame`; 0: none */
+    as_u32 page_tables;    /* 1: the kernel's page tables may be walked (scratch page, frame_page) */
     as_u32 pad;
-    /* Where these kernel variables are (/proc/kallsyms), on kernels with a scratch page; 0
-     * elsewhere (then no probed page is checked against the scratch page). */
+    /* Where these kernel variables are (/proc/kallsyms), where the kernel has them (a
+     * randomized memory layout); 0 where it has not: the fixed layout's bases hold. */
     as_u64 page_offset_base;
     as_u64 vmemmap_base;
     as_u64 sme_me_mask;
@@ -89,6 +91,7 @@ struct as_record {
     as_u32 freeing_spans;   /* spans written to the `freeing` map (target only) */
     as_u32 scratch_pages;   /* claimed pages backed only by the scratch page */
     as_u64 freeing_pages;
+    as_u64 page_frame;      /* the frame behind `frame_page` from the kernel's page tables; 0: none */
 };
 
 #endif

@@ -11,12 +11,14 @@ import ArenaModel
     /// The tree of each kernel (6.9-6.12's maple tree of allocated ranges, 6.13+'s range
     /// tree of free ones) against pages allocated, freed and faulted in known places.
     @Test func freeRangesAreExactlyWhereNothingWasAllocatedOrFaulted() throws {
-        // An arena of its own, where the kernel likes: other suites map the fixed address.
-        let fd = try LiveWorkload.createArena(pages: LiveWorkload.arenaPages)
+        // An arena of its own at an address of its own (other suites map the workload's), fixed
+        // with map_extra: an address the kernel picked and this process unmapped may be taken
+        // by then.
+        let start: UInt64 = 0x5000_0000
+        let fd = try LiveWorkload.createArena(pages: LiveWorkload.arenaPages, at: start)
         defer { close(fd) }
         let workload = try LiveWorkload(mainArenaFD: fd)
         let id = try LiveMap.info(fd).id
-        let start = try LiveSource(mapID: id).sample().geometry.userVMStart
         let page = { (index: UInt32) in start + UInt64(index) * 4096 }
         #expect(try workload.allocPages(1, hint: page(5)) == page(5))
         #expect(try workload.allocPages(4, hint: page(100)) == page(100))
@@ -35,6 +37,28 @@ import ArenaModel
         #expect(snapshot.freeRanges == expected)
         #expect(snapshot.pages.state(ofPage: 2000) == .mapped && snapshot.pages.state(ofPage: 3009) == .allocated)
         #expect(snapshot.stats[.free] == expected.reduce(0) { $0 + $1.count })
+    }
+
+    /// The page-table walk the scratch-page check relies on (7.1+), checked on every kernel
+    /// against the frame /proc/self/pagemap reports for a page this process faulted in.
+    @Test func theKernelPageTableWalkFindsTheFramePagemapReports() throws {
+        let start: UInt64 = 0x6000_0000
+        let fd = try LiveWorkload.createArena(pages: 64, at: start)
+        defer { close(fd) }
+        let workload = try LiveWorkload(mainArenaFD: fd)
+        let id = try LiveMap.info(fd).id
+        let sampler = try ArenaSampler()
+        let mapping = try workload.mapArena(at: start, pages: 64)
+        mapping.store(0x1234, at: start + 3 * 4096)
+        let pagemap = open("/proc/self/pagemap", O_RDONLY)
+        defer { close(pagemap) }
+        var entry: UInt64 = 0
+        #expect(pread(pagemap, &entry, 8, off_t((start + 3 * 4096) / 4096 * 8)) == 8)
+        #expect(entry >> 63 == 1, "the page is present")
+        let frame = entry & ((1 << 55) - 1)
+        #expect(frame != 0, "root reads frame numbers from pagemap")
+        #expect(try sampler.frameOfPage(3, arena: id) == frame)
+        #expect(try sampler.frameOfPage(5, arena: id) == 0, "nothing behind a page never allocated")
     }
 
     @Test func deferredFreesAreCaughtInFlightAndThenFree() throws {

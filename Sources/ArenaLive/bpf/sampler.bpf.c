@@ -384,20 +384,36 @@ static void describe_deferred_frees(struct bpf_arena *arena, struct as_record *r
 }
 
 /* Where the arena's scratch page (7.1+) lies, so that probes can tell it from data. */
+/* The kernel's page tables as seen from this process; 0 in `pgd` where unknown. */
+static void find_page_tables(struct page_tables *tables, const struct as_config *cfg, __u64 kern_vm_start)
+{
+    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+    /* Five-level page tables put the vmalloc area below the 48-bit canonical half. */
+    int five_levels = (kern_vm_start >> 48) != 0xffff;
+
+    if (!cfg->page_tables)
+        return;
+    tables->direct_map = kernel_word((void *)cfg->page_offset_base, five_levels ? 0xff11000000000000UL : 0xffff888000000000UL);
+    tables->frame_mask = PTE_FRAME & ~kernel_word((void *)cfg->sme_me_mask, 0);
+    tables->pgd = (__u64)BPF_CORE_READ(task, mm, pgd);
+    tables->top_shift = five_levels ? 48 : 39;
+}
+
+/* Where the array of struct page starts. */
+static __always_inline __u64 page_array(const struct as_config *cfg, __u64 kern_vm_start)
+{
+    return kernel_word((void *)cfg->vmemmap_base, (kern_vm_start >> 48) != 0xffff ? 0xffd4000000000000UL : 0xffffea0000000000UL);
+}
+
 static void locate_scratch(struct bpf_arena *arena, struct probe_state *probe, const struct as_config *cfg)
 {
     __u64 page = (__u64)BPF_CORE_READ(arena, scratch_page);
-    __u64 memmap = kernel_word((void *)cfg->vmemmap_base, 0xffffea0000000000UL);
+    __u64 memmap = page_array(cfg, probe->kern_vm_start);
     __u64 size = bpf_core_type_size(struct page);
-    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 
-    if (!cfg->page_offset_base || !page || page < memmap || !size)
+    if (!page || page < memmap || !size)
         return;
-    probe->tables.direct_map = kernel_word((void *)cfg->page_offset_base, 0xffff888000000000UL);
-    probe->tables.frame_mask = PTE_FRAME & ~kernel_word((void *)cfg->sme_me_mask, 0);
-    probe->tables.pgd = (__u64)BPF_CORE_READ(task, mm, pgd);
-    /* Five-level page tables put the vmalloc area below the 48-bit canonical half. */
-    probe->tables.top_shift = (probe->kern_vm_start >> 48) == 0xffff ? 39 : 48;
+    find_page_tables(&probe->tables, cfg, probe->kern_vm_start);
     if (!probe->tables.pgd)
         return;
     probe->scratch_frame = (page - memmap) / size;
@@ -509,6 +525,14 @@ int sample_arenas(struct bpf_iter__bpf_map *ctx)
         .user_vm_start = record.user_vm_start,
         .max_entries = record.max_entries,
     };
+    if (cfg->frame_page && cfg->frame_page <= record.max_entries) {
+        /* The frame behind one page, through the same page-table walk (a self-check). */
+        struct page_tables tables = {};
+        find_page_tables(&tables, cfg, record.kern_vm_start);
+        if (tables.pgd)
+            record.page_frame = kernel_frame(tables.pgd, tables.direct_map, tables.frame_mask, tables.top_shift,
+                                             record.kern_vm_start + (__u32)(record.user_vm_start + (__u64)(cfg->frame_page - 1) * ARENA_PAGE_SIZE));
+    }
     if (bpf_core_field_exists(arena->scratch_page)) {
         record.features |= AS_HAS_SCRATCH;
         locate_scratch(arena, &probe, cfg);
