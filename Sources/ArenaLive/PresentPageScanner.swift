@@ -12,7 +12,7 @@ import Glibc
 /// and the pagemap is opened again, which finds whatever process has the pid by then.
 final class PresentPageScanner {
     /// Open pagemaps, by pid.
-    private var pagemaps: [Int32: Int32] = [:]
+    private(set) var pagemaps: [Int32: Int32] = [:]
     /// Where one scan reports its regions, kept between scans.
     private var regions = [as_page_region](repeating: as_page_region(), count: 1024)
 

@@ -103,7 +103,7 @@ import CLibBPF
         mapping.store(2, at: address(9) + 8)
         #expect(scanner.presentPages(pids: [getpid()], geometry: geometry, span: span) == [PageRange(first: 7, last: 7), PageRange(first: 9, last: 9)],
                 "the pagemap kept open sees pages faulted since")
-        #expect(openPagemaps() == ["/proc/\(getpid())/pagemap"])
+        #expect(openPagemaps(scanner) == ["/proc/\(getpid())/pagemap"])
 
         // Another process, scanned while it lives, then gone: its pagemap is dropped.
         var child: pid_t = 0
@@ -111,23 +111,29 @@ import CLibBPF
         defer { arguments.forEach { free($0) } }
         try #require(posix_spawnp(&child, "sleep", nil, nil, arguments, environ) == 0 && child > 0)
         #expect(scanner.presentPages(pids: [getpid(), child], geometry: geometry, span: span).count == 2)
-        #expect(openPagemaps().count == 2)
+        #expect(openPagemaps(scanner) == ["/proc/\(child)/pagemap", "/proc/\(getpid())/pagemap"].sorted())
+        let childFD = try #require(scanner.pagemaps[child])
         kill(child, SIGKILL)
         var status: Int32 = 0
         waitpid(child, &status, 0)
         #expect(scanner.presentPages(pids: [getpid(), child], geometry: geometry, span: span).count == 2)
-        #expect(openPagemaps() == ["/proc/\(getpid())/pagemap"])
+        #expect(openPagemaps(scanner) == ["/proc/\(getpid())/pagemap"])
+        #expect(link(ofDescriptor: childFD) != "/proc/\(child)/pagemap", "the gone process's pagemap was closed")
         // A process no longer among the arena's mappers has its pagemap closed too.
+        let ownFD = try #require(scanner.pagemaps[getpid()])
         #expect(scanner.presentPages(pids: [], geometry: geometry, span: span).isEmpty)
-        #expect(openPagemaps().isEmpty)
+        #expect(openPagemaps(scanner).isEmpty && link(ofDescriptor: ownFD) != "/proc/\(getpid())/pagemap")
         withExtendedLifetime(mapping) {}
     }
 
-    /// The pagemaps this process has open, from its fd table.
-    private func openPagemaps() -> [String] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        return entries.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)") }
-            .filter { $0.hasSuffix("/pagemap") }.sorted()
+    /// What the scanner's descriptors are open on, from this process's fd table (other
+    /// suites' sources may hold pagemaps of their own meanwhile: only the scanner's count).
+    private func openPagemaps(_ scanner: PresentPageScanner) -> [String] {
+        scanner.pagemaps.values.compactMap(link(ofDescriptor:)).sorted()
+    }
+
+    private func link(ofDescriptor fd: Int32) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)")
     }
 
     @Test func reservedGuardPagesAreNeitherFreeNorBacked() throws {
