@@ -69,6 +69,21 @@ struct ExportCommand: ParsableCommand {
         let server = try address.map { address throws(ExportError) in try MetricsServer(address) }
         let shared = ExportState()
         let signals = SignalWatch([SIGINT, SIGTERM])
+        // One pass: its figures go to the server (and the textfile) whole.
+        func pass() {
+            let healths = collector.collect()
+            let durations = collector.durations
+            shared.latest.withLock { $0 = (healths, durations) }
+            guard let file else { return }
+            do {
+                try file.write(MetricsExposition.render(healths, durations: durations, withObjects: objects, format: .prometheus))
+            } catch {
+                printError("arenascope: error: " + error.description)
+            }
+        }
+        // The first pass before the first scrape can come.
+        pass()
+        var nextSample = monotonicSeconds() + Double(intervalMilliseconds) / 1000
         if let server, let address {
             let served = ListenAddress(host: address.host, port: server.port)
             printError("arenascope: serving http://\(served)/metrics, sampling every \(intervalMilliseconds) ms")
@@ -80,21 +95,12 @@ struct ExportCommand: ParsableCommand {
                 shared.serverDone.store(true, ordering: .releasing)
             }.start()
         }
-        var nextSample = 0.0
         while !signals.isRaised {
-            let now = monotonicSeconds()
-            if now >= nextSample {
-                let healths = collector.collect()
-                let durations = collector.durations
-                shared.latest.withLock { $0 = (healths, durations) }
-                if let file {
-                    do {
-                        try file.write(MetricsExposition.render(healths, durations: durations, withObjects: objects, format: .prometheus))
-                    } catch {
-                        printError("arenascope: error: " + error.description)
-                    }
-                }
-                nextSample = now + Double(intervalMilliseconds) / 1000
+            if monotonicSeconds() >= nextSample {
+                pass()
+                nextSample += Double(intervalMilliseconds) / 1000
+                // A pass longer than the interval: the next one starts now, not in a burst.
+                nextSample = max(nextSample, monotonicSeconds())
             }
             usleep(UInt32(min(100_000, max(1_000, (nextSample - monotonicSeconds()) * 1e6))))
         }
