@@ -110,14 +110,7 @@ public final class LiveSource: ArenaSource {
     static func withDeferredFrees(_ pages: PageMap, _ spans: [PageRange], _ record: ArenaRecord) -> PageMap? {
         guard spans.count == record.freeingSpanCount, spans.reduce(0, { $0 + UInt64($1.count) }) == record.freeingPages else { return nil }
         guard !spans.isEmpty else { return pages }
-        var merged: [PageRange] = []
-        for span in spans.sorted(by: { $0.first < $1.first }) {
-            if let last = merged.last, span.first <= last.last + 1 {
-                merged[merged.count - 1].last = max(last.last, span.last)
-            } else {
-                merged.append(span)
-            }
-        }
+        let merged = PageRange.merged(spans)
         let coverFreePages = merged.contains { span in
             pages.runs[pages.runIndex(containing: span.first)...].prefix { $0.first <= span.last }.contains { $0.state.isFree }
         }

@@ -32,7 +32,7 @@ final class PresentPageScanner {
         for pid in pids {
             ranges += presentPages(pid: pid, geometry: geometry, span: span)
         }
-        return Self.merged(ranges.sorted { $0.first < $1.first })
+        return PageRange.merged(ranges)
     }
 
     private func presentPages(pid: Int32, geometry: ArenaGeometry, span: PageRange) -> [PageRange] {
@@ -89,18 +89,5 @@ final class PresentPageScanner {
             start = scan.walk_end
         }
         return ranges
-    }
-
-    /// Joins overlapping and touching ranges of a list sorted by first page.
-    private static func merged(_ ranges: [PageRange]) -> [PageRange] {
-        var result: [PageRange] = []
-        for range in ranges {
-            if let last = result.last, range.first <= last.last + 1 {
-                result[result.count - 1].last = max(last.last, range.last)
-            } else {
-                result.append(range)
-            }
-        }
-        return result
     }
 }

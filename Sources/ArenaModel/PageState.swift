@@ -128,6 +128,19 @@ public struct PageRange: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "[\(first), \(last)]" }
 
+    /// `ranges` in page order with overlapping and touching ones joined.
+    public static func merged(_ ranges: [PageRange]) -> [PageRange] {
+        var result: [PageRange] = []
+        for range in ranges.sorted(by: { $0.first < $1.first }) {
+            if let last = result.last, range.first <= last.last + 1 {
+                result[result.count - 1].last = max(last.last, range.last)
+            } else {
+                result.append(range)
+            }
+        }
+        return result
+    }
+
     /// Sorted page numbers as ranges of consecutive pages.
     public static func runs(of pages: some Sequence<UInt32>) -> [PageRange] {
         var ranges: [PageRange] = []

@@ -45,6 +45,13 @@ import Testing
         #expect(pages.state(ofPage: 2) == .allocated)
     }
 
+    @Test func mergingJoinsOverlappingAndTouchingRangesInAnyOrder() {
+        let ranges = [PageRange(first: 10, last: 12), PageRange(first: 0, last: 3), PageRange(first: 4, last: 4),
+                      PageRange(first: 11, last: 20), PageRange(first: 30, last: 30), PageRange(first: 2, last: 2)]
+        #expect(PageRange.merged(ranges) == [PageRange(first: 0, last: 4), PageRange(first: 10, last: 20), PageRange(first: 30, last: 30)])
+        #expect(PageRange.merged([]).isEmpty)
+    }
+
     @Test func relabellingChangesOnlyPagesOfTheGivenStateInsideTheRanges() {
         let pages = map([.allocated, .allocated, .free, .allocated, .allocated, .allocated, .reserved, .allocated])
         let ranges = [PageRange(first: 1, last: 3), PageRange(first: 5, last: 7)]
