@@ -67,6 +67,20 @@ final class BPFObject {
     func programFD(_ name: String) throws(LiveError) -> Int32 {
         bpf_program__fd(try program(name))
     }
+
+    /// Hands libbpf the map `name` already open as `fd` (an arena made elsewhere); before load.
+    func reuseMap(_ name: String, fd: Int32) throws(LiveError) {
+        let result = bpf_map__reuse_fd(try map(name), fd)
+        guard result == 0 else { throw .system(call: "handing map \(name) to libbpf", errno: -result) }
+    }
+
+    /// Runs the workload-shaped program `name` (`struct wl_args` in and out) once; a non-zero
+    /// return is a failure.
+    func runWorkload(_ name: String, _ a: UInt64 = 0, _ b: UInt64 = 0, _ c: UInt64 = 0) throws(LiveError) -> wl_args {
+        var args = wl_args(a: a, b: b, c: c, result: 0, result2: 0)
+        guard try runProgram(try programFD(name), &args) == 0 else { throw .system(call: "workload program \(name)", errno: EINVAL) }
+        return args
+    }
 }
 
 /// A shared mapping of an mmapable BPF array map of `Element`s, unmapped when released.

@@ -37,18 +37,13 @@ public final class LiveWorkload {
                 mainFD = try Self.createArena(pages: Self.arenaPages, at: Self.arenaAddress)
                 owned.append(mainFD)
             }
-            object = try BPFObject(.workload) { object throws(LiveError) in try Self.reuse(mainFD, as: "arena", in: object) }
-            narrowObject = try BPFObject(.narrow) { object throws(LiveError) in try Self.reuse(narrowFD, as: "arena32", in: object) }
+            object = try BPFObject(.workload) { object throws(LiveError) in try object.reuseMap("arena", fd: mainFD) }
+            narrowObject = try BPFObject(.narrow) { object throws(LiveError) in try object.reuseMap("arena32", fd: narrowFD) }
         } catch {
             for fd in owned { close(fd) }
             throw error
         }
         ownedFDs = owned
-    }
-
-    private static func reuse(_ fd: Int32, as name: String, in object: BPFObject) throws(LiveError) {
-        let result = bpf_map__reuse_fd(try object.map(name), fd)
-        guard result == 0 else { throw .system(call: "handing arena \(name) to libbpf", errno: -result) }
     }
 
     deinit { for fd in ownedFDs { close(fd) } }
@@ -86,19 +81,12 @@ public final class LiveWorkload {
     public var arenaFD: Int32 { get throws(LiveError) { try object.mapFD("arena") } }
 
     private func mapID(_ name: String, in object: BPFObject) throws(LiveError) -> UInt32 {
-        var info = bpf_map_info()
-        var length = UInt32(MemoryLayout<bpf_map_info>.size)
-        guard bpf_obj_get_info_by_fd(try object.mapFD(name), &info, &length) == 0 else {
-            throw .system(call: "reading map info", errno: errno)
-        }
-        return info.id
+        try LiveMap.info(try object.mapFD(name)).id
     }
 
     @discardableResult
     private func run(_ program: String, in object: BPFObject? = nil, _ a: UInt64 = 0, _ b: UInt64 = 0, _ c: UInt64 = 0) throws(LiveError) -> (UInt64, UInt64) {
-        var args = wl_args(a: a, b: b, c: c, result: 0, result2: 0)
-        let status = try runProgram(try (object ?? self.object).programFD(program), &args)
-        guard status == 0 else { throw .system(call: "workload program \(program)", errno: EINVAL) }
+        let args = try (object ?? self.object).runWorkload(program, a, b, c)
         return (args.result, args.result2)
     }
 

@@ -13,10 +13,7 @@ public final class NonSleepablePrograms {
         guard KernelSupport.defersFrees else {
             throw .unsupported("Linux \(KernelSupport.release) frees arena pages at once (deferred frees came in 7.0)")
         }
-        object = try BPFObject(.nonsleepable) { object throws(LiveError) in
-            let result = bpf_map__reuse_fd(try object.map("arena"), arenaFD)
-            guard result == 0 else { throw .system(call: "binding the non-sleepable programs to the arena", errno: -result) }
-        }
+        object = try BPFObject(.nonsleepable) { object throws(LiveError) in try object.reuseMap("arena", fd: arenaFD) }
     }
 
     private func run(_ program: String, _ first: UInt64, _ second: UInt64 = 0) throws(LiveError) -> Int32 {

@@ -21,10 +21,7 @@ final class PageReader {
         guard geometry.userVMStart != 0 else {
             throw .unreadable("the arena has no user address yet (never mmapped, no map_extra): its bytes cannot be read")
         }
-        object = try BPFObject(.reader) { object throws(LiveError) in
-            let result = bpf_map__reuse_fd(try object.map("arena"), arenaFD)
-            guard result == 0 else { throw .system(call: "binding the page reader to the arena", errno: -result) }
-        }
+        object = try BPFObject(.reader) { object throws(LiveError) in try object.reuseMap("arena", fd: arenaFD) }
         programFD = try object.programFD(ArenaPrograms.readerName)
         programID = ArenaPrograms.id(ofProgram: programFD)
         // Each map holds one element: the whole batch.

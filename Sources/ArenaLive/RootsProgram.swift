@@ -58,33 +58,18 @@ public final class RootsProgram {
     /// Runs roots_end's program: keeps `value` in `end_counters[0]`; returns the address the
     /// program sees that global at.
     public func touchEnd(_ value: UInt64) throws(LiveError) -> UInt64 {
-        var args = wl_args(a: value, b: 0, c: 0, result: 0, result2: 0)
-        guard try runProgram(try object.programFD("touch_end"), &args) == 0 else {
-            throw .system(call: "program touch_end", errno: EINVAL)
-        }
-        return args.result
+        try object.runWorkload("touch_end", value).result
     }
 
     /// The arena's map id.
     public var arenaID: UInt32 {
-        get throws(LiveError) {
-            var info = bpf_map_info()
-            var length = UInt32(MemoryLayout<bpf_map_info>.size)
-            guard bpf_obj_get_info_by_fd(try object.mapFD("arena"), &info, &length) == 0 else {
-                throw .system(call: "reading map info", errno: errno)
-            }
-            return info.id
-        }
+        get throws(LiveError) { try LiveMap.info(try object.mapFD("arena")).id }
     }
 
     /// Adds `count` (at most 32) elements with values `first`…; returns the elements in the list.
     @discardableResult
     public func add(_ count: UInt64, first: UInt64 = 0) throws(LiveError) -> UInt64 {
-        var args = wl_args(a: count, b: first, c: 0, result: 0, result2: 0)
-        guard try runProgram(try object.programFD("add_elems"), &args) == 0 else {
-            throw .system(call: "program add_elems", errno: EINVAL)
-        }
-        return args.result
+        try object.runWorkload("add_elems", count, first).result
     }
 
     /// An ELF object whose BTF holds the program's types complete (bpf/roots_complete.bpf.c),
