@@ -55,7 +55,7 @@ public enum KernelSupport {
     public static let release: String = {
         var names = utsname()
         uname(&names)
-        return withUnsafeBytes(of: names.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return fixedCString(names.release)
     }()
 
     /// Why the sampler cannot read this kernel's arenas: the fields CO-RE did not find.
