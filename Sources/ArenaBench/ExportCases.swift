@@ -4,7 +4,6 @@ import ArenaModel
 import ArenaTypes
 import Foundation
 import Glibc
-import Synchronization
 
 /// The exporter's figures (issue 16): its CPU at the default interval, a scrape, the cost of
 /// --objects, and how fast the packaged binary starts.
@@ -69,18 +68,8 @@ let exportCases: [BenchmarkCase] = [
 /// Median seconds of a GET /metrics through the exporter's server over loopback.
 private func scrapeSeconds(_ healths: [ArenaHealth], durations: SampleDurations) throws -> Double {
     let server = try MetricsServer(ListenAddress("127.0.0.1:0")!)
-    let stopping = Atomic<Bool>(false)
-    let stopped = Atomic<Bool>(false)
-    Thread {
-        server.serve(until: { stopping.load(ordering: .acquiring) }) { format in
-            MetricsExposition.render(healths, durations: durations, withObjects: false, format: format)
-        }
-        stopped.store(true, ordering: .releasing)
-    }.start()
-    defer {
-        stopping.store(true, ordering: .releasing)
-        while !stopped.load(ordering: .acquiring) { usleep(1_000) }
-    }
+    let serving = server.start { format in MetricsExposition.render(healths, durations: durations, withObjects: false, format: format) }
+    defer { serving.stop() }
     return try median((0..<51).map { _ in try secondsTaken { try scrape(port: server.port) } })
 }
 

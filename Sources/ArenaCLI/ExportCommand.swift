@@ -3,7 +3,6 @@ import ArenaExport
 import ArenaModel
 import ArenaSignals
 import ArenaTypes
-import Foundation
 import Glibc
 import Synchronization
 
@@ -84,16 +83,14 @@ struct ExportCommand: ParsableCommand {
         // The first pass before the first scrape can come.
         pass()
         var nextSample = monotonicSeconds() + Double(intervalMilliseconds) / 1000
+        var serving: ServingThread?
         if let server, let address {
             let served = ListenAddress(host: address.host, port: server.port)
             printError("arenascope: serving http://\(served)/metrics, sampling every \(intervalMilliseconds) ms")
             let withObjects = objects
-            Thread {
-                server.serve(until: { shared.stopping.load(ordering: .acquiring) }) { format in
-                    shared.latest.withLock { MetricsExposition.render($0.healths, durations: $0.durations, withObjects: withObjects, format: format) }
-                }
-                shared.serverDone.store(true, ordering: .releasing)
-            }.start()
+            serving = server.start { format in
+                shared.latest.withLock { MetricsExposition.render($0.healths, durations: $0.durations, withObjects: withObjects, format: format) }
+            }
         }
         while !signals.isRaised {
             if monotonicSeconds() >= nextSample {
@@ -104,14 +101,11 @@ struct ExportCommand: ParsableCommand {
             }
             usleep(UInt32(min(100_000, max(1_000, (nextSample - monotonicSeconds()) * 1e6))))
         }
-        shared.stopping.store(true, ordering: .releasing)
-        while server != nil && !shared.serverDone.load(ordering: .acquiring) { usleep(10_000) }
+        serving?.stop()
     }
 }
 
-/// What the sampling loop and the server thread share.
+/// What the sampling loop and the server thread share: the last pass's figures.
 private final class ExportState: Sendable {
     let latest = Mutex<(healths: [ArenaHealth], durations: SampleDurations)>(([], SampleDurations()))
-    let stopping = Atomic<Bool>(false)
-    let serverDone = Atomic<Bool>(false)
 }

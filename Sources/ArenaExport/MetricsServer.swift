@@ -1,6 +1,8 @@
 import ArenaModel
 import ArenaSignals
+import Foundation
 import Glibc
+import Synchronization
 
 /// A small HTTP/1.1 server for scrapers: `GET /metrics` (and HEAD) answers with the page
 /// `render` makes in the format the Accept header asks for; other paths get 404, other
@@ -51,8 +53,13 @@ public final class MetricsServer: Sendable {
         var received: [UInt8] = []
     }
 
+    /// Answers requests on a thread of its own until the returned handle is stopped.
+    public func start(render: @escaping @Sendable (ExpositionFormat) -> String) -> ServingThread {
+        ServingThread(self, render: render)
+    }
+
     /// Answers requests until `stop` returns true (checked at least every 200 ms).
-    public func serve(until stop: () -> Bool, render: (ExpositionFormat) -> String) {
+    func serve(until stop: () -> Bool, render: (ExpositionFormat) -> String) {
         var connections: [Connection] = []
         while !stop() {
             var polled = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
@@ -161,5 +168,24 @@ public final class MetricsServer: Sendable {
                 return
             }
         }
+    }
+}
+
+/// A server answering on its own thread: the exporter's, and its tests' and benchmarks'.
+public final class ServingThread: Sendable {
+    private let stopping = Atomic<Bool>(false)
+    private let stopped = Atomic<Bool>(false)
+
+    fileprivate init(_ server: MetricsServer, render: @escaping @Sendable (ExpositionFormat) -> String) {
+        Thread { [self] in
+            server.serve(until: { self.stopping.load(ordering: .acquiring) }, render: render)
+            stopped.store(true, ordering: .releasing)
+        }.start()
+    }
+
+    /// Stops answering and waits for the thread to finish (at most the server's 200 ms poll).
+    public func stop() {
+        stopping.store(true, ordering: .releasing)
+        while !stopped.load(ordering: .acquiring) { usleep(1_000) }
     }
 }

@@ -5,27 +5,17 @@ import Testing
 import ArenaModel
 @testable import ArenaExport
 
-/// The server on a loopback port the kernel picks, answering from a background thread.
+/// The server on a loopback port the kernel picks, answering from its own thread.
 final class RunningServer: Sendable {
     let server: MetricsServer
-    private let stopping = Atomic<Bool>(false)
-    private let stopped = Atomic<Bool>(false)
+    private let serving: ServingThread
 
     init() throws {
         server = try MetricsServer(ListenAddress("127.0.0.1:0")!)
-        let server = self.server
-        Thread { [self] in
-            server.serve(until: { self.stopping.load(ordering: .acquiring) }) { format in
-                format == .openMetrics ? "open\n# EOF\n" : "metric 1\n"
-            }
-            stopped.store(true, ordering: .releasing)
-        }.start()
+        serving = server.start { format in format == .openMetrics ? "open\n# EOF\n" : "metric 1\n" }
     }
 
-    func stop() {
-        stopping.store(true, ordering: .releasing)
-        while !stopped.load(ordering: .acquiring) { usleep(1_000) }
-    }
+    func stop() { serving.stop() }
 
     /// Sends `request` and reads the whole answer; nil when nothing answered.
     func exchange(_ request: String, readTimeout: Int = 10) -> String? {
