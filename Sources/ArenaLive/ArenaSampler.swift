@@ -25,8 +25,6 @@ public struct ArenaRecord: Sendable, Hashable {
     public let freeingPages: UInt64
     /// Claimed pages the kernel mapped its scratch page at (7.1+): counted as reserved.
     public let scratchPages: UInt32
-    /// What the kernel's struct bpf_arena has.
-    let features: UInt32
     /// Fields every layout needs that the kernel's struct bpf_arena lacks (`AS_FIELD_*`).
     let missingFields: UInt32
     let status: UInt32
@@ -53,7 +51,6 @@ public struct ArenaRecord: Sendable, Hashable {
         }
         freeingPages = raw.freeing_pages
         scratchPages = raw.scratch_pages
-        features = raw.features
         missingFields = raw.missing
         status = raw.status
         freeRangeCount = Int(raw.free_ranges)

@@ -50,13 +50,6 @@ enum as_status {
     AS_UNKNOWN_LAYOUT = 3, /* struct bpf_arena lacks a field the sampler needs (see `missing`) */
 };
 
-/* What the running kernel's struct bpf_arena has, as CO-RE found it. */
-enum as_feature {
-    AS_HAS_RANGE_TREE = 1,  /* 6.13+: `rt`, a tree of free ranges */
-    AS_HAS_FREE_SPANS = 2,  /* 7.0+: `free_spans`, frees deferred from non-sleepable contexts */
-    AS_HAS_SCRATCH = 4,     /* 7.1+: `scratch_page`, mapped where a kernel access faulted */
-};
-
 /* Fields of struct bpf_arena (or of the map) that every layout needs: a bit each in `missing`. */
 enum as_field {
     AS_FIELD_USER_VM_START = 1,
@@ -86,7 +79,6 @@ struct as_record {
     as_u32 pid_count;       /* entries in `pids`: one a mapping, a process may repeat */
     as_u32 pids[AS_MAX_PIDS];
     char name[16];
-    as_u32 features;        /* enum as_feature bits */
     as_u32 missing;         /* enum as_field bits, with AS_UNKNOWN_LAYOUT */
     as_u32 freeing_spans;   /* spans written to the `freeing` map (target only) */
     as_u32 scratch_pages;   /* claimed pages backed only by the scratch page */

@@ -8,8 +8,8 @@
 #define ARENASCOPE_MAPLE_WALK_H
 
 #define MAPLE_NODE_MASK 255UL
+/* Node types (enum maple_type): leaves, range nodes (2) and allocation-range nodes. */
 #define MAPLE_LEAF_64 1
-#define MAPLE_RANGE_64 2
 #define MAPLE_ARANGE_64 3
 /* Slots of a leaf or range node, of an allocation-range node (it has one pivot fewer). */
 #define MAPLE_RANGE_SLOTS 16
@@ -189,9 +189,18 @@ static long maple_step(__u32 index, void *unused)
     return 0;
 }
 
-/* Walks the maple tree whose root entry is `root` into the free_ranges map. */
-static __always_inline void maple_walk_tree(struct maple_walk *walk, __u64 root)
+/* Walks the maple tree whose root entry is `root`, of an arena of `max_entries` pages,
+ * writing its free ranges to the free_ranges map when `store`; the counts and the status
+ * are left in `walk`. */
+static __always_inline void maple_walk_tree(struct maple_walk *walk, __u64 root, __u32 max_entries, __u32 store)
 {
+    walk->depth = 0;
+    walk->count = 0;
+    walk->next_free = 0;
+    walk->free_pages = 0;
+    walk->status = AS_OK;
+    walk->max_entries = max_entries;
+    walk->store = store;
     if (maple_root_is_node(root)) {
         if (maple_push(walk, root & ~2UL, 0, ~0UL))
             return;

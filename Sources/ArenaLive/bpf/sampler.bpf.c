@@ -187,14 +187,15 @@ static long walk_step(__u32 index, struct walk_state *state)
  * both read back, only the frame behind the address differs. The kernel half of every
  * process's page tables is the same, so the walk starts from this process's mm->pgd; where
  * the direct map and the page array start comes from user space (`as_config`: the
- * addresses of page_offset_base and vmemmap_base from /proc/kallsyms, looked up only on
- * kernels with a scratch page, as untyped ksyms would cost every load a kallsyms read). */
+ * addresses of page_offset_base and vmemmap_base from /proc/kallsyms, looked up only where
+ * the walk is used, as untyped ksyms would cost every load a kallsyms read), or where a
+ * kernel has no such variables, from its fixed layout. */
 #define PTE_PRESENT 1UL
 #define PTE_HUGE 0x80UL
 #define PTE_FRAME 0x000ffffffffff000UL
 
 struct page_tables {
-    __u64 pgd;          /* init_mm.pgd */
+    __u64 pgd;          /* this process's mm->pgd: its kernel half is every process's */
     __u64 direct_map;   /* where physical memory starts in kernel addresses */
     __u64 frame_mask;   /* an entry's frame bits (the memory-encryption bit cleared) */
     __u32 top_shift;    /* 39 for four levels, 48 for five */
@@ -226,6 +227,19 @@ __noinline __u64 kernel_frame(__u64 pgd, __u64 direct_map, __u64 frame_mask, __u
         shift -= 9;
     }
     return 0;
+}
+
+/* Five-level page tables put the vmalloc area, and so the arena's window, below the
+ * 48-bit canonical half. */
+static __always_inline int five_levels(__u64 kern_vm_start)
+{
+    return (kern_vm_start >> 48) != 0xffff;
+}
+
+/* The kernel address of arena `page`: the window plus the low 32 bits of its user address. */
+static __always_inline __u64 kernel_address(__u64 kern_vm_start, __u64 user_vm_start, __u32 page)
+{
+    return kern_vm_start + (__u32)(user_vm_start + (__u64)page * ARENA_PAGE_SIZE);
 }
 
 struct probe_state {
@@ -295,7 +309,7 @@ static long probe_step(__u32 index, struct probe_state *state)
     if (!next_claimed(state))
         return 1;
     __u32 page = state->page++;
-    __u64 address = state->kern_vm_start + (__u32)(state->user_vm_start + (__u64)page * ARENA_PAGE_SIZE);
+    __u64 address = kernel_address(state->kern_vm_start, state->user_vm_start, page);
     state->probed_pages++;
     /* Claimed pages are nearly all backed, and a plain load costs a third of the helper
      * call; it cannot tell a zero word from a fault, so zero goes on to the helper. */
@@ -383,28 +397,27 @@ static void describe_deferred_frees(struct bpf_arena *arena, struct as_record *r
     record->freeing_pages = walk.pages;
 }
 
-/* Where the arena's scratch page (7.1+) lies, so that probes can tell it from data. */
 /* The kernel's page tables as seen from this process; 0 in `pgd` where unknown. */
 static void find_page_tables(struct page_tables *tables, const struct as_config *cfg, __u64 kern_vm_start)
 {
     struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-    /* Five-level page tables put the vmalloc area below the 48-bit canonical half. */
-    int five_levels = (kern_vm_start >> 48) != 0xffff;
+    int five = five_levels(kern_vm_start);
 
     if (!cfg->page_tables)
         return;
-    tables->direct_map = kernel_word((void *)cfg->page_offset_base, five_levels ? 0xff11000000000000UL : 0xffff888000000000UL);
+    tables->direct_map = kernel_word((void *)cfg->page_offset_base, five ? 0xff11000000000000UL : 0xffff888000000000UL);
     tables->frame_mask = PTE_FRAME & ~kernel_word((void *)cfg->sme_me_mask, 0);
     tables->pgd = (__u64)BPF_CORE_READ(task, mm, pgd);
-    tables->top_shift = five_levels ? 48 : 39;
+    tables->top_shift = five ? 48 : 39;
 }
 
 /* Where the array of struct page starts. */
 static __always_inline __u64 page_array(const struct as_config *cfg, __u64 kern_vm_start)
 {
-    return kernel_word((void *)cfg->vmemmap_base, (kern_vm_start >> 48) != 0xffff ? 0xffd4000000000000UL : 0xffffea0000000000UL);
+    return kernel_word((void *)cfg->vmemmap_base, five_levels(kern_vm_start) ? 0xffd4000000000000UL : 0xffffea0000000000UL);
 }
 
+/* Where the arena's scratch page (7.1+) lies, so that probes can tell it from data. */
 static void locate_scratch(struct bpf_arena *arena, struct probe_state *probe, const struct as_config *cfg)
 {
     __u64 page = (__u64)BPF_CORE_READ(arena, scratch_page);
@@ -531,14 +544,11 @@ int sample_arenas(struct bpf_iter__bpf_map *ctx)
         find_page_tables(&tables, cfg, record.kern_vm_start);
         if (tables.pgd)
             record.page_frame = kernel_frame(tables.pgd, tables.direct_map, tables.frame_mask, tables.top_shift,
-                                             record.kern_vm_start + (__u32)(record.user_vm_start + (__u64)(cfg->frame_page - 1) * ARENA_PAGE_SIZE));
+                                             kernel_address(record.kern_vm_start, record.user_vm_start, cfg->frame_page - 1));
     }
-    if (bpf_core_field_exists(arena->scratch_page)) {
-        record.features |= AS_HAS_SCRATCH;
+    if (bpf_core_field_exists(arena->scratch_page))
         locate_scratch(arena, &probe, cfg);
-    }
     if (bpf_core_field_exists(arena->rt)) {
-        record.features |= AS_HAS_RANGE_TREE;
         struct loop_zeros *zero_words = bpf_map_lookup_elem(&zeros, &zero);
         if (!zero_words)
             return 0;
@@ -577,25 +587,15 @@ int sample_arenas(struct bpf_iter__bpf_map *ctx)
             if (probe.status)
                 record.status = probe.status;
         }
-        if (bpf_core_field_exists(arena->free_spans)) {
-            record.features |= AS_HAS_FREE_SPANS;
-            if (record.status == AS_OK)
-                describe_deferred_frees(arena, &record, !cfg->walk_only);
-        }
+        if (bpf_core_field_exists(arena->free_spans) && record.status == AS_OK)
+            describe_deferred_frees(arena, &record, !cfg->walk_only);
     } else {
         /* 6.9-6.12: the maple tree of allocated ranges; the free ranges are its complement
          * (nothing can be reserved, so claimed pages are backed and not probed). */
         struct maple_walk *walk = bpf_map_lookup_elem(&maple, &zero);
         if (!walk)
             return 0;
-        walk->depth = 0;
-        walk->count = 0;
-        walk->next_free = 0;
-        walk->free_pages = 0;
-        walk->status = AS_OK;
-        walk->max_entries = record.max_entries;
-        walk->store = !cfg->walk_only;
-        maple_walk_tree(walk, (__u64)BPF_CORE_READ((struct bpf_arena___maple *)arena, mt.ma_root));
+        maple_walk_tree(walk, (__u64)BPF_CORE_READ((struct bpf_arena___maple *)arena, mt.ma_root), record.max_entries, !cfg->walk_only);
         record.status = walk->status;
         record.free_ranges = walk->count;
         record.free_pages = walk->free_pages;
