@@ -25,6 +25,13 @@ enum ArenaListing {
             + states + range + [arena.pids.map(String.init).joined(separator: ",")]).joined(separator: "  ")
     }
 
+    /// What to say after "no arenas on this system": where this process can create one,
+    /// that `demo --live` makes one; otherwise why it cannot.
+    static var demoHint: String {
+        guard let refusal = LiveDiagnosis.arenaCreation else { return "'arenascope demo --live' makes a real one" }
+        return "'arenascope demo --live' cannot make one here: \(refusal)"
+    }
+
     /// "programs 12 add_elems, 13 build_list · processes 2181 loader · globals 1 page at the start":
     /// what tells arenas of one name apart. Names from the kernel and /proc printed terminal-safe.
     static func details(_ arena: LiveArenaSummary) -> String {

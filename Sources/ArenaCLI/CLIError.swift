@@ -25,7 +25,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case unavailable = 69
     /// The exporter cannot listen (the port is in use) or write its textfile.
     case cannotCreate = 73
-    /// Not permitted: a capability is missing.
+    /// Not permitted: a capability is missing, or a security policy (an LSM, kernel lockdown) refuses.
     case noPermission = 77
 }
 
@@ -45,7 +45,7 @@ public struct CLIError: Error, CustomStringConvertible {
         switch error {
         case .noSuchMap, .noSuchPin: .noInput
         case .notArena: .notArena
-        case .notPermitted: .noPermission
+        case .notPermitted, .refusedByPolicy, .lockedDown: .noPermission
         case .unsupported, .gone, .released: .unavailable
         case .unreadable: .unreadable
         case .torn, .system: .failure

@@ -44,7 +44,7 @@ struct DemoCommand: ParsableCommand {
             do {
                 demo = try LiveDemo()
             } catch {
-                guard case .notPermitted = error else { throw error }
+                guard error.isRefusal else { throw error }
                 throw CLIError(error.description + "; 'arenascope demo' runs the emulated demo without privileges", status: .noPermission)
             }
             backend = view.backend(for: demo.source)

@@ -13,13 +13,33 @@ struct ListCommand: ParsableCommand {
             second line the programs that use it, the processes with their command names and where its programs' \
             __arena globals lie (libbpf names every arena "arena": these tell them apart). With --json: [{"id", "name", \
             "max_pages", "flags", "user_vm_start", "user_vm_end", "free", "allocated", "mapped", "reserved", "freeing", "pids", \
-            "programs": [{"id", "name"}], "processes": [{"pid", "comm"}], "globals": {"at", "pages"} or null}].
+            "programs": [{"id", "name"}], "processes": [{"pid", "comm"}], "globals": {"at", "pages"} or null}]. \
+            Where the kernel refuses the sampler but not the maps' info (kernel lockdown's confidentiality mode, a \
+            security policy), the page states are left out ("?", null in JSON) and stderr says why.
             """)
 
     @OptionGroup var output: OutputOptions
 
+    /// Every arena with its page states; where the kernel refuses the sampler but not the
+    /// maps' info, what needs no kernel memory, saying why the page states are missing.
+    private static func arenas() throws(LiveError) -> [LiveArenaSummary] {
+        do throws(LiveError) {
+            return try ArenaSampler().arenas()
+        } catch {
+            guard error.leavesMapInfo else { throw error }
+            let listed: [LiveArenaSummary]
+            do throws(LiveError) {
+                listed = try LiveArenaSummary.withoutSampler()
+            } catch _ {
+                throw error
+            }
+            printError("arenascope: page states are not shown: \(error)")
+            return listed
+        }
+    }
+
     func run() throws {
-        let arenas = try ArenaSampler().arenas()
+        let arenas = try Self.arenas()
         if output.json {
             var json = JSONWriter()
             json.beginArray()
@@ -69,7 +89,7 @@ struct ListCommand: ParsableCommand {
             return
         }
         guard !arenas.isEmpty else {
-            print("no arenas on this system (try 'arenascope demo --live' to make one)")
+            print("no arenas on this system (\(ArenaListing.demoHint))")
             return
         }
         print(ArenaListing.header(withRange: true))

@@ -14,14 +14,14 @@ enum LivePicker {
     }
 
     static func choose(view: ViewOptions, theme: Theme) throws -> Choice {
-        if let refusal = LiveAvailability.refusal {
+        if let refusal = LiveDiagnosis.sampling {
             printError("arenascope: no live arenas to pick (\(refusal)); starting the emulated demo")
             sleep(1)
             return .nothing
         }
         let arenas = try ArenaSampler().arenas()
         guard !arenas.isEmpty else {
-            printError("arenascope: no arenas on this system; starting the emulated demo ('arenascope demo --live' makes a real one)")
+            printError("arenascope: no arenas on this system; starting the emulated demo (\(ArenaListing.demoHint))")
             sleep(1)
             return .nothing
         }

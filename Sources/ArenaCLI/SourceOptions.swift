@@ -106,6 +106,13 @@ struct SourceOptions: ParsableArguments {
         return try ReplaySource(reader: reader, name: name, frame: frame ?? 0)
     }
 
+    /// The map id of the live arena chosen by --map-id or --pin; nil for other sources.
+    func liveMapID() throws -> UInt32? {
+        if let mapID { return mapID }
+        guard let pinPath else { return nil }
+        return try LiveSource.mapID(pinnedAt: pinPath)
+    }
+
     /// Opens the source and takes one sample of it (retried by the sampling backend when torn).
     func openSampled() throws -> (source: ArenaSource, snapshot: Snapshot) {
         let source = try open()

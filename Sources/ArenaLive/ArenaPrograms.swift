@@ -95,7 +95,7 @@ enum ArenaPrograms {
             let fd = bpf_prog_get_fd_by_id(id)
             if fd < 0 {
                 if -fd == EPERM || -fd == EACCES {
-                    throw .notPermitted(action: "read the programs that use the arena", capability: "CAP_SYS_ADMIN")
+                    throw .refusal("read the programs that use the arena", needs: [.sysAdmin])
                 }
                 continue
             }

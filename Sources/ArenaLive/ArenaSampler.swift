@@ -100,10 +100,16 @@ public final class ArenaSampler {
 
     public init() throws(LiveError) {
         try KernelSupport.requireArenas()
-        object = try BPFObject(.sampler)
+        let missing = Capability.missing(Capability.liveInspection)
+        guard missing.isEmpty else { throw .notPermitted(action: "inspect live arenas", capability: Capability.names(missing)) }
+        do throws(LiveError) {
+            object = try BPFObject(.sampler)
+        } catch {
+            throw LiveDiagnosis.explainSamplerFailure(error)
+        }
         guard let link = bpf_program__attach_iter(try object.program("sample_arenas"), nil) else {
             let code = errno
-            if code == EPERM { throw .notPermitted(action: "attach the BPF iterator", capability: "CAP_BPF and CAP_PERFMON") }
+            if code == EPERM { throw .refusal("attach the BPF iterator", needs: [.bpf, .perfmon]) }
             throw .system(call: "attaching the bpf_map iterator", errno: code)
         }
         self.link = link

@@ -22,9 +22,7 @@ final class BPFObject {
         let result = bpf_object__load(handle)
         guard result == 0 else {
             let code = -result
-            if code == EPERM {
-                throw .notPermitted(action: "load arenascope's BPF programs", capability: "CAP_BPF and CAP_PERFMON")
-            }
+            if code == EPERM { throw .refusal("load arenascope's BPF program \(embedded.name)", needs: [.bpf, .perfmon]) }
             // EACCES is the verifier's refusal; ARENASCOPE_LIBBPF_LOG=1 prints its log.
             throw .system(call: "loading BPF object \(embedded.name)", errno: code)
         }
@@ -126,7 +124,7 @@ func runProgram<Context>(_ fd: Int32, _ context: inout Context) throws(LiveError
     }
     guard result == 0 else {
         let code = -result
-        if code == EPERM { throw .notPermitted(action: "run a BPF program", capability: "CAP_BPF") }
+        if code == EPERM { throw .refusal("run a BPF program", needs: [.bpf]) }
         throw .system(call: "BPF_PROG_TEST_RUN", errno: code)
     }
     return Int32(bitPattern: options.retval)

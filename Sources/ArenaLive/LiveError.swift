@@ -9,8 +9,14 @@ public enum LiveError: Error, Equatable, CustomStringConvertible {
     case noSuchPin(path: String)
     /// The map exists but is of another type.
     case notArena(id: UInt32, name: String, type: UInt32)
-    /// The kernel said EPERM; `capability` names what is needed.
+    /// The kernel said EPERM and this process lacks `capability` (the names of what is missing).
     case notPermitted(action: String, capability: String)
+    /// The kernel said EPERM although this process holds `holding`: a security policy
+    /// (an LSM, lockdown, a sandbox) refused it.
+    case refusedByPolicy(action: String, holding: String)
+    /// Kernel lockdown forbids BPF reads of kernel memory (`mode` as securityfs names it,
+    /// nil where it cannot be read); the sampler cannot tell page states apart without them.
+    case lockedDown(mode: String?)
     /// The kernel cannot do it: no arenas, BPF or BTF.
     case unsupported(String)
     /// The arena existed and is gone now.
@@ -31,7 +37,13 @@ public enum LiveError: Error, Equatable, CustomStringConvertible {
         case .noSuchPin(let path): "nothing is pinned at \(path)"
         case .notArena(let id, let name, let type):
             "map \(id)\(name.isEmpty ? "" : " (\(name))") is \(Self.typeName(type)), not an arena"
-        case .notPermitted(let action, let capability): "not permitted to \(action): needs \(capability) (run as root)"
+        case .notPermitted(let action, let capability): "not permitted to \(action): this process lacks \(capability) (run as root)"
+        case .refusedByPolicy(let action, let holding):
+            "the kernel refused to \(action) although this process has \(holding): \(SecurityPolicy.refusalSource) forbids it"
+        case .lockedDown(let mode?):
+            "kernel lockdown (\(mode)) forbids BPF reads of kernel memory, which telling page states apart needs"
+        case .lockedDown(nil):
+            "the kernel withholds bpf_probe_read_kernel from BPF programs (kernel lockdown in confidentiality mode does this), which telling page states apart needs"
         case .unsupported(let why): "this kernel cannot do it: \(why)"
         case .gone(let id): "arena \(id) is gone"
         case .released(let id): "arena \(id) has no other user left: its bytes are no longer read so that it can go (--keep-alive holds an arena for post-mortem looks)"
@@ -49,6 +61,31 @@ public enum LiveError: Error, Equatable, CustomStringConvertible {
     ]
 
     static func typeName(_ type: UInt32) -> String { typeNames[Int(type)] ?? "a map of type \(type)" }
+
+    /// What an EPERM from the kernel means for `action`, which takes `needed`: the
+    /// capabilities this process lacks, or, holding them all, a security policy.
+    static func refusal(_ action: String, needs needed: [Capability]) -> LiveError {
+        let missing = Capability.missing(needed)
+        return missing.isEmpty ? .refusedByPolicy(action: action, holding: Capability.names(needed))
+            : .notPermitted(action: action, capability: Capability.names(missing))
+    }
+
+    /// The sampler was refused although the capabilities are held (lockdown, a policy):
+    /// what the maps' and programs' info tell can still be read.
+    public var leavesMapInfo: Bool {
+        switch self {
+        case .refusedByPolicy, .lockedDown: true
+        default: false
+        }
+    }
+
+    /// Refusals of permission or policy: they do not go away by trying again.
+    public var isRefusal: Bool {
+        switch self {
+        case .notPermitted, .refusedByPolicy, .lockedDown: true
+        default: false
+        }
+    }
 }
 
 

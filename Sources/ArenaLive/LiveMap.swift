@@ -18,7 +18,7 @@ enum LiveMap {
             let code = -fd
             switch code {
             case ENOENT: throw .noSuchMap(id: id)
-            case EPERM, EACCES: throw .notPermitted(action: "open a BPF map by id", capability: "CAP_SYS_ADMIN")
+            case EPERM, EACCES: throw .refusal("open a BPF map by id", needs: [.sysAdmin])
             default: throw .system(call: "BPF_MAP_GET_FD_BY_ID", errno: code)
             }
         }
@@ -43,7 +43,7 @@ enum LiveMap {
             let code = -fd
             switch code {
             case ENOENT: throw .noSuchPin(path: path)
-            case EPERM, EACCES: throw .notPermitted(action: "open the pinned object \(path)", capability: "CAP_BPF or read access to bpffs")
+            case EPERM, EACCES: throw .refusal("open the pinned object \(path)", needs: [.bpf])
             default: throw .system(call: "BPF_OBJ_GET \(path)", errno: code)
             }
         }

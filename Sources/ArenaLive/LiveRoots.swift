@@ -54,10 +54,15 @@ public final class LiveRoots {
 
     /// The roots now, given the arena's latest record.
     public func roots(_ record: ArenaRecord) -> [StructureRoot] {
-        let geometry = record.geometry
-        if plannedFor?.references != record.referenceCount || plannedFor?.start != geometry.userVMStart {
+        roots(geometry: record.geometry, references: record.referenceCount)
+    }
+
+    /// The roots now, in an arena of `geometry` whose map has `references` references
+    /// (the programs and maps are looked at again when either changes).
+    func roots(geometry: ArenaGeometry, references: UInt64) -> [StructureRoot] {
+        if plannedFor?.references != references || plannedFor?.start != geometry.userVMStart {
             plan(geometry)
-            plannedFor = (record.referenceCount, geometry.userVMStart)
+            plannedFor = (references, geometry.userVMStart)
         }
         let decoder = PointerDecoder(geometry: geometry)
         return globals + maps.flatMap { pointers(in: $0, decoder: decoder) }

@@ -46,11 +46,16 @@ public final class LiveSource: ArenaSource {
 
     /// Attaches to the arena pinned at `path`.
     public convenience init(pinnedAt path: String, keepAlive: Bool = false) throws(LiveError) {
-        try self.init(mapID: try LiveMap.arenaID(pinnedAt: path), keepAlive: keepAlive)
+        try self.init(mapID: try Self.mapID(pinnedAt: path), keepAlive: keepAlive)
     }
 
     deinit {
         if let heldFD { close(heldFD) }
+    }
+
+    /// The map id of the arena pinned at `path`.
+    public static func mapID(pinnedAt path: String) throws(LiveError) -> UInt32 {
+        try LiveMap.arenaID(pinnedAt: path)
     }
 
     public var capabilities: SourceCapabilities { [.pageBytes, .types, .keepAlive] }

@@ -59,7 +59,7 @@ public final class LiveWorkload {
         options.map_extra = address ?? 0
         let fd = bpf_map_create(bpf_map_type(rawValue: LiveMap.arenaType), flags.contains(.noUserConv) ? "arena32" : "arena", 0, 0, pages, &options)
         guard fd >= 0 else {
-            if -fd == EPERM { throw .notPermitted(action: "create an arena", capability: "CAP_BPF") }
+            if -fd == EPERM { throw .refusal("create an arena", needs: [.bpf]) }
             throw .system(call: "creating an arena", errno: -fd)
         }
         if address != nil { return fd }

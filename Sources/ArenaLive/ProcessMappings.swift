@@ -25,6 +25,37 @@ enum ProcessMappings {
         }.sorted()
     }
 
+    /// The processes holding an fd of each BPF map, by map id (`map_id:` in
+    /// `/proc/PID/fdinfo/FD` of each fd that is a `anon_inode:bpf-map`).
+    static func mapHolders() -> [UInt32: [Int32]] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [:] }
+        var holders: [UInt32: Set<Int32>] = [:]
+        for entry in entries {
+            guard let pid = Int32(entry), let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(entry)/fd") else { continue }
+            for fd in fds {
+                guard (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/fd/\(fd)")) == "anon_inode:bpf-map",
+                      let info = try? String(contentsOfFile: "/proc/\(entry)/fdinfo/\(fd)", encoding: .utf8),
+                      let line = info.split(separator: "\n").first(where: { $0.hasPrefix("map_id:") }),
+                      let id = UInt32(line.dropFirst("map_id:".count).trimmingCharacters(in: .whitespaces)) else { continue }
+                holders[id, default: []].insert(pid)
+            }
+        }
+        return holders.mapValues { $0.sorted() }
+    }
+
+    /// Where one of `pids` maps a BPF map (`anon_inode:bpf-map`) exactly `length` bytes long:
+    /// an arena's user address, found without the sampler. The lowest such start.
+    static func start(ofMapping length: UInt64, in pids: [Int32]) -> UInt64? {
+        pids.compactMap { pid -> UInt64? in
+            guard let maps = try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8) else { return nil }
+            return maps.split(separator: "\n").compactMap { line -> UInt64? in
+                guard line.hasSuffix("anon_inode:bpf-map"), let range = line.split(separator: " ").first else { return nil }
+                let bounds = range.split(separator: "-").compactMap { UInt64($0, radix: 16) }
+                return bounds.count == 2 && bounds[1] > bounds[0] && bounds[1] - bounds[0] == length ? bounds[0] : nil
+            }.min()
+        }.min()
+    }
+
     /// A process's command name from `/proc/PID/comm` (any process may set it to any bytes:
     /// print it terminal-safe), or "?" when it cannot be read.
     static func command(of pid: Int32) -> String {

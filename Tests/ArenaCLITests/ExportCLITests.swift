@@ -1,4 +1,5 @@
 import Testing
+import LiveTestSupport
 import Foundation
 import Glibc
 import ArenaLive
@@ -6,7 +7,7 @@ import ArenaModel
 
 /// `arenascope export` against real arenas, read by a real Prometheus (Debian's package,
 /// which scripts/test installs) and checked by promtool.
-@Suite(.serialized, .enabled(if: LiveAvailability.refusal == nil, "the kernel refused BPF")) struct ExportCLITests {
+@Suite(.serialized, .needsLiveArenas) struct ExportCLITests {
     /// An arena of its own with `pages` pages allocated (the fixed address is other suites').
     struct Arena {
         let fd: Int32

@@ -1,11 +1,12 @@
 import Testing
+import LiveTestSupport
 import Foundation
 import Glibc
 import CLibBPF
 import ArenaLive
 
 /// The command line against real kernel arenas, made by this test process.
-@Suite(.serialized, .enabled(if: LiveAvailability.refusal == nil, "the kernel refused BPF")) struct LiveCLITests {
+@Suite(.serialized, .needsLiveArenas) struct LiveCLITests {
     @Test func snapshotReadAndChaseOnALiveArena() throws {
         let workload = try LiveWorkload()
         let head = try workload.buildList(count: 40)

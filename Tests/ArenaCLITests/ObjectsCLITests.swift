@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LiveTestSupport
 import ArenaLive
 import ArenaEmulator
 import ArenaModel
@@ -89,7 +90,7 @@ import Glibc
 }
 
 /// On a live arena: the roots program's list, its element type added with --btf.
-@Suite(.serialized, .enabled(if: LiveAvailability.refusal == nil, "the kernel refused BPF")) struct LiveObjectsCLITests {
+@Suite(.serialized, .needsLiveArenas) struct LiveObjectsCLITests {
     @Test func aLiveListIsWalkedWithTypesFromAnObject() throws {
         let program = try RootsProgram()
         try program.add(6)

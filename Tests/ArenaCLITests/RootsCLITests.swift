@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import LiveTestSupport
 import ArenaLive
 
 /// `roots`, `decode --root`, `chase --root --field` and `--btf`, through the real binary.
@@ -57,7 +58,7 @@ import ArenaLive
 }
 
 /// The same on a live arena built by a program shaped like users' (libbpf 1.4, arena globals).
-@Suite(.serialized, .enabled(if: LiveAvailability.refusal == nil, "the kernel refused BPF")) struct LiveRootsCLITests {
+@Suite(.serialized, .needsLiveArenas) struct LiveRootsCLITests {
     @Test func rootsOfAProgramsArenaAndTypesItsBTFLacksFromAnObject() throws {
         let program = try RootsProgram()
         try program.add(4, first: 100)

@@ -179,6 +179,12 @@ import Glibc
         #expect(!session.alternateScreenOn)
     }
 
+    /// The frame count of the status line's "● REC n", 0 when it shows none.
+    static func recordedFrames(on screen: String) -> Int {
+        guard let marker = screen.range(of: "● REC ") else { return 0 }
+        return Int(screen[marker.upperBound...].prefix { $0.isNumber }) ?? 0
+    }
+
     @Test(.enabled(if: tmux != nil, "tmux is not installed")) func rRecordsFromTheInspector() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-rec-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -187,8 +193,8 @@ import Glibc
         #expect(session.waitFor { $0.contains("Pages ·") })
         try session.keys("r")
         #expect(session.waitFor { $0.contains("recording to arenascope-") })
-        #expect(session.waitFor { $0.contains("● REC ") })
-        usleep(800_000)
+        // Recorded until the counter shows ten frames, however slowly the machine samples.
+        #expect(session.waitFor(60) { Self.recordedFrames(on: $0) >= 10 })
         try session.keys("r")
         #expect(session.waitFor { $0.contains("recorded ") && $0.contains(" frames to arenascope-") })
         try session.keys("q")

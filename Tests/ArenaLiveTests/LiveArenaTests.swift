@@ -1,4 +1,5 @@
 import Testing
+import LiveTestSupport
 import Foundation
 import Synchronization
 import ArenaModel
@@ -7,7 +8,7 @@ import CLibBPF
 
 /// Real arenas built by real BPF programs, inspected through the sampler and the reader.
 /// Serialized: the workload maps its arena at a fixed address.
-@Suite(.serialized, .needsKernelBPF) struct LiveArenaTests {
+@Suite(.serialized, .needsLiveArenas) struct LiveArenaTests {
     let pageSize: UInt64 = 4096
     let base = LiveWorkload.arenaAddress
 

@@ -1,13 +1,14 @@
 import Foundation
 import Synchronization
 import Testing
+import LiveTestSupport
 import ArenaModel
 @testable import ArenaLive
 
 /// What newer kernels changed under the sampler: frees deferred from programs that cannot
 /// sleep (7.0+) and the scratch page mapped where a kernel access faulted (7.1+). Every
 /// kernel runs each test: older ones show what they lack (frees take effect at once).
-@Suite(.serialized, .needsKernelBPF) struct LiveKernelChangesTests {
+@Suite(.serialized, .needsLiveArenas) struct LiveKernelChangesTests {
     /// The tree of each kernel (6.9-6.12's maple tree of allocated ranges, 6.13+'s range
     /// tree of free ones) against pages allocated, freed and faulted in known places.
     @Test func freeRangesAreExactlyWhereNothingWasAllocatedOrFaulted() throws {
@@ -98,11 +99,15 @@ import ArenaModel
         while !finished.isSet { usleep(1_000) }
         #expect(freed.load(ordering: .relaxed) > 0, "the program freed pages")
         let snapshot = try #require(caught, "no sample caught a deferred free in 30 s")
-        #expect(snapshot.stats[.freeing] <= 64, "at most one round's pages are in flight")
+        // Each round frees its 64 pages in one span; however far the kernel's worker lags
+        // behind (a loaded machine), what is in flight is whole rounds.
+        #expect(snapshot.stats[.freeing] % 64 == 0, "whole spans of 64 pages are in flight")
         #expect(snapshot.pages.pageCount == 256)
         // Once the worker ran, every page is free again.
+        // The worker runs when the machine lets it: waited for up to 30 s, not assumed quick.
         var settled = try source.sample()
-        for _ in 0..<100 where settled.stats[.free] != 256 {
+        let settleBy = monotonicSeconds() + 30
+        while settled.stats[.free] != 256 && monotonicSeconds() < settleBy {
             usleep(10_000)
             settled = try source.sample()
         }

@@ -2,10 +2,11 @@ import ArenaModel
 import ArenaRecording
 import Foundation
 import Testing
+import LiveTestSupport
 @testable import ArenaLive
 
 /// Recording a real kernel arena while BPF programs change it, and replaying it.
-@Suite(.serialized, .needsKernelBPF) struct LiveRecordingTests {
+@Suite(.serialized, .needsLiveArenas) struct LiveRecordingTests {
     @Test func aLiveRecordingReplaysTheStatesAndBytesTheProgramsLeft() throws {
         let workload = try LiveWorkload()
         let source = try LiveSource(mapID: try workload.arenaID)

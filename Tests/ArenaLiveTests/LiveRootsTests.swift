@@ -2,11 +2,12 @@ import ArenaModel
 import ArenaTypes
 import CLibBPF
 import Testing
+import LiveTestSupport
 @testable import ArenaLive
 
 /// Roots of arenas built by programs shaped like users' (bpf/roots.bpf.c, loaded by libbpf
 /// 1.4+): `__arena` globals, `.bss` pointers, untyped words, a second arena in one process.
-@Suite(.serialized, .needsKernelBPF) struct LiveRootsTests {
+@Suite(.serialized, .needsLiveArenas) struct LiveRootsTests {
     @Test func arenaGlobalsAndGlobalPointersAreNamedTypedRoots() throws {
         let program = try RootsProgram()
         #expect(try program.add(3, first: 10) == 3)
@@ -31,6 +32,28 @@ import Testing
         var reader = ArenaReader(snapshot: snapshot, source: source)
         #expect(try reader.word(at: list.address) == last.address)
         #expect(try reader.word(at: counters.address) == 3)
+    }
+
+    /// Without the sampler (a host under lockdown), the maps' and programs' info and the
+    /// holders' mappings tell the same about an arena as the sampler does, page states aside.
+    @Test func withoutTheSamplerAnArenaIsDescribedAsTheSamplerDescribesIt() throws {
+        let program = try RootsProgram()
+        try program.add(2, first: 5)
+        let id = try program.arenaID
+        let sampled = try #require(try ArenaSampler().arenas().first { $0.record.id == id })
+        let described = try #require(try LiveArenaSummary.withoutSampler().first { $0.record.id == id })
+        #expect(described.pages == nil)
+        #expect(described.record.name == sampled.record.name && described.record.maxPages == sampled.record.maxPages)
+        #expect(described.record.flags == sampled.record.flags)
+        #expect(described.record.userVMStart == sampled.record.userVMStart && described.record.userVMEnd == sampled.record.userVMEnd)
+        #expect(described.programs.map(\.name) == sampled.programs.map(\.name))
+        #expect(Set(sampled.pids).isSubset(of: described.pids), "the mapping processes, and the holders of its fd")
+        #expect(described.globals?.place == sampled.globals?.place && described.globals?.pages == sampled.globals?.pages)
+
+        let (geometry, roots) = try LiveRoots.withoutSampler(mapID: id)
+        let sampledRoots = try LiveSource(mapID: id).sample().roots
+        #expect(geometry.userVMStart == sampled.record.userVMStart)
+        #expect(roots.map(\.name).sorted() == sampledRoots.map(\.name).sorted() && roots.map(\.address).sorted() == sampledRoots.map(\.address).sorted())
     }
 
     /// The layout libbpf >= 1.7 gives on 7.0+ kernels, built by hand for the libbpf here: the

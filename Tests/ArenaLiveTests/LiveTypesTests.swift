@@ -1,10 +1,11 @@
 import ArenaModel
 import ArenaTypes
 import Testing
+import LiveTestSupport
 @testable import ArenaLive
 
 /// Typed views with the real BTF of the programs that built a live arena.
-@Suite(.serialized, .needsKernelBPF) struct LiveTypesTests {
+@Suite(.serialized, .needsLiveArenas) struct LiveTypesTests {
     @Test func theProgramsTypesDecodeWhatTheyWrote() throws {
         let workload = try LiveWorkload()
         let head = try workload.buildList(count: 5, firstValue: 100)
