@@ -100,8 +100,7 @@ public final class ArenaSampler {
 
     public init() throws(LiveError) {
         try KernelSupport.requireArenas()
-        let missing = Capability.missing(Capability.liveInspection)
-        guard missing.isEmpty else { throw .notPermitted(action: "inspect live arenas", capability: Capability.names(missing)) }
+        try Capability.requireLiveInspection()
         do throws(LiveError) {
             object = try BPFObject(.sampler)
         } catch {

@@ -33,6 +33,12 @@ public enum Capability: Int, CaseIterable, Sendable {
         return has(self) || (self != .sysAdmin && has(.sysAdmin))
     }
 
+    /// Fails naming what is missing where this process lacks what live inspection takes.
+    static func requireLiveInspection() throws(LiveError) {
+        let missing = missing(liveInspection)
+        guard missing.isEmpty else { throw .notPermitted(action: "inspect live arenas", capability: names(missing)) }
+    }
+
     /// Those of `needed` this process lacks.
     public static func missing(_ needed: [Capability]) -> [Capability] { needed.filter { !$0.isHeld } }
 

@@ -30,6 +30,7 @@ public final class LiveSource: ArenaSource {
     /// is not an arena, or the caller lacks the capabilities.
     public init(mapID: UInt32, keepAlive: Bool = false, sampler: ArenaSampler? = nil) throws(LiveError) {
         try KernelSupport.requireArenas()
+        try Capability.requireLiveInspection()
         let (fd, identity) = try LiveMap.openArena(id: mapID)
         self.mapID = mapID
         self.keepAlive = keepAlive

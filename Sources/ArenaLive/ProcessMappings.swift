@@ -17,7 +17,7 @@ enum ProcessMappings {
         let wanted = String(start, radix: 16) + "-" + String(end, radix: 16) + " "
         return entries.compactMap { entry -> Int32? in
             guard let pid = Int32(entry),
-                  let maps = try? String(contentsOfFile: "/proc/\(entry)/maps", encoding: .utf8) else { return nil }
+                  let maps = text(of: "/proc/\(entry)/maps") else { return nil }
             for line in maps.split(separator: "\n") where line.hasPrefix(wanted) && line.hasSuffix("anon_inode:bpf-map") {
                 return pid
             }
@@ -34,7 +34,7 @@ enum ProcessMappings {
             guard let pid = Int32(entry), let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(entry)/fd") else { continue }
             for fd in fds {
                 guard (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/fd/\(fd)")) == "anon_inode:bpf-map",
-                      let info = try? String(contentsOfFile: "/proc/\(entry)/fdinfo/\(fd)", encoding: .utf8),
+                      let info = text(of: "/proc/\(entry)/fdinfo/\(fd)"),
                       let line = info.split(separator: "\n").first(where: { $0.hasPrefix("map_id:") }),
                       let id = UInt32(line.dropFirst("map_id:".count).trimmingCharacters(in: .whitespaces)) else { continue }
                 holders[id, default: []].insert(pid)
@@ -47,13 +47,21 @@ enum ProcessMappings {
     /// an arena's user address, found without the sampler. The lowest such start.
     static func start(ofMapping length: UInt64, in pids: [Int32]) -> UInt64? {
         pids.compactMap { pid -> UInt64? in
-            guard let maps = try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8) else { return nil }
+            guard let maps = text(of: "/proc/\(pid)/maps") else { return nil }
             return maps.split(separator: "\n").compactMap { line -> UInt64? in
                 guard line.hasSuffix("anon_inode:bpf-map"), let range = line.split(separator: " ").first else { return nil }
                 let bounds = range.split(separator: "-").compactMap { UInt64($0, radix: 16) }
                 return bounds.count == 2 && bounds[1] > bounds[0] && bounds[1] - bounds[0] == length ? bounds[0] : nil
             }.min()
         }.min()
+    }
+
+    /// The whole text of a /proc file, read to its end (Foundation's `contentsOfFile` stops
+    /// short on files whose size reads as 0, as /proc's do: it lost the end of long maps).
+    static func text(of path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        return (try? handle.readToEnd()).map { String(decoding: $0 ?? Data(), as: UTF8.self) }
     }
 
     /// A process's command name from `/proc/PID/comm` (any process may set it to any bytes:

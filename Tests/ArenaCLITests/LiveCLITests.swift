@@ -113,24 +113,4 @@ import ArenaLive
         #expect(missing.status == 66)
         #expect(missing.stderr == "arenascope: error: no BPF map has id 4294967295\n")
     }
-
-    @Test(arguments: [
-        (["list"], "CAP_BPF and CAP_PERFMON"),
-        (["export"], "CAP_BPF and CAP_PERFMON"),
-        (["snapshot", "--map-id", "1"], "CAP_SYS_ADMIN"),
-        (["demo", "--live"], "'arenascope demo' runs the emulated demo"),
-    ])
-    func withoutPrivilegesTheCapabilityIsNamed(arguments: [String], mentions: String) throws {
-        let setpriv = URL(fileURLWithPath: "/usr/bin/setpriv")
-        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: setpriv.path) else {
-            print("privilege test skipped: it needs root and /usr/bin/setpriv to drop to an unprivileged user")
-            return
-        }
-        let result = try BinaryRunner.run(
-            ["--reuid=65534", "--regid=65534", "--clear-groups", BinaryRunner.binary.path] + arguments, executable: setpriv)
-        #expect(result.status == 77, "\(result.stderr)")
-        #expect(result.stderr.hasPrefix("arenascope: error: not permitted"))
-        #expect(result.stderr.contains(mentions))
-        #expect(result.stderrLines.count == 1)
-    }
 }
