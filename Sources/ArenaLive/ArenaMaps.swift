@@ -35,10 +35,20 @@ enum ArenaMaps {
         let (fd, _) = try LiveMap.openArena(id: id)
         defer { close(fd) }
         let info = try LiveMap.info(fd)
-        let length = UInt64(info.max_entries) * 4096
-        let start = info.map_extra != 0 ? info.map_extra
-            : ProcessMappings.start(ofMapping: length, in: holders ?? ProcessMappings.mapHolders()[id] ?? []) ?? 0
-        return ArenaRecord(mapInfo: info, userVMStart: start)
+        let start = info.map_extra != 0 ? info.map_extra : mappedStart(id: id, pages: info.max_entries, holders: holders ?? ProcessMappings.mapHolders()[id] ?? [])
+        return ArenaRecord(mapInfo: info, userVMStart: start ?? 0)
+    }
+
+    /// The arena's user address from its holders' mappings of its size; where they map
+    /// several such maps, the one that the addresses its programs load (`__arena` globals)
+    /// fall in. Nil where that leaves none or more than one.
+    private static func mappedStart(id: UInt32, pages: UInt32, holders: [Int32]) -> UInt64? {
+        let length = UInt64(pages) * 4096
+        let candidates = ProcessMappings.starts(ofMapping: length, in: holders)
+        guard candidates.count > 1 else { return candidates.first }
+        let loads = ((try? ArenaPrograms.programs(usingMap: id)) ?? []).flatMap { $0.loadedConstants() }
+        let loaded = candidates.filter { start in loads.contains { $0 >= start && $0 - start < length } }
+        return loaded.count == 1 ? loaded.first : nil
     }
 }
 

@@ -43,17 +43,17 @@ enum ProcessMappings {
         return holders.mapValues { $0.sorted() }
     }
 
-    /// Where one of `pids` maps a BPF map (`anon_inode:bpf-map`) exactly `length` bytes long:
-    /// an arena's user address, found without the sampler. The lowest such start.
-    static func start(ofMapping length: UInt64, in pids: [Int32]) -> UInt64? {
-        pids.compactMap { pid -> UInt64? in
-            guard let maps = text(of: "/proc/\(pid)/maps") else { return nil }
+    /// Where `pids` map a BPF map (`anon_inode:bpf-map`) exactly `length` bytes long: the
+    /// candidates for an arena's user address, found without the sampler.
+    static func starts(ofMapping length: UInt64, in pids: [Int32]) -> Set<UInt64> {
+        Set(pids.flatMap { pid -> [UInt64] in
+            guard let maps = text(of: "/proc/\(pid)/maps") else { return [] }
             return maps.split(separator: "\n").compactMap { line -> UInt64? in
                 guard line.hasSuffix("anon_inode:bpf-map"), let range = line.split(separator: " ").first else { return nil }
                 let bounds = range.split(separator: "-").compactMap { UInt64($0, radix: 16) }
                 return bounds.count == 2 && bounds[1] > bounds[0] && bounds[1] - bounds[0] == length ? bounds[0] : nil
-            }.min()
-        }.min()
+            }
+        })
     }
 
     /// The whole text of a /proc file, read to its end (Foundation's `contentsOfFile` stops
