@@ -45,7 +45,8 @@ struct DemoCommand: ParsableCommand {
                 demo = try LiveDemo()
             } catch {
                 guard error.isRefusal else { throw error }
-                throw CLIError(error.description + "; 'arenascope demo' runs the emulated demo without privileges", status: .noPermission)
+                let instead = if case .notPermitted = error { "without privileges" } else { "on any kernel" }
+                throw CLIError(error.description + "; 'arenascope demo' runs the emulated demo \(instead)", status: .noPermission)
             }
             backend = view.backend(for: demo.source)
             backend.driver = demo.step

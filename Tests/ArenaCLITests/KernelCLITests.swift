@@ -14,7 +14,8 @@ import ArenaLive
     static var hasNoArenas: Bool { if case .unsupported? = LiveDiagnosis.sampling { true } else { false } }
     static var isLockedDown: Bool { if case .lockedDown? = LiveDiagnosis.sampling { true } else { false } }
     static var refusesArenasByPolicy: Bool { if case .refusedByPolicy? = LiveDiagnosis.arenaCreation { true } else { false } }
-    static let setpriv: String? = ["/usr/bin/setpriv", "/bin/setpriv"].first { (path: String) in access(path, X_OK) == 0 }
+    /// util-linux's setpriv (busybox's cannot change user ids).
+    static let setpriv: String? = access("/usr/bin/setpriv", X_OK) == 0 ? "/usr/bin/setpriv" : nil
 
     @Test func theDiagnosisIsWhatTheHostRefuses() throws {
         let expected = ProcessInfo.processInfo.environment["ARENASCOPE_EXPECT_REFUSAL"]
