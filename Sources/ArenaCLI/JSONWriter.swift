@@ -6,8 +6,9 @@ import ArenaText
 public struct JSONWriter {
     /// The UTF-8 text written so far.
     public private(set) var bytes: [UInt8] = []
-    /// Bit d says "the container at depth d already has a member" (depth 0 is the top level).
-    private var hasMember: UInt64 = 0
+    /// Bit d % 64 of word d / 64 says "the container at depth d already has a member"
+    /// (depth 0 is the top level); nesting has no limit of its own.
+    private var hasMember: [UInt64] = [0]
     private var depth = 0
 
     public init() { bytes.reserveCapacity(4096) }
@@ -76,7 +77,7 @@ public struct JSONWriter {
         separate()
         escaped(name)
         emit(":")
-        hasMember &= ~(1 << UInt64(depth))
+        clearMember()
     }
 
     private mutating func member(_ name: StaticString?) {
@@ -88,15 +89,19 @@ public struct JSONWriter {
     }
 
     private mutating func enter() {
-        precondition(depth < 63, "JSON nested too deeply")
         depth += 1
-        hasMember &= ~(1 << UInt64(depth))
+        if depth / 64 == hasMember.count { hasMember.append(0) }
+        clearMember()
+    }
+
+    private mutating func clearMember() {
+        hasMember[depth / 64] &= ~(1 << UInt64(depth % 64))
     }
 
     private mutating func separate() {
-        let bit: UInt64 = 1 << UInt64(depth)
-        if hasMember & bit != 0 { bytes.append(UInt8(ascii: ",")) }
-        hasMember |= bit
+        let bit: UInt64 = 1 << UInt64(depth % 64)
+        if hasMember[depth / 64] & bit != 0 { bytes.append(UInt8(ascii: ",")) }
+        hasMember[depth / 64] |= bit
     }
 
     private mutating func emit(_ literal: StaticString) {

@@ -12,7 +12,7 @@ struct ObjectsCommand: ParsableCommand {
             Breadth first from every root (see 'arenascope roots'), each object once; struct members, unions (first \
             member), arrays, typedefs; page bytes read in bulk, never from an unbacked page. With --json: {"types": \
             [{"type", "count", "bytes"}], "reached_pages", "unreached_pages", "bad_pointers": [{"addr", "path", "value", \
-            "target"}], "objects", "bytes", "reached_bytes", "backed_bytes", "truncated", "torn"}. A bad pointer's target \
+            "target"}], "objects", "bytes", "reached_bytes", "backed_bytes", "truncated", "limit", "torn"}; "limit" says which bound stopped a truncated walk. A bad pointer's target \
             is the state of the page it leads to (free, reserved) or not_arena (poison values such as 0x100, wild \
             values). Bad pointers get a second look in a fresh sample: a walk whose bad pointers changed meanwhile \
             (a live program at work) is taken again, up to 5 times; "torn" says the memory never held still and only \
@@ -84,6 +84,7 @@ struct ObjectsCommand: ParsableCommand {
             json.number(map.reachedBytes, "reached_bytes")
             json.number(map.backedBytes, "backed_bytes")
             json.bool(map.truncated, "truncated")
+            if let limit = map.limit { json.string(limit, "limit") } else { json.null("limit") }
             json.bool(map.torn, "torn")
             json.endObject()
             print(json.text)
@@ -93,7 +94,7 @@ struct ObjectsCommand: ParsableCommand {
             printError("arenascope: no roots: nothing to walk from (the programs keep no arena globals or pointers in maps with BTF)")
         }
         let share = map.backedBytes == 0 ? "-" : percentText(Double(map.reachedBytes) / Double(map.backedBytes))
-        print("objects    \(map.objects) (\(map.bytes) bytes)\(map.truncated ? ", truncated" : "")"
+        print("objects    \(map.objects) (\(map.bytes) bytes)\(map.limit.map { ", truncated: \($0)" } ?? "")"
               + (map.torn ? ", torn (the arena kept changing: only bad pointers seen twice are listed)" : ""))
         print("pages      \(map.reachedPages.count) reached, \(map.unreachedPages.count) backed but unreached; \(share) of the backed bytes reachable")
         let width = min(40, map.types.map(\.type.count).max() ?? 0)

@@ -140,6 +140,7 @@ enum TypedJSON {
             switch field.value {
             case .pointer(_, let target, _): json.bool(target != nil, "arena")
             case .enumerator(_, let raw): json.number(raw, "raw")
+            case .opaque(let what): json.string(what, "note")
             default: break
             }
             json.endObject()

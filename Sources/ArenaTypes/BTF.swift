@@ -57,6 +57,8 @@ public struct BTFType: Sendable, Equatable {
     public var intChar = false
     public var intBool = false
     public var intBits: UInt32 = 0
+    /// Where an int's value starts, in bits (0 in what compilers emit).
+    public var intOffset: UInt32 = 0
 
     public static func == (lhs: BTFType, rhs: BTFType) -> Bool {
         lhs.kind == rhs.kind && lhs.name == rhs.name && lhs.size == rhs.size && lhs.referenced == rhs.referenced
@@ -102,6 +104,7 @@ public struct BTF: Sendable {
                 throw .badBTF("type \(index + 1) refers to type \(id), of \(types.count)")
             }
         }
+        try BTFRules.check(types)
         self.types = types
     }
 
@@ -124,6 +127,7 @@ public struct BTF: Sendable {
             type.intChar = (encoding >> 24) & 2 == 2
             type.intBool = (encoding >> 24) & 4 == 4
             type.intBits = encoding & 0xFF
+            type.intOffset = encoding >> 16 & 0xFF
         case .array:
             type = BTFType(kind: .array, name: name, size: 0, referenced: try cursor.u32())
             _ = try cursor.u32()

@@ -93,6 +93,13 @@ public struct BTFBuilder {
             extra: values.flatMap { [stringOffset($0.0), UInt32(bitPattern: $0.1)] })
     }
 
+    /// Any type record exactly as given, checked by nothing: how crafted inputs (regression
+    /// fixtures, fuzz seeds) break the rules a parser must enforce.
+    public mutating func record(_ kind: BTFKind, name: String = "", vlen: Int = 0, sizeOrType: UInt32, kindFlag: Bool = false,
+                                extra: [UInt32] = []) -> UInt32 {
+        add(name: name, kind: kind, vlen: vlen, sizeOrType: sizeOrType, kindFlag: kindFlag, extra: extra)
+    }
+
     private var pending: [UInt32: Int] = [:]
 
     /// The finished blob.

@@ -37,8 +37,10 @@ public struct ObjectMap: Sendable {
     /// programs can still find.
     public let reachedBytes: UInt64
     public let backedBytes: UInt64
-    /// The traversal stopped at its object or time bound before it was done.
-    public let truncated: Bool
+    /// The traversal stopped at one of its bounds before it was done.
+    public var truncated: Bool { limit != nil }
+    /// Which bound stopped it, said as a user reads it ("more than 10 s").
+    public let limit: String?
     /// Pointers into the object or page asked about (`ObjectTraversal.Options.referencesTo`).
     public let references: [Reference]
     /// The first objects of each type met, by address (`Options.instancesPerType` of them).
@@ -79,9 +81,13 @@ public struct ObjectTraversal {
         public var referencesTo: UInt64?
         /// Keep the addresses of up to this many objects of each type (`ObjectMap.instances`).
         public var instancesPerType: Int
+        /// Members and elements looked at, over every type met, to find pointer fields.
+        public var maxLayoutSteps: Int
 
-        public init(maxObjects: Int = 1_000_000, timeLimit: Double = 10, referencesTo: UInt64? = nil, instancesPerType: Int = 0) {
+        public init(maxObjects: Int = 1_000_000, timeLimit: Double = 10, referencesTo: UInt64? = nil, instancesPerType: Int = 0,
+                    maxLayoutSteps: Int = 1 << 22) {
             self.maxObjects = maxObjects
+            self.maxLayoutSteps = maxLayoutSteps
             self.timeLimit = timeLimit
             self.referencesTo = referencesTo
             self.instancesPerType = instancesPerType
@@ -124,33 +130,42 @@ public struct ObjectTraversal {
         let pageSize = Int(geometry.pageSize)
         let started = clock()
 
-        // Types, interned; their pointer slots in flat arrays.
+        // Types, interned; their pointer slots in flat arrays, laid out by `layOutPending`
+        // (a work list, so a long chain of pointee types costs no stack).
         var typeIndex: [TypeRef: Int32] = [:]
         var infos: [TypeInfo] = []
+        var pendingLayouts: [Int32] = []
         var slotOffsets: [UInt64] = [], slotPointees: [Int32] = [], slotPaths: [String] = []
+        var layoutBudget = LayoutBudget(steps: options.maxLayoutSteps)
         func intern(_ ref: TypeRef) -> Int32? {
             if let known = typeIndex[ref] { return known }
             guard let size = catalog.size(of: ref), size > 0 else { return nil }
             let index = Int32(infos.count)
             typeIndex[ref] = index
             infos.append(TypeInfo(ref: ref, size: size, slots: 0..<0))
-            // Pointee types first (they add slots of their own), then this type's, together.
-            let slots = layout(of: ref)
-            let pointees = slots.map { slot in slot.pointee.flatMap { isObject($0) ? intern($0) : nil } ?? -1 }
-            let first = slotOffsets.count
-            for (slot, pointee) in zip(slots, pointees) {
-                slotOffsets.append(slot.offset)
-                slotPaths.append(slot.path)
-                slotPointees.append(pointee)
-            }
-            infos[Int(index)] = TypeInfo(ref: ref, size: size, slots: first..<slotOffsets.count)
+            pendingLayouts.append(index)
             return index
+        }
+        func layOutPending() {
+            while let index = pendingLayouts.popLast() {
+                let ref = infos[Int(index)].ref
+                let slots = layoutBudget.isSpent || clock() - started > options.timeLimit ? [] : layout(of: ref, budget: &layoutBudget)
+                let pointees = slots.map { slot in slot.pointee.flatMap { isObject($0) ? intern($0) : nil } ?? -1 }
+                let first = slotOffsets.count
+                for (slot, pointee) in zip(slots, pointees) {
+                    slotOffsets.append(slot.offset)
+                    slotPaths.append(slot.path)
+                    slotPointees.append(pointee)
+                }
+                infos[Int(index)] = TypeInfo(ref: ref, size: infos[Int(index)].size, slots: first..<slotOffsets.count)
+            }
         }
 
         /// The pages an object of `size` bytes at `address` lies on.
         func pagesOf(_ address: UInt64, size: UInt64) -> ClosedRange<UInt32>? {
             guard let first = geometry.page(containing: address) else { return nil }
-            return first...(geometry.page(containing: min(geometry.userVMEnd - 1, address + size - 1)) ?? first)
+            let last = min(geometry.userVMEnd - 1, Checked.sumOrNil(address, size - 1) ?? .max)
+            return first...(geometry.page(containing: last) ?? first)
         }
 
         var walk = Walk(geometry: geometry, maxObjects: options.maxObjects)
@@ -171,6 +186,7 @@ public struct ObjectTraversal {
             rootNames[walk.addresses.count - 1] = root.name
             if root.origin.hasPrefix("map ") { pointerRoots.insert(walk.addresses.count - 1) }
         }
+        layOutPending()
 
         var levelStart = 0
         while levelStart < walk.addresses.count && !walk.truncated {
@@ -186,7 +202,7 @@ public struct ObjectTraversal {
             }
             for index in levelStart..<levelEnd {
                 if index & 0xFFF == 0 && clock() - started > options.timeLimit {
-                    walk.truncated = true
+                    walk.stop(ObjectMap.Limit.time(options.timeLimit))
                     break
                 }
                 let address = walk.addresses[index], type = Int(walk.types[index])
@@ -269,7 +285,8 @@ public struct ObjectTraversal {
             bytes: byteTotals.reduce(0, +),
             reachedBytes: UInt64(reachedPages.count) * UInt64(pageSize),
             backedBytes: UInt64(backed.count) * UInt64(pageSize),
-            truncated: walk.truncated,
+            limit: walk.limit ?? (layoutBudget.isSpent ? ObjectMap.Limit.layout(options.maxLayoutSteps)
+                : clock() - started > options.timeLimit ? ObjectMap.Limit.time(options.timeLimit) : nil),
             references: referencesFound.map { ObjectMap.Reference(address: $0.address, path: path($0.object, $0.slot), value: $0.value) },
             instances: instances)
     }
@@ -281,26 +298,31 @@ public struct ObjectTraversal {
         return kind == .structure || kind == .union || kind == .array
     }
 
-    /// The pointer fields of `type`, worked out once a type.
-    private mutating func layout(of type: TypeRef) -> [PointerSlot] {
+    /// The pointer fields of `type`, worked out once a type, within what is left of `budget`.
+    private mutating func layout(of type: TypeRef, budget: inout LayoutBudget) -> [PointerSlot] {
         if let known = layouts[type] { return known }
         var slots: [PointerSlot] = []
-        collect(type, at: 0, path: "", depth: 0, into: &slots)
+        collect(type, at: 0, path: "", depth: 0, into: &slots, budget: &budget)
         layouts[type] = slots
         return slots
     }
 
-    private func collect(_ ref: TypeRef, at offset: UInt64, path: String, depth: Int, into slots: inout [PointerSlot]) {
-        guard depth < 16, slots.count < 4096 else { return }
+    private func collect(_ ref: TypeRef, at offset: UInt64, path: String, depth: Int, into slots: inout [PointerSlot], budget: inout LayoutBudget) {
+        guard depth < 16, slots.count < 4096, budget.take() else { return }
         if ref.pointers > 0 && ref.count == nil {
             slots.append(PointerSlot(offset: offset, pointee: ref.dereferenced, path: path))
             return
         }
-        if let count = ref.count {
-            guard let size = catalog.size(of: ref.element), size > 0 else { return }
+        /// `count` elements of `element` from `offset`, as far as offsets can be told.
+        func elements(_ element: TypeRef, count: UInt32) {
+            guard let size = catalog.size(of: element), size > 0 else { return }
             for index in 0..<min(Int(count), TypeCatalog.maxScannedElements) {
-                collect(ref.element, at: offset + UInt64(index) * size, path: "\(path)[\(index)]", depth: depth + 1, into: &slots)
+                guard let start = Checked.productOrNil(UInt64(index), size).flatMap({ Checked.sumOrNil(offset, $0) }), !budget.isSpent else { return }
+                collect(element, at: start, path: "\(path)[\(index)]", depth: depth + 1, into: &slots, budget: &budget)
             }
+        }
+        if let count = ref.count {
+            elements(ref.element, count: count)
             return
         }
         guard let (resolvedRef, type) = catalog.resolved(ref) else { return }
@@ -311,17 +333,36 @@ public struct ObjectTraversal {
         case .structure, .union:
             let members = type.kind == .union ? Array(type.members.prefix(1)) : type.members
             for member in members where member.bitfieldSize == 0 && member.bitOffset % 8 == 0 {
+                guard let start = Checked.sumOrNil(offset, UInt64(member.bitOffset / 8)), !budget.isSpent else { return }
                 let name = member.name.isEmpty ? path : (path.isEmpty ? member.name : path + "." + member.name)
-                collect(inner(member.type), at: offset + UInt64(member.bitOffset / 8), path: name, depth: depth + 1, into: &slots)
+                collect(inner(member.type), at: start, path: name, depth: depth + 1, into: &slots, budget: &budget)
             }
         case .array:
-            guard let size = catalog.size(of: inner(type.referenced)), size > 0 else { return }
-            for index in 0..<min(Int(type.count), TypeCatalog.maxScannedElements) {
-                collect(inner(type.referenced), at: offset + UInt64(index) * size, path: "\(path)[\(index)]", depth: depth + 1, into: &slots)
-            }
+            elements(inner(type.referenced), count: type.count)
         default:
             return
         }
+    }
+}
+
+/// Members and elements the walk may still look at to lay out types.
+private struct LayoutBudget {
+    var steps: Int
+    var isSpent: Bool { steps <= 0 }
+
+    mutating func take() -> Bool {
+        guard steps > 0 else { return false }
+        steps -= 1
+        return true
+    }
+}
+
+extension ObjectMap {
+    /// The bounds a walk stops at, said as `ObjectMap.limit`.
+    enum Limit {
+        static func objects(_ count: Int) -> String { "more than \(count) objects" }
+        static func time(_ seconds: Double) -> String { "more than \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s" }
+        static func layout(_ steps: Int) -> String { "types with more than \(steps) members and elements to lay out" }
     }
 }
 
@@ -341,7 +382,13 @@ private struct Walk {
     var reachedSlot: [Bool] = []
     var oddVisited = Set<UInt64>()
     var addresses: [UInt64] = [], types: [Int32] = [], parents: [Int32] = [], viaSlots: [Int32] = []
-    var truncated = false
+    /// The bound that stopped the walk, once one has.
+    private(set) var limit: String?
+    var truncated: Bool { limit != nil }
+
+    mutating func stop(_ reason: String) {
+        if limit == nil { limit = reason }
+    }
 
     init(geometry: ArenaGeometry, maxObjects: Int) {
         self.geometry = geometry
@@ -391,7 +438,7 @@ private struct Walk {
     /// Records an object at `address` the first time it is met, within the bound.
     mutating func add(_ address: UInt64, page: UInt32, type: Int32, parent: Int32, via: Int32) -> Bool {
         guard addresses.count < maxObjects else {
-            truncated = true
+            stop(ObjectMap.Limit.objects(maxObjects))
             return false
         }
         guard visit(address, page: page) else { return false }

@@ -53,7 +53,9 @@ public struct TypeCatalog: Sendable {
     public let entries: [Entry]
     /// Blobs that could not be parsed, with why.
     public let problems: [String]
-    static let maxDepth = 32
+    /// How deeply types may nest (typedefs, qualifiers, members, array elements): far beyond
+    /// what real programs reach (the kernel accepts 32); deeper BTF is refused when parsed.
+    public static let maxDepth = 64
 
     public init(_ sources: [TypeBlob]) {
         var parsed: [BTF] = []

@@ -55,6 +55,11 @@ public struct TypeDecoder {
     public static let maxElements = 1024
     /// Largest value decoded at once.
     public static let maxSize: UInt64 = 1 << 20
+    /// Values decoded at once at most (members and elements, nested ones included).
+    public static let maxValues = 1 << 16
+    /// What a value cut off by the limits says instead.
+    public static let tooDeep = "nested more than \(TypeCatalog.maxDepth) deep: not shown"
+    public static let tooMany = "more than \(maxValues) values: not shown"
 
     public init(catalog: TypeCatalog, pointers: PointerDecoder) {
         self.catalog = catalog
@@ -71,7 +76,7 @@ public struct TypeDecoder {
         }
         guard size <= Self.maxSize else { throw TypeError.unreadable("\(catalog.name(of: ref)) is \(size) bytes, more than \(Self.maxSize)") }
         let bytes = try reader.read(address, length: size)
-        var budget = 1 << 16
+        var budget = Self.maxValues
         let value = value(of: ref, in: bytes, at: 0, depth: 0, budget: &budget)
         return Decoded(address: address, typeName: catalog.name(of: ref), type: ref, size: size, value: value)
     }
@@ -88,7 +93,9 @@ public struct TypeDecoder {
             let raw = Self.load(bytes, offset, 8)
             return .pointer(raw, target: pointers.target(of: raw), pointee: ref.dereferenced)
         }
-        guard depth < TypeCatalog.maxDepth, budget > 0, let (resolved, type) = catalog.resolved(ref) else { return .opaque("…") }
+        guard depth < TypeCatalog.maxDepth else { return .opaque(Self.tooDeep) }
+        guard budget > 0 else { return .opaque(Self.tooMany) }
+        guard let (resolved, type) = catalog.resolved(ref) else { return .opaque(catalog.name(of: ref)) }
         switch type.kind {
         case .int:
             let raw = Self.load(bytes, offset, Int(type.size))
@@ -120,7 +127,7 @@ public struct TypeDecoder {
                 let isBitfield = member.bitfieldSize > 0 || member.bitOffset % 8 != 0
                 let memberValue: TypedValue
                 if isBitfield {
-                    let bits = member.bitfieldSize > 0 ? member.bitfieldSize : UInt32((catalog.size(of: memberRef) ?? 1) * 8)
+                    let bits = member.bitfieldSize > 0 ? member.bitfieldSize : UInt32(clamping: (catalog.size(of: memberRef) ?? 1) * 8)
                     memberValue = bitfield(memberRef, in: bytes, bitOffset: offset * 8 + UInt64(member.bitOffset), bits: bits)
                 } else {
                     memberValue = value(of: memberRef, in: bytes, at: offset + byteOffset, depth: depth + 1, budget: &budget)

@@ -127,7 +127,8 @@ final class ObjectsPane: Pane {
         let typeWidth = min(32, max(4, map.types.map(\.type.count).max() ?? 0))
         let header = showsReferences ? "path → where the pointer lies"
             : opened == nil ? "type".rightPadded(to: typeWidth) + "     count        bytes" : "#       address"
-        grid.put(worker.failure ?? header, x: inner.x, y: inner.y, role: worker.failure == nil ? .dim : .error, limit: inner.width)
+        let problem = worker.failure ?? map.limit.map { "walk stopped, partial: \($0)" }
+        grid.put(problem ?? header, x: inner.x, y: inner.y, role: problem == nil ? .dim : .error, limit: inner.width)
         if rows.isEmpty && showsReferences {
             if worker.referencesAnswered {
                 grid.put("nothing reached from the roots points there", x: inner.x, y: inner.y + 1, role: .dim, limit: inner.width)
