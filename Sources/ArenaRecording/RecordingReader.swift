@@ -50,6 +50,11 @@ public final class RecordingReader {
             damage = scan.stop
         }
         guard !entries.isEmpty else { throw .damaged(damage ?? "no complete frame") }
+        do {
+            rawSize = try Checked.total(entries.lazy.map(\.rawSize), "the frames' raw sizes")
+        } catch {
+            throw .damaged("\(error): no recording is that large")
+        }
     }
 
     // MARK: what the recording holds
@@ -58,7 +63,7 @@ public final class RecordingReader {
     public var keyframeCount: Int { entries.lazy.filter(\.isKey).count }
     public var fileSize: UInt64 { input.size }
     /// Sum of the frames' plain sizes: one byte per page plus recorded backed pages.
-    public var rawSize: UInt64 { entries.reduce(0) { $0 + $1.rawSize } }
+    public let rawSize: UInt64
     /// Seconds from the first frame to the last.
     public var duration: Double { time(ofFrame: frameCount - 1) }
 

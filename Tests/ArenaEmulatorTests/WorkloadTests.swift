@@ -142,3 +142,16 @@ import ArenaModel
         #expect(throws: EmulationError.creation(.tooBig(pages: 2_000_000))) { try EmulatedSource(workload: "list", pages: 2_000_000) }
     }
 }
+
+/// Small arenas: `--emulate churn --pages 2` overflowed and `--emulate leaky --pages 1`
+/// divided by zero; every workload now runs on every small size.
+@Suite struct SmallArenaTests {
+    @Test(arguments: WorkloadCatalog.names)
+    func everyWorkloadRunsOnTinyArenas(_ name: String) throws {
+        for pages in UInt32(1)...24 {
+            let source = try EmulatedSource(workload: name, seed: UInt64(pages), pages: pages)
+            source.advance(200)
+            #expect(source.sample().pages.pageCount == Int(pages), "\(name) on \(pages) pages")
+        }
+    }
+}

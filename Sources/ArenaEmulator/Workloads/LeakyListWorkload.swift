@@ -26,7 +26,7 @@ public final class LeakyListWorkload: Workload {
         steps += 1
         if steps % 32 == 0 {
             // From the top of the arena down, so the freed page below is not taken again at once.
-            let top = arena.geometry.address(ofPage: arena.geometry.maxPages - 1 - UInt32(leaked % UInt64(arena.geometry.maxPages / 2)))
+            let top = arena.geometry.address(ofPage: arena.geometry.maxPages - 1 - UInt32(leaked % UInt64(max(1, arena.geometry.maxPages / 2))))
             let forgotten = arena.allocPages(hint: top, count: 1)
             if forgotten != 0 {
                 arena.bpfStore(forgotten + 16, steps)
