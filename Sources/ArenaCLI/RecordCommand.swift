@@ -37,7 +37,7 @@ struct RecordCommand: ParsableCommand {
     var bytes: BytesMode = .all
     @Option(help: ArgumentHelp("Frames between keyframes.", valueName: "n"))
     var keyframeInterval: UInt32 = RecordingFormat.defaultKeyframeInterval
-    @Flag(help: "Replace the file if it exists.")
+    @Flag(help: "Replace the file if it exists (a regular file only).")
     var force = false
     @Flag(inversion: .prefixedNo, help: "Count the objects the roots reach, by type, in every frame.")
     var objects = true

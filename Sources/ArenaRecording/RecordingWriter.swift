@@ -21,18 +21,42 @@ public final class RecordingWriter {
         self.path = path
         self.header = header
         encoder = FrameEncoder(header: header)
-        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL)
-        fd = open(path, flags, 0o600)
-        guard fd >= 0 else {
-            let code = errno
-            throw .io(code == EEXIST ? "\(path) exists (use --force to replace it)" : "cannot create \(path): \(String(cString: strerror(code)))")
-        }
-        // An existing file keeps its old mode through O_TRUNC: make it private too.
-        fchmod(fd, 0o600)
+        fd = try Self.create(path, replacing: overwrite)
         try write(header.encoded())
     }
 
     deinit { if fd >= 0 { close(fd) } }
+
+    /// A new file at `path`, mode 0600, open for writing. Only a regular file is replaced
+    /// (`replacing`): the new file is made beside it and renamed over it, so nothing else's
+    /// mode or contents is ever touched (a device, a FIFO, a symlink's target).
+    private static func create(_ path: String, replacing: Bool) throws(RecordingError) -> Int32 {
+        func failure(_ code: Int32) -> RecordingError {
+            .io(code == EEXIST ? "\(path) exists (use --force to replace it)" : "cannot create \(path): \(String(cString: strerror(code)))")
+        }
+        var existing = stat()
+        guard replacing, lstat(path, &existing) == 0 else {
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw failure(errno) }
+            return fd
+        }
+        guard existing.st_mode & S_IFMT == S_IFREG else {
+            throw .io("\(path) is not a regular file: --force replaces only regular files")
+        }
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let temporary = "\(folder).\(name).arenascope-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw failure(errno) }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            close(fd)
+            unlink(temporary)
+            throw failure(code)
+        }
+        return fd
+    }
 
     public var frameCount: Int { entries.count }
 

@@ -14,6 +14,32 @@ import Testing
         return dictionary as NSDictionary
     }
 
+    /// `record -o X --force` chmodded whatever it opened to 0600 (/dev/full included) and
+    /// wrote into FIFOs: it now replaces regular files only, by renaming a new file over them.
+    @Test func forceReplacesOnlyRegularFilesAndChangesNoOtherFilesMode() throws {
+        let fifo = Self.temporary("fifo")
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let target = Self.temporary("target"), link = Self.temporary("link")
+        #expect(FileManager.default.createFile(atPath: target, contents: Data("keep".utf8), attributes: [.posixPermissions: 0o644]))
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        defer { for path in [fifo, target, link] { unlink(path) } }
+        let intoFIFO = try BinaryRunner.run(["record", "--emulate", "list", "--frames", "2", "-o", fifo, "--force"])
+        #expect(intoFIFO.status != 0 && intoFIFO.stderrLines == ["arenascope: error: \(fifo) is not a regular file: --force replaces only regular files"])
+        var status = stat()
+        #expect(stat(fifo, &status) == 0 && status.st_mode & 0o777 == 0o644, "the FIFO's mode is its own")
+
+        let overLink = try BinaryRunner.run(["record", "--emulate", "list", "--frames", "2", "-o", link, "--force"])
+        #expect(overLink.status != 0, "a symlink is not a regular file")
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep")
+        #expect(stat(target, &status) == 0 && status.st_mode & 0o777 == 0o644)
+
+        let overFile = try BinaryRunner.run(["record", "--emulate", "list", "--frames", "2", "-o", target, "--force"])
+        #expect(overFile.status == 0 && stat(target, &status) == 0 && status.st_mode & 0o777 == 0o600)
+        #expect(try BinaryRunner.run(["info", target]).status == 0)
+        let folder = (target as NSString).deletingLastPathComponent
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).allSatisfy { !$0.contains(".arenascope-") }, "no temporary left")
+    }
+
     @Test func frameIEqualsTheSnapshotAfterIPlusOneTimesKSteps() throws {
         let file = Self.temporary("churn")
         defer { try? FileManager.default.removeItem(atPath: file) }
