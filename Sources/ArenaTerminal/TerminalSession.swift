@@ -3,14 +3,21 @@ import ArenaSignals
 import Glibc
 
 /// Runs a terminal app until it quits, a signal ends it or the terminal hangs up. The
-/// terminal is given back on every way out (quit, SIGINT, SIGTERM, SIGHUP, an error),
+/// terminal is given back on every way out (quit, an error, and every signal whose default
+/// action would end the process: `endingSignals`, Ctrl-\\ included),
 /// suspended and taken again around SIGTSTP/SIGCONT, and restored by the crash handler
 /// if the process dies.
 public enum TerminalSession {
+    /// Signals that end the inspector cleanly, the terminal restored: those whose default
+    /// action ends the process without a program error behind them (SIGQUIT would also draw
+    /// Swift's backtracer over the screen). Crashes are the crash handler's.
+    public static let endingSignals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGVTALRM, SIGPROF,
+                                       SIGXCPU, SIGXFSZ, SIGIO, SIGPWR, SIGSTKFLT]
+
     public static func run(_ app: TerminalApp, theme: Theme, noColor: Bool) throws(TerminalError) {
         let screen = try TerminalScreen(theme: theme, noColor: noColor)
         defer { screen.restore() }
-        let quit = SignalWatch([SIGINT, SIGTERM, SIGHUP])
+        let quit = SignalWatch(endingSignals)
         let stop = SignalWatch([SIGTSTP])
         let continued = SignalWatch([SIGCONT])
         defer { withExtendedLifetime((quit, stop, continued)) {} }

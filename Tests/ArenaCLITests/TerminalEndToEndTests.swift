@@ -112,6 +112,27 @@ import Glibc
         try interrupted.keys("C-c")
         #expect(interrupted.waitForExit() == "EXIT=0")
         #expect(!interrupted.alternateScreenOn)
+
+        // Ctrl-\ (SIGQUIT) left the screen alternate, the cursor hidden and the mouse on, or
+        // drew Swift's backtracer over it; SIGUSR1, SIGPIPE and SIGALRM left it unrestored.
+        let quitKey = try Session("demo")
+        #expect(quitKey.waitFor { $0.contains("Pages ·") })
+        try quitKey.keys("C-\\")
+        #expect(quitKey.waitForExit() == "EXIT=0")
+        #expect(try Self.terminalFlags(quitKey) == "0 0 0 1")
+        for signal in [SIGUSR1, SIGPIPE, SIGALRM] {
+            let session = try Session("demo")
+            #expect(session.waitFor { $0.contains("Pages ·") })
+            kill(try #require(session.programPID), signal)
+            #expect(session.waitForExit() == "EXIT=0", "signal \(signal)")
+            #expect(try Self.terminalFlags(session) == "0 0 0 1", "signal \(signal)")
+        }
+    }
+
+    /// Alternate screen, mouse reporting, keypad mode and cursor shown, as tmux sees them.
+    static func terminalFlags(_ session: Session) throws -> String {
+        try session.tmux(["display", "-p", "-t", session.name, "#{alternate_on} #{mouse_any_flag} #{keypad_cursor_flag} #{cursor_flag}"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test(.enabled(if: tmux != nil, "tmux is not installed")) func aCrashStillGivesTheTerminalBack() throws {
@@ -120,8 +141,7 @@ import Glibc
         let pid = try #require(session.programPID)
         kill(pid, SIGSEGV)
         #expect(session.waitForExit() == "EXIT=\(128 + SIGSEGV)")
-        let flags = try session.tmux(["display", "-p", "-t", session.name, "#{alternate_on} #{mouse_any_flag} #{keypad_cursor_flag} #{cursor_flag}"])
-        #expect(flags.trimmingCharacters(in: .whitespacesAndNewlines) == "0 0 0 1", "normal screen, no mouse reports, normal keys, cursor shown")
+        #expect(try Self.terminalFlags(session) == "0 0 0 1", "normal screen, no mouse reports, normal keys, cursor shown")
         let tty = try session.tmux(["display", "-p", "-t", session.name, "#{pane_tty}"]).trimmingCharacters(in: .whitespacesAndNewlines)
         let modes = try BinaryRunner.run(["-F", tty, "-a"], executable: URL(fileURLWithPath: "/bin/stty")).stdout
         #expect(modes.contains(" icanon") && modes.contains(" echo "), "line editing and echo are back: \(modes)")
