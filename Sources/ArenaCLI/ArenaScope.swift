@@ -30,6 +30,7 @@ public struct ArenaScope: ParsableCommand {
     /// Errors become one line on stderr and a status from `ExitStatus`.
     public static func runAndExit(_ arguments: [String]? = nil) -> Never {
         do {
+            try refuseWhatTheParserLetsThrough(arguments ?? Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot(arguments)
             try command.run()
             Self.exit()
@@ -45,6 +46,22 @@ public struct ArenaScope: ParsableCommand {
             }
             printError("arenascope: error: " + failure.message)
             Self.exit(withError: ExitCode(failure.status.rawValue))
+        }
+    }
+}
+
+extension ArenaScope {
+    /// `help nosuch` and `--version extra` printed help or the version and exited 0: a
+    /// script's typo must fail (64).
+    static func refuseWhatTheParserLetsThrough(_ arguments: [String]) throws(CLIError) {
+        if arguments.contains("--version") && arguments.count > 1 {
+            throw CLIError("--version takes no other arguments (see 'arenascope help')", status: .usage)
+        }
+        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        if arguments.first == "help", arguments.count > 1, let wanted = arguments.dropFirst().first(where: { !names.contains($0) }) {
+            let close = closeMatches(to: wanted, among: names)
+            throw CLIError("no command '\(wanted)'" + (close.isEmpty ? "" : " (did you mean \(close.map { "'\($0)'" }.joined(separator: ", "))?)")
+                           + " (see 'arenascope help')", status: .usage)
         }
     }
 }

@@ -34,6 +34,7 @@ struct ChaseCommand: ParsableCommand {
         guard max >= 1 && max <= 1_000_000 else { throw ValidationError("--max must be between 1 and 1000000") }
         guard (addr == nil) != (root.root == nil) else { throw ValidationError("give one of --addr and --root") }
         if offset != nil && field != nil { throw ValidationError("give one of --offset and --field") }
+        if field?.isEmpty == true { throw ValidationError("--field needs a field name") }
         if field != nil && typeName == nil && root.root == nil { throw ValidationError("--field needs --type (or --root of a typed root)") }
     }
 

@@ -23,7 +23,9 @@ public enum BTFFileError: Error, Equatable, CustomStringConvertible {
 public enum BTFFile {
     /// The file's types, checked to parse, named after the file.
     public static func load(_ path: String) throws(BTFFileError) -> TypeBlob {
-        guard FileManager.default.fileExists(atPath: path) else { throw .notFound(path) }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw .notFound(path) }
+        guard !isFolder.boolValue else { throw .unreadable(path, "it is a directory") }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable(path, "permission denied") }
         defer { try? handle.close() }
         let data: Data

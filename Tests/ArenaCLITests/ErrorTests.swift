@@ -4,6 +4,11 @@ import Foundation
 @Suite struct ErrorTests {
     static let cases: [(arguments: [String], status: Int32, mentions: String)] = [
         (["snapshot"], 64, "choose a source"),
+        // Exited 0 before (issue 21): a script's typo must fail.
+        (["help", "recrod"], 64, "no command 'recrod' (did you mean 'record'?)"),
+        (["--version", "extra"], 64, "--version takes no other arguments"),
+        (["chase", "--emulate", "list", "--root", "head", "--field", ""], 64, "--field needs a field name"),
+        (["types", "--emulate", "list", "--btf", "/"], 65, "cannot read /: it is a directory"),
         (["snapshot", "--emulate", "list", "--map-id", "3"], 64, "only one source"),
         (["snapshot", "--emulate", "nosuch"], 64, "unknown workload 'nosuch'"),
         (["snapshot", "--emulate", "list", "--pages", "0"], 64, "--pages"),
