@@ -13,7 +13,7 @@ struct InfoCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("The recording.", valueName: "file"))
     var file: String
-    @Flag(help: "Also decode every frame and page and check every checksum; exit 65 at the first damage.")
+    @Flag(help: "Also decode every frame and page and check every checksum; exit 65 at the first damage (a checksum mismatch, a frame out of sequence, a broken index; a recording merely cut short verifies).")
     var verify = false
     @OptionGroup var output: OutputOptions
 

@@ -11,6 +11,9 @@ public final class RecordingReader {
     public let isComplete: Bool
     /// Why reading stopped before the end of the file, when it did.
     public let damage: String?
+    /// True when reading stopped at damage (a checksum mismatch, a frame out of sequence, a
+    /// broken index), not merely where a recording that was cut short ends.
+    public var isDamaged: Bool { damage.map { !$0.hasPrefix("cut short") } ?? false }
     let entries: [IndexEntry]
     private let dataStart: UInt64
     private let dataEnd: UInt64
@@ -312,6 +315,7 @@ extension RecordingReader {
                 break
             }
         }
+        if result.problem == nil, isDamaged, result.framesChecked == frameCount { result.problem = damage }
         return result
     }
 }
