@@ -19,6 +19,11 @@ public final class RecordingReader {
     private let dataEnd: UInt64
 
     private var metas: [Int: (chunk: ChunkHeader, meta: FrameMeta)] = [:]
+    /// Decoded bytes of the descriptions in `metas`, bounded by `maxCachedDescriptionBytes`.
+    private var metaBytes = 0
+    /// Decoded frame descriptions kept at most, in bytes (one description may be up to
+    /// the format's limit on its own): the cache is emptied past it.
+    static let maxCachedDescriptionBytes = 32 << 20
     private var blocks: [BlockKey: [UInt8]] = [:]
     private var cursor: (frame: Int, states: [UInt8])?
 
@@ -194,8 +199,12 @@ public final class RecordingReader {
         let meta = try FrameMeta(decoding: raw, frame: frame, geometry: header.geometry, version: header.version)
         guard meta.isKey == entry.isKey else { throw .damaged("frame \(frame) is not the kind of frame the index says") }
         guard meta.dataSize == chunk.dataPackedCount else { throw .damaged("frame \(frame) data size mismatch") }
-        if metas.count >= 1024 { metas.removeAll(keepingCapacity: true) }
+        if metas.count >= 1024 || metaBytes + raw.count > Self.maxCachedDescriptionBytes {
+            metas.removeAll(keepingCapacity: true)
+            metaBytes = 0
+        }
         metas[frame] = (chunk, meta)
+        metaBytes += raw.count
         return (chunk, meta)
     }
 
