@@ -82,7 +82,7 @@ struct InfoCommand: ParsableCommand {
         let geometry = header.geometry
         let details = header.source.details.map { "\($0.key)=\(SnapshotText.describe($0.value))" }.joined(separator: " ")
         var lines = [
-            "file       \(file) (format \(RecordingFormat.version), \(reader.isComplete ? "complete" : "cut short: \(reader.damage ?? "no index")"))",
+            "file       \(file.terminalSafe) (format \(RecordingFormat.version), \(reader.isComplete ? "complete" : "cut short: \(reader.damage ?? "no index")"))",
             "frames     \(reader.frameCount) over \(RecordCommand.describe(reader.duration)), every \(Int(header.frameInterval * 1000)) ms; \(reader.keyframeCount) keyframes",
             "source     \(header.source.kind.rawValue) \(details)",
             "arena      \(hex(geometry.userVMStart))-\(hex(geometry.userVMEnd))  \(geometry.maxPages) pages of \(geometry.pageSize) bytes  flags: \(geometry.flags.names.joined(separator: ","))",

@@ -1,5 +1,6 @@
 import ArenaModel
 import Foundation
+import ArenaText
 import Glibc
 
 /// A status line rewritten in place, at most ten times a second, when standard error is
@@ -15,7 +16,7 @@ final class ProgressLine {
         guard now - lastShown >= 0.1 else { return }
         lastShown = now
         shown = true
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text()).utf8))
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text().terminalSafe).utf8))
     }
 
     func finish() {

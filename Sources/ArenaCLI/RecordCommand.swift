@@ -3,6 +3,7 @@ import ArenaModel
 import ArenaEmulator
 import ArenaRecording
 import ArenaSignals
+import ArenaText
 import ArenaTypes
 import Foundation
 
@@ -96,7 +97,7 @@ struct RecordCommand: ParsableCommand {
             throw CLIError("recording stopped after \(writer.frameCount) frames (kept in \(output)): \(error.message)", status: error.status)
         }
         let reader = try RecordingReader(path: output)
-        print(json.json ? InfoCommand.json(reader, file: output) : "recorded \(reader.frameCount) frames (\(Self.describe(reader.duration))) to \(output): \(Self.size(reader.fileSize)), \(Self.share(reader.fileSize, of: reader.rawSize)) of \(Self.size(reader.rawSize)) raw")
+        print(json.json ? InfoCommand.json(reader, file: output) : "recorded \(reader.frameCount) frames (\(Self.describe(reader.duration))) to \(output.terminalSafe): \(Self.size(reader.fileSize)), \(Self.share(reader.fileSize, of: reader.rawSize)) of \(Self.size(reader.rawSize)) raw")
     }
 
     /// Each frame's objects by type: an object walk bounded to keep recording at its pace

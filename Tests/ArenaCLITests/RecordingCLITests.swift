@@ -40,6 +40,17 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).allSatisfy { !$0.contains(".arenascope-") }, "no temporary left")
     }
 
+    /// `record` and `info` echoed the file name raw: a name can drive the terminal.
+    @Test func aFileNameNeverReachesTheTerminalRaw() throws {
+        let file = Self.temporary("name\u{1B}[31m")
+        defer { unlink(file) }
+        let recorded = try BinaryRunner.run(["record", "--emulate", "list", "--frames", "2", "-o", file])
+        let described = try BinaryRunner.run(["info", file])
+        #expect(recorded.status == 0 && described.status == 0)
+        #expect(!recorded.stdout.contains("\u{1B}") && !described.stdout.contains("\u{1B}"))
+        #expect(recorded.stdout.contains("name?[31m"))
+    }
+
     @Test func frameIEqualsTheSnapshotAfterIPlusOneTimesKSteps() throws {
         let file = Self.temporary("churn")
         defer { try? FileManager.default.removeItem(atPath: file) }
