@@ -8,29 +8,14 @@ public enum Checked {
         public var description: String { "\(what) overflow" }
     }
 
-    public static func sum(_ lhs: UInt64, _ rhs: UInt64, _ what: @autoclosure () -> String) throws(Overflow) -> UInt64 {
-        let (value, overflow) = lhs.addingReportingOverflow(rhs)
-        guard !overflow else { throw Overflow(what: what()) }
-        return value
-    }
-
-    public static func product(_ lhs: UInt64, _ rhs: UInt64, _ what: @autoclosure () -> String) throws(Overflow) -> UInt64 {
-        let (value, overflow) = lhs.multipliedReportingOverflow(by: rhs)
-        guard !overflow else { throw Overflow(what: what()) }
-        return value
-    }
-
     /// The sum of `values`.
     public static func total<Values: Sequence<UInt64>>(_ values: Values, _ what: @autoclosure () -> String) throws(Overflow) -> UInt64 {
         var total: UInt64 = 0
-        for value in values { total = try sum(total, value, what()) }
+        for value in values {
+            guard let sum = sumOrNil(total, value) else { throw Overflow(what: what()) }
+            total = sum
+        }
         return total
-    }
-
-    /// `value` as an `Int` no larger than `limit`.
-    public static func count(_ value: UInt64, atMost limit: Int, _ what: @autoclosure () -> String) throws(Overflow) -> Int {
-        guard value <= UInt64(limit) else { throw Overflow(what: what()) }
-        return Int(value)
     }
 
     /// `lhs + rhs`, or nil when it overflows: for bounds that are checked rather than reported.

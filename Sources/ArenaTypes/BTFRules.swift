@@ -78,11 +78,10 @@ enum BTFRules {
                 size = try nested(type.referenced)
             case .array:
                 if let element = try nested(type.referenced) {
-                    let total = element.multipliedReportingOverflow(by: UInt64(type.count))
-                    guard !total.overflow, total.partialValue <= UInt64(UInt32.max) else {
+                    guard let total = Checked.productOrNil(element, UInt64(type.count)), total <= UInt64(UInt32.max) else {
                         throw .badBTF("type \(id): an array of \(type.count) elements of \(element) bytes is larger than 4 GiB")
                     }
-                    size = total.partialValue
+                    size = total
                 }
             case .structure, .union:
                 size = UInt64(type.size)
