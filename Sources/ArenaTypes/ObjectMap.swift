@@ -146,10 +146,14 @@ public struct ObjectTraversal {
             pendingLayouts.append(index)
             return index
         }
+        /// Set when a bound left types without their pointer fields.
+        var layoutLimit: String?
         func layOutPending() {
             while let index = pendingLayouts.popLast() {
                 let ref = infos[Int(index)].ref
-                let slots = layoutBudget.isSpent || clock() - started > options.timeLimit ? [] : layout(of: ref, budget: &layoutBudget)
+                if layoutLimit == nil && clock() - started > options.timeLimit { layoutLimit = ObjectMap.Limit.time(options.timeLimit) }
+                let slots = layoutLimit == nil ? layout(of: ref, budget: &layoutBudget) : []
+                if layoutLimit == nil && layoutBudget.refused { layoutLimit = ObjectMap.Limit.layout(options.maxLayoutSteps) }
                 let pointees = slots.map { slot in slot.pointee.flatMap { isObject($0) ? intern($0) : nil } ?? -1 }
                 let first = slotOffsets.count
                 for (slot, pointee) in zip(slots, pointees) {
@@ -285,8 +289,7 @@ public struct ObjectTraversal {
             bytes: byteTotals.reduce(0, +),
             reachedBytes: UInt64(reachedPages.count) * UInt64(pageSize),
             backedBytes: UInt64(backed.count) * UInt64(pageSize),
-            limit: walk.limit ?? (layoutBudget.isSpent ? ObjectMap.Limit.layout(options.maxLayoutSteps)
-                : clock() - started > options.timeLimit ? ObjectMap.Limit.time(options.timeLimit) : nil),
+            limit: walk.limit ?? layoutLimit,
             references: referencesFound.map { ObjectMap.Reference(address: $0.address, path: path($0.object, $0.slot), value: $0.value) },
             instances: instances)
     }
@@ -317,7 +320,7 @@ public struct ObjectTraversal {
         func elements(_ element: TypeRef, count: UInt32) {
             guard let size = catalog.size(of: element), size > 0 else { return }
             for index in 0..<min(Int(count), TypeCatalog.maxScannedElements) {
-                guard let start = Checked.productOrNil(UInt64(index), size).flatMap({ Checked.sumOrNil(offset, $0) }), !budget.isSpent else { return }
+                guard let start = Checked.productOrNil(UInt64(index), size).flatMap({ Checked.sumOrNil(offset, $0) }), !budget.refused else { return }
                 collect(element, at: start, path: "\(path)[\(index)]", depth: depth + 1, into: &slots, budget: &budget)
             }
         }
@@ -333,7 +336,7 @@ public struct ObjectTraversal {
         case .structure, .union:
             let members = type.kind == .union ? Array(type.members.prefix(1)) : type.members
             for member in members where member.bitfieldSize == 0 && member.bitOffset % 8 == 0 {
-                guard let start = Checked.sumOrNil(offset, UInt64(member.bitOffset / 8)), !budget.isSpent else { return }
+                guard let start = Checked.sumOrNil(offset, UInt64(member.bitOffset / 8)), !budget.refused else { return }
                 let name = member.name.isEmpty ? path : (path.isEmpty ? member.name : path + "." + member.name)
                 collect(inner(member.type), at: start, path: name, depth: depth + 1, into: &slots, budget: &budget)
             }
@@ -348,10 +351,16 @@ public struct ObjectTraversal {
 /// Members and elements the walk may still look at to lay out types.
 private struct LayoutBudget {
     var steps: Int
-    var isSpent: Bool { steps <= 0 }
+    /// A step was asked for and refused: some layout is incomplete.
+    private(set) var refused = false
+
+    init(steps: Int) { self.steps = steps }
 
     mutating func take() -> Bool {
-        guard steps > 0 else { return false }
+        guard steps > 0 else {
+            refused = true
+            return false
+        }
         steps -= 1
         return true
     }
