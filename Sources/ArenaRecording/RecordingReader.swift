@@ -13,7 +13,7 @@ public final class RecordingReader {
     public let damage: String?
     /// True when reading stopped at damage (a checksum mismatch, a frame out of sequence, a
     /// broken index), not merely where a recording that was cut short ends.
-    public var isDamaged: Bool { damage.map { !$0.hasPrefix("cut short") } ?? false }
+    public let isDamaged: Bool
     let entries: [IndexEntry]
     private let dataStart: UInt64
     private let dataEnd: UInt64
@@ -50,12 +50,14 @@ public final class RecordingReader {
             dataEnd = indexOffset
             isComplete = true
             damage = nil
+            isDamaged = false
         } else {
             let scan = Self.scan(input, header: header, dataStart: dataStart)
             entries = scan.entries
             dataEnd = scan.end
             isComplete = false
-            damage = scan.stop
+            damage = scan.stop.reason
+            isDamaged = scan.stop.isDamage
         }
         guard !entries.isEmpty else { throw .damaged(damage ?? "no complete frame") }
         do {
@@ -239,9 +241,18 @@ public final class RecordingReader {
         return (entries, footer.offset)
     }
 
+    /// Where and why a scan stopped: at the end of a recording cut short, or at damage.
+    private struct ScanStop {
+        let reason: String
+        let isDamage: Bool
+
+        static func cut(_ reason: String) -> ScanStop { ScanStop(reason: reason, isDamage: false) }
+        static func damage(_ reason: String) -> ScanStop { ScanStop(reason: reason, isDamage: true) }
+    }
+
     /// Walks the frames of a file without a usable index, up to the first one that is
     /// incomplete or damaged.
-    private static func scan(_ input: RecordingInput, header: RecordingHeader, dataStart: UInt64) -> (entries: [IndexEntry], end: UInt64, stop: String?) {
+    private static func scan(_ input: RecordingInput, header: RecordingHeader, dataStart: UInt64) -> (entries: [IndexEntry], end: UInt64, stop: ScanStop) {
         var entries: [IndexEntry] = []
         var offset = dataStart
         var lastTime: UInt64 = 0
@@ -249,29 +260,29 @@ public final class RecordingReader {
         let indexMagic = withUnsafeBytes(of: RecordingFormat.indexMagic.littleEndian) { Array($0) }
         while offset < input.size {
             let frame = entries.count
-            guard input.size - offset >= headerSize else { return (entries, offset, "cut short inside frame \(frame)") }
-            guard let bytes = try? input.read(at: offset, count: Int(headerSize)) else { return (entries, offset, "unreadable at byte \(offset)") }
-            if bytes.starts(with: indexMagic) { return (entries, offset, "its index is damaged") }
+            guard input.size - offset >= headerSize else { return (entries, offset, .cut("cut short inside frame \(frame)")) }
+            guard let bytes = try? input.read(at: offset, count: Int(headerSize)) else { return (entries, offset, .damage("unreadable at byte \(offset)")) }
+            if bytes.starts(with: indexMagic) { return (entries, offset, .damage("its index is damaged")) }
             let chunk: ChunkHeader
             do {
                 chunk = try ChunkHeader(decoding: bytes)
             } catch {
-                return (entries, offset, "frame \(frame) at byte \(offset): \(error)")
+                return (entries, offset, .damage("frame \(frame) at byte \(offset): \(error)"))
             }
             guard chunk.frame == UInt32(frame), chunk.time >= lastTime else {
-                return (entries, offset, "frame \(frame) at byte \(offset) is out of sequence")
+                return (entries, offset, .damage("frame \(frame) at byte \(offset) is out of sequence"))
             }
-            guard chunk.chunkSize <= input.size - offset else { return (entries, offset, "cut short inside frame \(frame)") }
+            guard chunk.chunkSize <= input.size - offset else { return (entries, offset, .cut("cut short inside frame \(frame)")) }
             guard let packed = try? input.read(at: offset + headerSize, count: Int(chunk.metaPackedCount)),
                   Deflate.crc(packed) == chunk.metaCRC else {
-                return (entries, offset, "frame \(frame) at byte \(offset): checksum mismatch")
+                return (entries, offset, .damage("frame \(frame) at byte \(offset): checksum mismatch"))
             }
             entries.append(IndexEntry(offset: offset, time: chunk.time, rawSize: chunk.rawSize,
                                       isKey: UInt32(frame) % header.keyframeInterval == 0))
             lastTime = chunk.time
             offset += chunk.chunkSize
         }
-        return (entries, offset, entries.isEmpty ? "no complete frame" : "cut short after frame \(entries.count - 1) (no index)")
+        return (entries, offset, .cut(entries.isEmpty ? "no complete frame" : "cut short after frame \(entries.count - 1) (no index)"))
     }
 }
 
