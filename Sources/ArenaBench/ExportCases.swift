@@ -4,6 +4,7 @@ import ArenaModel
 import ArenaTypes
 import Foundation
 import Glibc
+import Synchronization
 
 /// The exporter's figures (issue 16): its CPU at the default interval, a scrape, the cost of
 /// --objects, and how fast the packaged binary starts.
@@ -55,6 +56,23 @@ let exportCases: [BenchmarkCase] = [
             ]
         }
     },
+    BenchmarkCase(name: "exporter under abuse: 500 idle and 128 half-sent heads open (issue 21)") {
+        let server = try MetricsServer(ListenAddress("127.0.0.1:0")!)
+        let page = String(repeating: "arenascope_arena_pages{id=\"1\",state=\"free\"} 1\n", count: 200)
+        let serving = server.start { _ in page }
+        defer { serving.stop() }
+        let bad = (0..<628).compactMap { _ in LoopbackClient.connection(port: server.port) }
+        defer { bad.forEach { close($0) } }
+        precondition(bad.count == 628, "\(bad.count) connections opened")
+        for fd in bad[500...] { _ = Array("GET /metrics HTTP/1.1\r\n".utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
+        let scrapes = try (0..<100).map { _ in try secondsTaken { try scrape(port: server.port) } }.sorted()
+        let parallel = parallelScrapes(200, port: server.port)
+        return [
+            Figure(name: "a scrape's p99 beside 628 bad clients", value: scrapes[98] * 1000, unit: "ms", target: 1000, higherIsBetter: false),
+            Figure(name: "200 scrapers at once: p99 (\(parallel.failed) failed)", value: parallel.p99 * 1000, unit: "ms", target: 1000, higherIsBetter: false),
+            Figure(name: "200 scrapers at once: failed", value: Double(parallel.failed), unit: "scrapes", target: 0, higherIsBetter: false),
+        ]
+    },
     BenchmarkCase(name: "packaged binary start (issue 16)") {
         // The package's binary when scripts/package built it, else the release build beside this one.
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("arenascope").path
@@ -71,6 +89,22 @@ private func scrapeSeconds(_ healths: [ArenaHealth], durations: SampleDurations)
     let serving = server.start { format in MetricsExposition.render(healths, durations: durations, withObjects: false, format: format) }
     defer { serving.stop() }
     return try median((0..<51).map { _ in try secondsTaken { try scrape(port: server.port) } })
+}
+
+/// `count` scrapes started at once, each on its own thread: how many failed, and the p99.
+private func parallelScrapes(_ count: Int, port: UInt16) -> (failed: Int, p99: Double) {
+    let times = Mutex<[Double?]>([])
+    let threads = (0..<count).map { _ in
+        Thread {
+            let start = monotonicSeconds()
+            let answered = (try? scrape(port: port)) != nil
+            times.withLock { $0.append(answered ? monotonicSeconds() - start : nil) }
+        }
+    }
+    threads.forEach { $0.start() }
+    while times.withLock({ $0.count }) < count { usleep(5_000) }
+    let answered = times.withLock { $0.compactMap { $0 } }.sorted()
+    return (count - answered.count, answered.isEmpty ? .infinity : answered[min(answered.count - 1, answered.count * 99 / 100)])
 }
 
 private func scrape(port: UInt16) throws {

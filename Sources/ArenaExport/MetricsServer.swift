@@ -5,22 +5,30 @@ import Glibc
 import Synchronization
 
 /// A small HTTP/1.1 server for scrapers: `GET /metrics` (and HEAD) answers with the page
-/// `render` makes in the format the Accept header asks for; other paths get 404, other
-/// methods 405. One thread, poll(2) over the listening socket and the open connections:
-/// a request's head may be at most `maxRequestBytes` (431 past it) and must arrive within
-/// `requestTimeout` seconds (the connection is closed), so no client can stall the others;
-/// at most `maxConnections` are open at once (more are closed at once).
+/// `render` makes in the format the Accept header asks for (`HTTPExchange`). One thread,
+/// poll(2) over the listening socket and every open connection, nothing blocking: a
+/// request's head may be at most `maxRequestBytes` (431 past it) and must arrive within
+/// `requestTimeout` seconds of the connection, its answer must be taken within as long
+/// again, else the connection is closed. The table of connections is bounded (by
+/// `maxConnections` and the process's file limit); when it is full, the oldest connection
+/// still sending its head is closed to make room, so idle, slow or trickling clients can
+/// delay a scrape by one poll at most, never lock scrapers out.
 public final class MetricsServer: Sendable {
     public static let maxRequestBytes = 8192
     public static let requestTimeout = 5.0
-    public static let maxConnections = 64
+    public static let defaultMaxConnections = 1024
+    /// File descriptors kept free of connections for everything else the process opens.
+    static let reservedDescriptors = 64
 
     private let listener: Int32
     /// The port bound (the one asked for, or the kernel's choice for port 0).
     public let port: UInt16
+    /// How many connections are held open at once.
+    public let maxConnections: Int
 
-    /// Binds and listens on `address`.
-    public init(_ address: ListenAddress) throws(ExportError) {
+    /// Binds and listens on `address`, holding at most `maxConnections` connections (fewer
+    /// where the process's open-file limit is lower).
+    public init(_ address: ListenAddress, maxConnections: Int = MetricsServer.defaultMaxConnections) throws(ExportError) {
         var hints = addrinfo()
         hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -33,7 +41,7 @@ public final class MetricsServer: Sendable {
         guard fd >= 0 else { throw .cannotListen(address: address.description, errno: errno) }
         var on: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
-        guard bind(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0, listen(fd, 64) == 0 else {
+        guard bind(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0, listen(fd, SOMAXCONN) == 0 else {
             let code = errno
             close(fd)
             throw .cannotListen(address: address.description, errno: code)
@@ -43,14 +51,23 @@ public final class MetricsServer: Sendable {
         _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
         port = withUnsafeBytes(of: bound) { bytes in UInt16(bigEndian: bytes.load(fromByteOffset: 2, as: UInt16.self)) }
         listener = fd
+        var files = rlimit()
+        let fileLimit = getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &files) == 0 && files.rlim_cur < rlim_t(Int.max) ? Int(files.rlim_cur) : Int.max
+        self.maxConnections = max(1, min(maxConnections, fileLimit - Self.reservedDescriptors))
     }
 
     deinit { close(listener) }
 
+    /// One client: the head it has sent so far, then the answer being written to it.
     private struct Connection {
         let fd: Int32
-        let deadline: Double
+        /// When it was accepted: the oldest connection still sending its head makes room first.
+        let accepted: Double
+        /// When it is closed unfinished: for its head, then for taking its answer.
+        var deadline: Double
         var received: [UInt8] = []
+        var answer: [UInt8]?
+        var sent = 0
     }
 
     /// Answers requests on a thread of its own until the returned handle is stopped.
@@ -61,113 +78,94 @@ public final class MetricsServer: Sendable {
     /// Answers requests until `stop` returns true (checked at least every 200 ms).
     func serve(until stop: () -> Bool, render: (ExpositionFormat) -> String) {
         var connections: [Connection] = []
+        var acceptingAgain = 0.0
         while !stop() {
-            var polled = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
-            polled += connections.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+            let listening = monotonicSeconds() >= acceptingAgain
+            var polled = [pollfd(fd: listening ? listener : -1, events: Int16(POLLIN), revents: 0)]
+            polled += connections.map { pollfd(fd: $0.fd, events: Int16($0.answer == nil ? POLLIN : POLLOUT), revents: 0) }
             _ = retryingInterrupted { poll(&polled, nfds_t(polled.count), 200) }
             let now = monotonicSeconds()
             var open: [Connection] = []
+            open.reserveCapacity(connections.count)
             for (index, var connection) in connections.enumerated() {
-                switch polled[index + 1].revents != 0 ? receive(&connection) : .waiting {
-                case .request(let head):
-                    respond(connection.fd, head, render)
-                    close(connection.fd)
-                case .tooLarge:
-                    send(connection.fd, status: "431 Request Header Fields Too Large", body: "request too large\n")
-                    close(connection.fd)
-                case .closed:
-                    close(connection.fd)
-                case .waiting:
-                    if connection.deadline < now { close(connection.fd) } else { open.append(connection) }
-                }
+                let finished = polled[index + 1].revents != 0 && advance(&connection, now: now, render: render)
+                if finished || connection.deadline < now { close(connection.fd) } else { open.append(connection) }
             }
             connections = open
-            if polled[0].revents & Int16(POLLIN) != 0 { acceptAll(&connections, now: now) }
+            if polled[0].revents & Int16(POLLIN) != 0, !acceptAll(&connections, now: now) { acceptingAgain = now + 0.1 }
         }
         for connection in connections { close(connection.fd) }
     }
 
-    private func acceptAll(_ connections: inout [Connection], now: Double) {
+    /// Accepts every waiting connection, making room by closing the oldest still sending
+    /// its head. False when the process is out of descriptors and nothing could make room.
+    private func acceptAll(_ connections: inout [Connection], now: Double) -> Bool {
         while true {
             let fd = accept(listener, nil, nil)
-            guard fd >= 0 else { return }
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            if connections.count >= Self.maxConnections {
+            if fd >= 0 {
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            }
+            if fd < 0 {
+                switch errno {
+                case EINTR, ECONNABORTED: continue
+                case EMFILE, ENFILE: if !closeOldestWaiting(&connections) { return false }
+                default: return true
+                }
+            } else if connections.count < maxConnections || closeOldestWaiting(&connections) {
+                connections.append(Connection(fd: fd, accepted: now, deadline: now + Self.requestTimeout))
+            } else {
                 close(fd)
-            } else {
-                connections.append(Connection(fd: fd, deadline: now + Self.requestTimeout))
             }
         }
     }
 
-    private enum Received {
-        case request(String)
-        case tooLarge
-        case closed
-        case waiting
+    private func closeOldestWaiting(_ connections: inout [Connection]) -> Bool {
+        let waiting = connections.indices.filter { connections[$0].answer == nil }
+        guard let oldest = waiting.min(by: { connections[$0].accepted < connections[$1].accepted }) else { return false }
+        close(connections[oldest].fd)
+        connections.remove(at: oldest)
+        return true
     }
 
-    /// Reads what arrived: the request's head once it is complete.
-    private func receive(_ connection: inout Connection) -> Received {
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        let count = chunk.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
-        if count == 0 || (count < 0 && errno != EAGAIN && errno != EINTR) { return .closed }
-        guard count > 0 else { return .waiting }
-        connection.received += chunk[0..<count]
-        if let end = connection.received.firstRange(of: Array("\r\n\r\n".utf8)), end.lowerBound <= Self.maxRequestBytes {
-            return .request(String(decoding: connection.received[..<end.lowerBound], as: UTF8.self))
+    /// Moves a connection on by what poll said it is ready for; true once it is finished
+    /// (answered whole, closed by the client, or failed).
+    private func advance(_ connection: inout Connection, now: Double, render: (ExpositionFormat) -> String) -> Bool {
+        if connection.answer == nil {
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let count = chunk.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
+            if count == 0 || (count < 0 && errno != EAGAIN && errno != EINTR) { return true }
+            guard count > 0 else { return false }
+            connection.received += chunk[0..<count]
+            if let length = HTTPExchange.headLength(connection.received), length <= Self.maxRequestBytes {
+                connection.answer = HTTPExchange.answer(connection.received[..<length], render: render)
+            } else if connection.received.count > Self.maxRequestBytes {
+                connection.answer = HTTPExchange.tooLarge
+            } else {
+                return false
+            }
+            connection.received = []
+            connection.deadline = now + Self.requestTimeout
         }
-        return connection.received.count > Self.maxRequestBytes ? .tooLarge : .waiting
+        return send(&connection)
     }
 
-    private func respond(_ fd: Int32, _ head: String, _ render: (ExpositionFormat) -> String) {
-        let lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
-        let parts = lines.first?.split(separator: " ") ?? []
-        guard parts.count == 3, parts[2].hasPrefix("HTTP/1.") else {
-            send(fd, status: "400 Bad Request", body: "bad request\n")
-            return
-        }
-        let method = parts[0]
-        let path = parts[1].split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
-        guard method == "GET" || method == "HEAD" else {
-            send(fd, status: "405 Method Not Allowed", body: "only GET /metrics\n", extra: "Allow: GET, HEAD\r\n")
-            return
-        }
-        switch path {
-        case "/metrics":
-            let accept = lines.dropFirst().first { $0.lowercased().hasPrefix("accept:") }.map { String($0.dropFirst(7)) }
-            let format = ExpositionFormat(accept: accept)
-            send(fd, status: "200 OK", body: render(format), contentType: format.contentType, headOnly: method == "HEAD")
-        case "/":
-            send(fd, status: "200 OK", body: "arenascope exporter: metrics at /metrics\n", headOnly: method == "HEAD")
-        default:
-            send(fd, status: "404 Not Found", body: "not found: metrics are at /metrics\n")
-        }
-    }
-
-    private func send(_ fd: Int32, status: String, body: String, contentType: String = "text/plain; charset=utf-8",
-                      extra: String = "", headOnly: Bool = false) {
-        let payload = Array(body.utf8)
-        let head = "HTTP/1.1 \(status)\r\nContent-Type: \(contentType)\r\nContent-Length: \(payload.count)\r\n\(extra)Connection: close\r\n\r\n"
-        write(fd, Array(head.utf8) + (headOnly ? [] : payload))
-    }
-
-    /// Writes all of `bytes`, waiting for the socket at most `requestTimeout` in all.
-    private func write(_ fd: Int32, _ bytes: [UInt8]) {
-        let deadline = monotonicSeconds() + Self.requestTimeout
-        var sent = 0
-        while sent < bytes.count && monotonicSeconds() < deadline {
-            let count = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+    /// Writes what the socket takes of the answer; true once all of it is sent or sending failed.
+    private func send(_ connection: inout Connection) -> Bool {
+        guard let answer = connection.answer else { return false }
+        while connection.sent < answer.count {
+            let count = answer.withUnsafeBytes {
+                Glibc.send(connection.fd, $0.baseAddress! + connection.sent, $0.count - connection.sent, Int32(MSG_NOSIGNAL))
+            }
             if count > 0 {
-                sent += count
-            } else if count < 0 && (errno == EAGAIN || errno == EINTR) {
-                var waiting = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                _ = poll(&waiting, 1, 100)
+                connection.sent += count
+            } else if count < 0 && errno == EINTR {
+                continue
             } else {
-                return
+                return !(count < 0 && errno == EAGAIN)
             }
         }
+        return true
     }
 }
 
