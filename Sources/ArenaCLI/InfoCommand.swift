@@ -9,7 +9,11 @@ struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
         abstract: "Describe a recording: frames, duration, source, sizes, and any damage (--verify checks every frame).",
-        discussion: "A recording that was cut short (no index) is described up to its last complete frame; 'complete' is false and 'damage' says where reading stopped.")
+        discussion: """
+            A recording that was cut short (no index) is described up to its last complete frame; 'complete' is false and 'damage' says where reading stopped. \
+            Frames whose descriptions are damaged are listed with the frames that cannot be replayed because of them; \
+            info then exits 65, after printing everything it could read.
+            """)
 
     @Argument(help: ArgumentHelp("The recording.", valueName: "file"))
     var file: String
@@ -19,17 +23,23 @@ struct InfoCommand: ParsableCommand {
 
     func run() throws {
         let reader = try RecordingReader(path: file)
-        let history = try ObjectHistory(reader)
-        print(output.json ? Self.json(reader, file: file, objects: history) : Self.text(reader, file: file, objects: history))
-        guard verify else { return }
-        let progress = ProgressLine()
-        let verification = reader.verify { frame in progress.show("verifying frame \(frame + 1) of \(reader.frameCount)") }
-        progress.finish()
-        if let problem = verification.problem { throw CLIError("damaged recording: \(problem)", status: .dataError) }
-        if !output.json { print("verified   \(verification.framesChecked) frames, \(verification.pagesChecked) page reads") }
+        let survey = RecordingSurvey(reader)
+        print(output.json ? Self.json(reader, file: file, survey: survey) : Self.text(reader, file: file, survey: survey))
+        if verify {
+            let progress = ProgressLine()
+            let verification = reader.verify { frame in progress.show("verifying frame \(frame + 1) of \(reader.frameCount)") }
+            progress.finish()
+            if let problem = verification.problem { throw CLIError("damaged recording: \(problem)", status: .dataError) }
+            if !output.json { print("verified   \(verification.framesChecked) frames, \(verification.pagesChecked) page reads") }
+        }
+        if let first = survey.damaged.first {
+            let count = survey.damaged.count
+            throw CLIError("damaged recording: \(count) of \(reader.frameCount) frames damaged; the first: \(first.reason)", status: .dataError)
+        }
+        if reader.isDamaged { throw CLIError("damaged recording: \(reader.damage ?? "damaged")", status: .dataError) }
     }
 
-    static func json(_ reader: RecordingReader, file: String, objects: ObjectHistory? = nil) -> String {
+    static func json(_ reader: RecordingReader, file: String, survey: RecordingSurvey? = nil) -> String {
         let header = reader.header
         var json = JSONWriter()
         json.beginObject()
@@ -58,7 +68,24 @@ struct InfoCommand: ParsableCommand {
         json.number(reader.fileSize, "file_bytes")
         json.number(reader.rawSize, "raw_bytes")
         json.number(reader.rawSize == 0 ? 0 : Double(reader.fileSize) / Double(reader.rawSize), "ratio")
-        if let objects {
+        if let survey {
+            json.beginArray("damaged_frames")
+            for frame in survey.damaged {
+                json.beginObject()
+                json.number(UInt64(frame.frame), "frame")
+                json.string(frame.reason, "reason")
+                json.endObject()
+            }
+            json.endArray()
+            json.beginArray("unreplayable_frames")
+            for range in survey.unreplayable {
+                json.beginArray()
+                json.number(UInt64(range.lowerBound))
+                json.number(UInt64(range.upperBound))
+                json.endArray()
+            }
+            json.endArray()
+            let objects = survey.objects
             if objects.counted == 0 { json.null("objects") } else {
                 json.beginArray("objects")
                 for type in objects.types {
@@ -77,12 +104,12 @@ struct InfoCommand: ParsableCommand {
         return json.text
     }
 
-    static func text(_ reader: RecordingReader, file: String, objects: ObjectHistory) -> String {
+    static func text(_ reader: RecordingReader, file: String, survey: RecordingSurvey) -> String {
         let header = reader.header
         let geometry = header.geometry
         let details = header.source.details.map { "\($0.key)=\(SnapshotText.describe($0.value))" }.joined(separator: " ")
         var lines = [
-            "file       \(file.terminalSafe) (format \(RecordingFormat.version), \(reader.isComplete ? "complete" : "cut short: \(reader.damage ?? "no index")"))",
+            "file       \(file.terminalSafe) (format \(RecordingFormat.version), \(reader.isComplete ? "complete" : "\(reader.isDamaged ? "damaged" : "cut short"): \(reader.damage ?? "no index")"))",
             "frames     \(reader.frameCount) over \(RecordCommand.describe(reader.duration)), every \(Int(header.frameInterval * 1000)) ms; \(reader.keyframeCount) keyframes",
             "source     \(header.source.kind.rawValue) \(details)",
             "arena      \(hex(geometry.userVMStart))-\(hex(geometry.userVMEnd))  \(geometry.maxPages) pages of \(geometry.pageSize) bytes  flags: \(geometry.flags.names.joined(separator: ","))",
@@ -91,6 +118,13 @@ struct InfoCommand: ParsableCommand {
             "size       \(RecordCommand.size(reader.fileSize)), \(RecordCommand.share(reader.fileSize, of: reader.rawSize)) of \(RecordCommand.size(reader.rawSize)) raw",
         ]
         lines.append("recorded   \(Date(timeIntervalSince1970: Double(header.createdAt)))")
+        if !survey.damaged.isEmpty {
+            let count = survey.damaged.count
+            lines.append("damaged    \(count) frame description\(count == 1 ? "" : "s"); frames \(survey.unreplayable.map(Self.describe).joined(separator: ", ")) cannot be replayed")
+            for frame in survey.damaged.prefix(20) { lines.append("  \(frame.reason)") }
+            if survey.damaged.count > 20 { lines.append("  and \(survey.damaged.count - 20) more (--json lists them all)") }
+        }
+        let objects = survey.objects
         if objects.counted == 0 {
             lines.append("objects    not counted (recorded with --no-objects, or by an older arenascope)")
         } else {
@@ -102,35 +136,8 @@ struct InfoCommand: ParsableCommand {
         }
         return lines.joined(separator: "\n")
     }
-}
 
-/// Each type's object count over a recording's frames: first, last and peak.
-struct ObjectHistory {
-    struct TypeHistory {
-        let type: String
-        var first = 0, last = 0, peak = 0, peakFrame = 0
-    }
-
-    /// Frames that kept their counts.
-    private(set) var counted = 0
-    /// Most objects at the last frame first.
-    private(set) var types: [TypeHistory] = []
-
-    init(_ reader: RecordingReader) throws {
-        var byName: [String: TypeHistory] = [:]
-        for frame in 0..<reader.frameCount {
-            guard let tallies = try reader.tallies(ofFrame: frame) else { continue }
-            let present = Dictionary(tallies.map { ($0.type, $0.count) }, uniquingKeysWith: +)
-            for name in Set(byName.keys).union(present.keys) {
-                var type = byName[name] ?? TypeHistory(type: name)
-                let count = present[name] ?? 0
-                if counted == 0 { type.first = count }
-                type.last = count
-                if count > type.peak { (type.peak, type.peakFrame) = (count, frame) }
-                byName[name] = type
-            }
-            counted += 1
-        }
-        types = byName.values.sorted { ($0.last, $1.type) > ($1.last, $0.type) }
+    private static func describe(_ frames: ClosedRange<Int>) -> String {
+        frames.count == 1 ? "\(frames.lowerBound)" : "\(frames.lowerBound)-\(frames.upperBound)"
     }
 }

@@ -71,6 +71,8 @@ public final class RecordingReader {
 
     public var frameCount: Int { entries.count }
     public var keyframeCount: Int { entries.lazy.filter(\.isKey).count }
+    /// True when `frame` is a keyframe: it is rebuilt without the frames before it.
+    public func isKeyframe(_ frame: Int) -> Bool { frame >= 0 && frame < frameCount && entries[frame].isKey }
     public var fileSize: UInt64 { input.size }
     /// Sum of the frames' plain sizes: one byte per page plus recorded backed pages.
     public let rawSize: UInt64

@@ -140,6 +140,29 @@ import Testing
         }
     }
 
+    /// One damaged frame in an indexed file: `info` prints what it read and which frames are
+    /// damaged, then exits 65; the frames before and after the damage still replay (issue 21).
+    @Test func infoDescribesADamagedRecordingAndItsIntactFramesReplay() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("ArenaRecordingTests/Damaged/frame-bit-flip.arec").path
+        let text = try BinaryRunner.run(["info", file])
+        #expect(text.status == 65 && text.stderrLines.count == 1)
+        #expect(text.stderr.contains("1 of 12 frames damaged; the first: frame 5 checksum mismatch"), "\(text.stderr)")
+        #expect(text.stdout.contains("frames     12 over") && text.stdout.contains("damaged    1 frame description; frames 5-7 cannot be replayed"),
+                "\(text.stdout)")
+        let json = try BinaryRunner.run(["info", file, "--json"])
+        #expect(json.status == 65)
+        let info = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let damaged = try #require(info["damaged_frames"] as? [[String: Any]])
+        #expect(damaged.map { $0["frame"] as? Int } == [5] && (damaged.first?["reason"] as? String)?.contains("checksum") == true)
+        #expect(info["unreplayable_frames"] as? [[Int]] == [[5, 7]])
+        for frame in [0, 4, 8, 11] {
+            #expect(try BinaryRunner.run(["snapshot", "--replay", file, "--frame", String(frame)]).status == 0, "frame \(frame) replays")
+        }
+        let bad = try BinaryRunner.run(["snapshot", "--replay", file, "--frame", "6"])
+        #expect(bad.status == 65 && bad.stderr.contains("frame 5 checksum mismatch"))
+    }
+
     @Test func ctrlCEndsARecordingWithItsIndex() throws {
         let file = Self.temporary("interrupt")
         defer { try? FileManager.default.removeItem(atPath: file) }

@@ -1,0 +1,62 @@
+import ArenaModel
+import ArenaRecording
+
+/// What one pass over every frame's description finds: each type's object count over the
+/// recording, and the frames whose descriptions are damaged (read past, not stopped at).
+struct RecordingSurvey {
+    struct TypeHistory {
+        let type: String
+        var first = 0, last = 0, peak = 0, peakFrame = 0
+    }
+
+    struct ObjectHistory {
+        /// Frames that kept their counts.
+        fileprivate(set) var counted = 0
+        /// Most objects at the last frame first.
+        fileprivate(set) var types: [TypeHistory] = []
+    }
+
+    private(set) var objects = ObjectHistory()
+    /// Frames whose description could not be read, with why, in order.
+    private(set) var damaged: [(frame: Int, reason: String)] = []
+    /// Frames that cannot be replayed: each damaged one, and the frames after it that build
+    /// on it up to the next keyframe.
+    private(set) var unreplayable: [ClosedRange<Int>] = []
+
+    init(_ reader: RecordingReader) {
+        var byName: [String: TypeHistory] = [:]
+        for frame in 0..<reader.frameCount {
+            let tallies: [TypeTally]?
+            do {
+                tallies = try reader.tallies(ofFrame: frame)
+            } catch .damaged(let why) {
+                damaged.append((frame, why.hasPrefix("frame \(frame) ") ? why : "frame \(frame): \(why)"))
+                continue
+            } catch {
+                damaged.append((frame, "frame \(frame): \(error)"))
+                continue
+            }
+            guard let tallies else { continue }
+            let present = Dictionary(tallies.map { ($0.type, $0.count) }, uniquingKeysWith: +)
+            for name in Set(byName.keys).union(present.keys) {
+                var type = byName[name] ?? TypeHistory(type: name)
+                let count = present[name] ?? 0
+                if objects.counted == 0 { type.first = count }
+                type.last = count
+                if count > type.peak { (type.peak, type.peakFrame) = (count, frame) }
+                byName[name] = type
+            }
+            objects.counted += 1
+        }
+        objects.types = byName.values.sorted { ($0.last, $1.type) > ($1.last, $0.type) }
+        for (frame, _) in damaged {
+            var end = frame
+            while end + 1 < reader.frameCount && !reader.isKeyframe(end + 1) { end += 1 }
+            if let last = unreplayable.last, last.upperBound >= frame - 1 {
+                unreplayable[unreplayable.count - 1] = last.lowerBound...max(last.upperBound, end)
+            } else {
+                unreplayable.append(frame...end)
+            }
+        }
+    }
+}
