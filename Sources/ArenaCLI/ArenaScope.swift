@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import Glibc
 import ArenaModel
 import ArenaText
 import ArenaEmulator
@@ -29,6 +30,9 @@ public struct ArenaScope: ParsableCommand {
     /// Parses `arguments` (the process's when nil), runs the command and exits.
     /// Errors become one line on stderr and a status from `ExitStatus`.
     public static func runAndExit(_ arguments: [String]? = nil) -> Never {
+        // A file-size limit (ulimit -f) makes a write fail with EFBIG, reported like a full
+        // disk with what was kept, instead of killing the process mid-file.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             try refuseWhatTheParserLetsThrough(arguments ?? Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot(arguments)

@@ -37,7 +37,7 @@ struct ExportCommand: ParsableCommand {
     var objects = false
     @Option(help: ArgumentHelp("With --objects: most objects to visit per arena (1 to 10000000).", valueName: "n"))
     var maxObjects: Int = 1_000_000
-    @Flag(help: "Sample once, print the metrics on stdout and exit (for scripts and promtool).")
+    @Flag(help: "Sample once, print the metrics on stdout (or write them to --textfile) and exit (for scripts, cron and promtool).")
     var once = false
     @Flag(help: "With --once: print OpenMetrics instead of Prometheus's text format.")
     var openmetrics = false
@@ -49,6 +49,7 @@ struct ExportCommand: ParsableCommand {
         guard (100...3_600_000).contains(intervalMilliseconds) else { throw ValidationError("--interval must be between 100 and 3600000 ms") }
         guard (1...ObjectsCommand.objectLimit).contains(maxObjects) else { throw ValidationError("--max-objects must be between 1 and \(ObjectsCommand.objectLimit)") }
         if openmetrics && !once { throw ValidationError("--openmetrics goes with --once (a scraper asks for its format itself)") }
+        if once && listen != nil { throw ValidationError("--once prints the metrics (or writes --textfile) and exits: it serves nothing, so --listen does not go with it") }
     }
 
     /// An object walk of a 1M-object arena costs about 0.08 s of a core (see the README's
@@ -57,12 +58,13 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let collector = try HealthCollector(objects: objects ? ObjectTraversal.Options(maxObjects: maxObjects) : nil)
+        let file = try textfile.map { path throws(ExportError) in try TextfileWriter(path: path) }
         if once {
             let healths = collector.collect()
-            print(MetricsExposition.render(healths, durations: collector.durations, withObjects: objects, format: openmetrics ? .openMetrics : .prometheus), terminator: "")
+            let page = MetricsExposition.render(healths, durations: collector.durations, withObjects: objects, format: openmetrics ? .openMetrics : .prometheus)
+            if let file { try file.write(page) } else { print(page, terminator: "") }
             return
         }
-        let file = try textfile.map { path throws(ExportError) in try TextfileWriter(path: path) }
         // Validated above; with only --textfile nothing is served.
         let address = (listen ?? (textfile == nil ? ListenAddress.defaultValue : nil)).flatMap(ListenAddress.init)
         let server = try address.map { address throws(ExportError) in try MetricsServer(address) }

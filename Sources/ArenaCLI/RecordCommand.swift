@@ -91,11 +91,13 @@ struct RecordCommand: ParsableCommand {
             progress.show("recording \(output): frame \(writer.frameCount)\(frameLimit == .max ? "" : "/\(frameLimit)") · \(Self.describe(time())) · \(Self.size(writer.fileSize)) (\(Self.share(writer.fileSize, of: writer.rawSize)) of raw)")
         }
         progress.finish()
-        try writer.finish()
+        let finished = Result { () throws(RecordingError) in try writer.finish() }
         if let failure {
             let error = CLIError(failure)
-            throw CLIError("recording stopped after \(writer.frameCount) frames (kept in \(output)): \(error.message)", status: error.status)
+            let kept = writer.isIndexed ? "kept in \(output.terminalSafe)" : "kept in \(output.terminalSafe) without its index; it replays by scanning"
+            throw CLIError("recording stopped after \(writer.frameCount) frames (\(kept)): \(error.message)", status: error.status)
         }
+        try finished.get()
         let reader = try RecordingReader(path: output)
         print(json.json ? InfoCommand.json(reader, file: output) : "recorded \(reader.frameCount) frames (\(Self.describe(reader.duration))) to \(output.terminalSafe): \(Self.size(reader.fileSize)), \(Self.share(reader.fileSize, of: reader.rawSize)) of \(Self.size(reader.rawSize)) raw")
     }

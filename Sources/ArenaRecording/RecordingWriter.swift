@@ -73,22 +73,40 @@ public final class RecordingWriter {
         rawSize += encoded.header.rawSize
     }
 
-    /// Writes the index and footer, flushes to disk and closes the file.
+    /// True once `finish` has written the index: the file is complete.
+    public private(set) var isIndexed = false
+
+    /// Writes the index and footer, flushes to disk and closes the file. When the index
+    /// cannot be written the file is closed without it, ending at its last whole frame (it
+    /// replays by scanning), and the error says so.
     public func finish() throws(RecordingError) {
         guard fd >= 0 else { return }
+        defer {
+            close(fd)
+            fd = -1
+        }
         let index = IndexCoding.encode(entries, at: fileSize)
-        try write(index)
-        let synced = fsync(fd)
-        close(fd)
-        fd = -1
-        guard synced == 0 else { throw .io("cannot flush \(path): \(String(cString: strerror(errno)))") }
+        do {
+            try write(index)
+        } catch {
+            throw .io("\(error); its \(frameCount) frames replay without the index")
+        }
+        guard fsync(fd) == 0 else { throw .io("cannot flush \(path): \(String(cString: strerror(errno)))") }
+        isIndexed = true
     }
 
+    /// Writes all of `bytes` or, when the file takes only part of them (a full disk, a
+    /// file-size limit), cuts it back to where it was, so it always ends at a whole part.
     private func write(_ bytes: [UInt8]) throws(RecordingError) {
         var written = 0
         while written < bytes.count {
             let result = retryingInterrupted { bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) } }
-            guard result > 0 else { throw .io("cannot write \(path): \(String(cString: strerror(errno)))") }
+            guard result > 0 else {
+                let code = result == 0 ? ENOSPC : errno
+                _ = ftruncate(fd, off_t(fileSize))
+                _ = lseek(fd, off_t(fileSize), SEEK_SET)
+                throw .io("cannot write \(path): \(String(cString: strerror(code)))")
+            }
             written += result
         }
         fileSize += UInt64(bytes.count)

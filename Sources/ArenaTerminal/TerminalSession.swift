@@ -10,9 +10,10 @@ import Glibc
 public enum TerminalSession {
     /// Signals that end the inspector cleanly, the terminal restored: those whose default
     /// action ends the process without a program error behind them (SIGQUIT would also draw
-    /// Swift's backtracer over the screen). Crashes are the crash handler's.
+    /// Swift's backtracer over the screen). Crashes are the crash handler's; SIGXFSZ is
+    /// ignored by the command line (a recording past a file-size limit fails and says so).
     public static let endingSignals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGVTALRM, SIGPROF,
-                                       SIGXCPU, SIGXFSZ, SIGIO, SIGPWR, SIGSTKFLT]
+                                       SIGXCPU, SIGIO, SIGPWR, SIGSTKFLT]
 
     public static func run(_ app: TerminalApp, theme: Theme, noColor: Bool) throws(TerminalError) {
         let screen = try TerminalScreen(theme: theme, noColor: noColor)

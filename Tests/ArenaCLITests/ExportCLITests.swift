@@ -56,6 +56,21 @@ import ArenaModel
         #expect(open.status == 0 && open.stdout.hasSuffix("# EOF\n"))
     }
 
+    /// For cron and node_exporter's textfile collector: one pass written to the file, nothing
+    /// printed (it was printed and the file ignored before, issue 21).
+    @Test func onceWritesTheTextfileWhenGivenOne() throws {
+        let arena = try Arena(allocated: 3)
+        defer { close(arena.fd) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("once-\(UUID().uuidString).prom").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try BinaryRunner.run(["export", "--once", "--textfile", path])
+        #expect(result.status == 0 && result.stdout.isEmpty, "\(result.stderr)")
+        let written = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(written.contains("arenascope_arena_pages{id=\"\(arena.id)\",name=\"arena\",state=\"allocated\"} \(try arena.expectedPages()[.allocated])\n"))
+        let both = try BinaryRunner.run(["export", "--once", "--listen", "127.0.0.1:0"])
+        #expect(both.status == 64 && both.stderr.contains("--listen does not go with it"))
+    }
+
     @Test func badArgumentsAndBusyPortsAreOneLineWithTheirStatus() throws {
         let bad = try BinaryRunner.run(["export", "--listen", "nowhere"])
         #expect(bad.status == 64 && bad.stderrLines.count == 1 && bad.stderr.contains("--listen nowhere"))

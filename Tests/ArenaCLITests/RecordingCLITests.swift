@@ -163,6 +163,23 @@ import Testing
         #expect(bad.status == 65 && bad.stderr.contains("frame 5 checksum mismatch"))
     }
 
+    /// A disk that fills (here a file-size limit, the same failed write) ends the recording
+    /// with a message saying what was kept; the file ends at a whole frame and replays.
+    @Test func aFullDiskSaysWhatWasKept() throws {
+        let file = Self.temporary("full")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let result = try BinaryRunner.run(["--fsize=20000", BinaryRunner.binary.path, "record", "--emulate", "list", "--frames", "200",
+                                           "--bytes", "all", "-o", file], executable: URL(fileURLWithPath: "/usr/bin/prlimit"))
+        #expect(result.status == 1 && result.stderrLines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("(kept in \(file) without its index; it replays by scanning): cannot write \(file): File too large"),
+                "\(result.stderr)")
+        let frames = try #require(result.stderr.firstMatch(of: /stopped after (\d+) frames/).flatMap { Int($0.1) })
+        let verified = try BinaryRunner.run(["info", file, "--verify", "--json"])
+        #expect(verified.status == 0, "a recording cut at a whole frame is not damaged: \(verified.stderr)")
+        let info = try #require(try JSONSerialization.jsonObject(with: Data(verified.stdout.utf8)) as? [String: Any])
+        #expect(info["frames"] as? Int == frames && info["complete"] as? Bool == false)
+    }
+
     @Test func ctrlCEndsARecordingWithItsIndex() throws {
         let file = Self.temporary("interrupt")
         defer { try? FileManager.default.removeItem(atPath: file) }
