@@ -74,10 +74,7 @@ let exportCases: [BenchmarkCase] = [
         ]
     },
     BenchmarkCase(name: "packaged binary start (issue 16)") {
-        // The package's binary when scripts/package built it, else the release build beside this one.
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("arenascope").path
-        let path = ProcessInfo.processInfo.environment["ARENASCOPE_BINARY"]
-            ?? [".build/package/root/usr/bin/arenascope", beside].first { FileManager.default.isExecutableFile(atPath: $0) } ?? beside
+        let path = packagedBinary
         let start = try median((0..<21).map { _ in try secondsTaken { try runToEnd(path, ["--version"]) } })
         return [Figure(name: "\(path) --version", value: start * 1000, unit: "ms", target: 50, higherIsBetter: false)]
     },
@@ -111,19 +108,4 @@ private func scrape(port: UInt16) throws {
     guard LoopbackClient.exchange(port: port, request: "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n") != nil else {
         throw BenchError("the exporter answered nothing")
     }
-}
-
-/// Runs a program to its end with no output.
-private func runToEnd(_ path: String, _ arguments: [String]) throws {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    let argv = ([path] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    var pid: pid_t = 0
-    guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { throw BenchError("cannot run \(path)") }
-    var status: Int32 = 0
-    waitpid(pid, &status, 0)
-    guard status == 0 else { throw BenchError("\(path) exited with \(status)") }
 }

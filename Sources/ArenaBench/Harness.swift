@@ -71,3 +71,29 @@ struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// Runs a program to its end with no output.
+func runToEnd(_ path: String, _ arguments: [String]) throws {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { throw BenchError("cannot run \(path)") }
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    guard status == 0 else { throw BenchError("\(path) exited with \(status)") }
+}
+
+/// The release arenascope built beside this harness.
+var releaseBinary: String {
+    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("arenascope").path
+}
+
+/// The package's binary when scripts/package built it (or ARENASCOPE_BINARY), else the release build.
+var packagedBinary: String {
+    ProcessInfo.processInfo.environment["ARENASCOPE_BINARY"]
+        ?? [".build/package/root/usr/bin/arenascope", releaseBinary].first { FileManager.default.isExecutableFile(atPath: $0) } ?? releaseBinary
+}

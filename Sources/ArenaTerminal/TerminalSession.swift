@@ -15,6 +15,9 @@ public enum TerminalSession {
     public static let endingSignals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGVTALRM, SIGPROF,
                                        SIGXCPU, SIGIO, SIGPWR, SIGSTKFLT]
 
+    /// Events already waiting that are handled before the screen is drawn again.
+    static let eventsPerDraw = 512
+
     public static func run(_ app: TerminalApp, theme: Theme, noColor: Bool) throws(TerminalError) {
         let screen = try TerminalScreen(theme: theme, noColor: noColor)
         defer { screen.restore() }
@@ -50,14 +53,20 @@ public enum TerminalSession {
             }
             // At most 50 ms, so signals are noticed; paused or gone sources wait "forever".
             let wait = Int32(min(50, max(0, (app.secondsUntilWork * 1000).rounded(.up))))
-            guard let event = screen.readEvent(timeout: wait) else {
+            guard var event = screen.readEvent(timeout: wait) else {
                 if screen.hasHungUp { return }
                 continue
             }
-            switch app.handle(event) {
-            case .quit: return
-            case .redraw: dirty = true
-            case .none: break
+            // Keys already typed (a paste, a held key) are handled together, one draw after
+            // them: up to `eventsPerDraw`, so sampling and signals still get their turn.
+            for handled in 1...Self.eventsPerDraw {
+                switch app.handle(event) {
+                case .quit: return
+                case .redraw: dirty = true
+                case .none: break
+                }
+                guard handled < Self.eventsPerDraw, !quit.isRaised, let next = screen.readEvent(timeout: 0) else { break }
+                event = next
             }
         }
     }

@@ -180,6 +180,21 @@ import Glibc
         #expect(session.waitForExit() == "EXIT=0")
     }
 
+    /// A paste longer than one batch of events is handled whole and in order: the key after
+    /// 1,500 moves still pauses, and the q after it quits (issue 21: a paste drained slowly).
+    @Test(.enabled(if: tmux != nil, "tmux is not installed")) func aPasteIsHandledWholeAndInOrder() throws {
+        let session = try Session("demo --theme mono")
+        #expect(session.waitFor { $0.contains("Pages ·") })
+        let keys = FileManager.default.temporaryDirectory.appendingPathComponent("paste-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: keys) }
+        try (String(repeating: "j", count: 1500) + "p").write(toFile: keys, atomically: true, encoding: .utf8)
+        try session.tmux(["load-buffer", keys])
+        try session.tmux(["paste-buffer", "-t", session.name])
+        #expect(session.waitFor(20) { $0.contains("PAUSED") })
+        try session.keys("q")
+        #expect(session.waitForExit() == "EXIT=0")
+    }
+
     @Test(.enabled(if: tmux != nil, "tmux is not installed")) func replayMovesAlongItsTimeline() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-tmux-\(UUID().uuidString).arec").path
         defer { try? FileManager.default.removeItem(atPath: file) }
