@@ -7,7 +7,9 @@ extension Unicode.Scalar {
 extension String {
     /// The text with every terminal control replaced by '?': safe to print anywhere, on one line.
     public var terminalSafe: String {
-        String(String.UnicodeScalarView(unicodeScalars.map { $0.isTerminalControl ? "?" : $0 }))
+        // Printable ASCII, by far the commonest text, is safe as it is.
+        if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return self }
+        return String(String.UnicodeScalarView(unicodeScalars.map { $0.isTerminalControl ? "?" : $0 }))
     }
 
     /// The same for text of several lines: line breaks stay.

@@ -25,6 +25,14 @@ public enum TypeError: Error, Equatable, CustomStringConvertible {
 public enum BTFKind: UInt8, Sendable {
     case void = 0, int, pointer, array, structure, union, enumeration, forward, typedef, volatile, const, restrict
     case function, functionPrototype, variable, dataSection, float, declarationTag, typeTag, enumeration64
+
+    /// True for the kinds whose header word holds a size, not a type id.
+    var isSized: Bool {
+        switch self {
+        case .int, .structure, .union, .enumeration, .enumeration64, .float, .dataSection: true
+        default: false
+        }
+    }
 }
 
 /// One BTF type, decoded and checked: every type id it names exists.
@@ -99,8 +107,9 @@ public struct BTF: Sendable {
             types.append(try Self.type(&cursor, strings: strings))
         }
         for (index, type) in types.enumerated() {
-            let named = [type.referenced] + type.members.map(\.type) + type.variables.map(\.type)
-            for id in named where Int(id) > types.count {
+            let outside = { (id: UInt32) in Int(id) > types.count }
+            if let id = outside(type.referenced) ? type.referenced : type.members.lazy.map(\.type).first(where: outside)
+                ?? type.variables.lazy.map(\.type).first(where: outside) {
                 throw .badBTF("type \(index + 1) refers to type \(id), of \(types.count)")
             }
         }
@@ -117,9 +126,8 @@ public struct BTF: Sendable {
         guard let kind = BTFKind(rawValue: UInt8((info >> 24) & 0x1F)), kind != .void else {
             throw .badBTF("unknown type kind \((info >> 24) & 0x1F)")
         }
-        let sized: Set<BTFKind> = [.int, .structure, .union, .enumeration, .enumeration64, .float, .dataSection]
-        var type = BTFType(kind: kind, name: name, size: sized.contains(kind) ? sizeOrType : 0,
-                           referenced: sized.contains(kind) || kind == .forward ? 0 : sizeOrType)
+        var type = BTFType(kind: kind, name: name, size: kind.isSized ? sizeOrType : 0,
+                           referenced: kind.isSized || kind == .forward ? 0 : sizeOrType)
         switch kind {
         case .int:
             let encoding = try cursor.u32()

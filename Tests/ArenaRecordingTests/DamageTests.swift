@@ -29,6 +29,10 @@ import Testing
         ("meta-claims-4gib", .framesWithDamage(12, firstBad: 3)),
         ("meta-lies-about-size", .framesWithDamage(12, firstBad: 2)),
         ("second-frame-missing", .frames(1, complete: false, damaged: true)),
+        // Crafted with valid checksums (issue 21): raw sizes summing past 2^64 trapped `info`;
+        // a description of 8 MiB of zeros from 8 KiB is read, found damaged, and let go.
+        ("raw-sizes-overflow", .frames(12, complete: false, damaged: true)),
+        ("description-bomb", .framesWithDamage(12, firstBad: 11)),
     ]
 
     enum Outcome {
@@ -150,6 +154,28 @@ import Testing
         var missing = Array(good.prefix(offsets[1]))
         missing += good[offsets[2]..<indexOffset]
         try write("second-frame-missing", missing)
+        var overflow = good
+        for entry in 0..<2 { patch(&overflow, at: indexOffset + 8 + 25 * entry + 16, UInt64(1) << 63) }
+        resealIndex(&overflow, indexOffset: indexOffset)
+        try write("raw-sizes-overflow", overflow)
+        try write("description-bomb", descriptionBomb(good, at: offsets[11], rawCount: 8 << 20))
+    }
+
+    /// The recording up to the frame at `offset`, then that frame with a description of
+    /// `rawCount` zero bytes (well compressed, every checksum valid) and no index after it.
+    static func descriptionBomb(_ good: [UInt8], at offset: Int, rawCount: Int) -> [UInt8] {
+        var packedCount = compressBound(uLong(rawCount))
+        var packed = [UInt8](repeating: 0, count: Int(packedCount))
+        let zeros = [UInt8](repeating: 0, count: rawCount)
+        _ = compress2(&packed, &packedCount, zeros, uLong(rawCount), 9)
+        packed.removeSubrange(Int(packedCount)...)
+        var chunk = Array(good[offset..<offset + 48])
+        patch(&chunk, at: 24, UInt32(rawCount))
+        patch(&chunk, at: 28, UInt32(packed.count))
+        patch(&chunk, at: 32, crc(packed[...]))
+        patch(&chunk, at: 36, UInt64(0))
+        resealChunk(&chunk, at: 0)
+        return Array(good.prefix(offset)) + chunk + packed
     }
 
     static func frameOffset(_ bytes: [UInt8], reader: RecordingReader, frame: Int) throws -> Int {

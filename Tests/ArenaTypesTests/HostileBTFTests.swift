@@ -1,19 +1,16 @@
 import ArenaModel
 import ArenaTypes
+import Foundation
 import Testing
 
 /// Crafted BTF (every one of these trapped, hung or ran away before): refused when parsed
 /// with a one-line reason, or decoded and walked within the limits, never a trap.
 @Suite struct HostileBTFTests {
-    /// A blob of what `make` writes, and why it must be refused.
-    static func refusal(_ make: (inout BTFBuilder) -> Void) -> String? {
-        var btf = BTFBuilder()
-        make(&btf)
-        let catalog = TypeCatalog([TypeBlob(origin: "crafted", btf: btf.build())])
-        return catalog.problems.first
-    }
+    /// Where the crafted blobs are kept as files: the fuzzer's seeds (scripts/fuzz).
+    /// ARENASCOPE_RECORD=1 writes them again.
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Hostile")
 
-    @Test(arguments: [
+    static let refusals: [(crafted: String, reason: String)] = [
         ("an int of 2^32-1 bytes", "int of 4294967295 bytes"),
         ("an int of 200 bits", "200 bits"),
         ("an enum of 2^32-1 bytes", "enum of 4294967295 bytes"),
@@ -24,37 +21,65 @@ import Testing
         ("a struct holding itself", "contains itself"),
         ("typedefs 70 deep", "nested more than 64"),
         ("a member outside its struct", "outside its 8 bytes"),
-    ])
-    func rulesTheKernelEnforcesAreEnforced(_ crafted: String, _ reason: String) throws {
-        let problem = Self.refusal { btf in
-            switch crafted {
-            case "an int of 2^32-1 bytes": _ = btf.record(.int, name: "huge", sizeOrType: .max, extra: [64])
-            case "an int of 200 bits": _ = btf.record(.int, name: "wide", sizeOrType: 16, extra: [200])
-            case "an enum of 2^32-1 bytes": _ = btf.record(.enumeration, name: "e", vlen: 0, sizeOrType: .max)
-            case "a float of 3 bytes": _ = btf.record(.float, name: "f24", sizeOrType: 3)
-            case "a bitfield of 255 bits":
-                let int = btf.int("u64", size: 8)
-                _ = btf.structure("s", size: 8, [.bitfield("b", int, bitOffset: 0, bits: 255)])
-            case "an array larger than 4 GiB":
-                let int = btf.int("u64", size: 8)
-                _ = btf.array(of: int, count: 1 << 30, index: int)
-            case "a typedef loop":
-                _ = btf.typedef("a", 2)
-                _ = btf.typedef("b", 1)
-            case "a struct holding itself":
-                let id = btf.declareStruct()
-                btf.define(id, name: "self", size: 16, members: (0..<16).map { .field("m\($0)", id, at: 0) })
-            case "typedefs 70 deep":
-                var type = btf.int("u8", size: 1)
-                for level in 0..<70 { type = btf.typedef("t\(level)", type) }
-            default:
-                let int = btf.int("u64", size: 8)
-                _ = btf.structure("s", size: 8, [.field("past", int, at: 4)])
-            }
+    ]
+
+    /// The blob each crafted case names.
+    static func crafted(_ crafted: String) -> [UInt8] {
+        var btf = BTFBuilder()
+        switch crafted {
+        case "an int of 2^32-1 bytes": _ = btf.record(.int, name: "huge", sizeOrType: .max, extra: [64])
+        case "an int of 200 bits": _ = btf.record(.int, name: "wide", sizeOrType: 16, extra: [200])
+        case "an enum of 2^32-1 bytes": _ = btf.record(.enumeration, name: "e", vlen: 0, sizeOrType: .max)
+        case "a float of 3 bytes": _ = btf.record(.float, name: "f24", sizeOrType: 3)
+        case "a bitfield of 255 bits":
+            let int = btf.int("u64", size: 8)
+            _ = btf.structure("s", size: 8, [.bitfield("b", int, bitOffset: 0, bits: 255)])
+        case "an array larger than 4 GiB":
+            let int = btf.int("u64", size: 8)
+            _ = btf.array(of: int, count: 1 << 30, index: int)
+        case "a typedef loop":
+            _ = btf.typedef("a", 2)
+            _ = btf.typedef("b", 1)
+        case "a struct holding itself":
+            let id = btf.declareStruct()
+            btf.define(id, name: "self", size: 16, members: (0..<16).map { .field("m\($0)", id, at: 0) })
+        case "typedefs 70 deep":
+            var type = btf.int("u8", size: 1)
+            for level in 0..<70 { type = btf.typedef("t\(level)", type) }
+        case "a fan-out 16 ways 6 deep":
+            return fanOut(levels: 6)
+        default:
+            let int = btf.int("u64", size: 8)
+            _ = btf.structure("s", size: 8, [.field("past", int, at: 4)])
         }
-        let text = try #require(problem, "\(crafted) was accepted")
+        return btf.build()
+    }
+
+    static func fileName(_ crafted: String) -> String {
+        crafted.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined() + ".btf"
+    }
+
+    @Test(arguments: refusals)
+    func rulesTheKernelEnforcesAreEnforced(_ crafted: String, _ reason: String) throws {
+        let catalog = TypeCatalog([TypeBlob(origin: "crafted", btf: Self.crafted(crafted))])
+        let text = try #require(catalog.problems.first, "\(crafted) was accepted")
         #expect(text.hasPrefix("crafted: bad BTF: ") && text.contains(reason), "\(text)")
         #expect(!text.contains("\n"))
+    }
+
+    /// The files in Hostile/ are exactly the crafted blobs, so the fuzzer starts from them.
+    @Test func theFuzzersSeedsAreTheCraftedBlobs() throws {
+        let cases = Self.refusals.map(\.crafted) + ["a fan-out 16 ways 6 deep"]
+        if ProcessInfo.processInfo.environment["ARENASCOPE_RECORD"] == "1" {
+            try FileManager.default.createDirectory(at: Self.folder, withIntermediateDirectories: true)
+            for crafted in cases { try Data(Self.crafted(crafted)).write(to: Self.folder.appendingPathComponent(Self.fileName(crafted))) }
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path)
+        #expect(Set(files) == Set(cases.map(Self.fileName)))
+        for crafted in cases {
+            let stored = try Data(contentsOf: Self.folder.appendingPathComponent(Self.fileName(crafted)))
+            #expect(Array(stored) == Self.crafted(crafted), "\(Self.fileName(crafted)) is stale: ARENASCOPE_RECORD=1 writes it again")
+        }
     }
 
     /// `struct L0 { u64 v; }` and `struct Lk { struct Lk-1 m0…m15; }` up to `levels`: a

@@ -1,29 +1,28 @@
 import ArenaModel
-import ArenaRecording
 
-/// What one pass over every frame's description finds: each type's object count over the
+/// What one pass over every frame's description finds (`info`'s summary): each type's object count over the
 /// recording, and the frames whose descriptions are damaged (read past, not stopped at).
-struct RecordingSurvey {
-    struct TypeHistory {
-        let type: String
-        var first = 0, last = 0, peak = 0, peakFrame = 0
+public struct RecordingSurvey: Sendable {
+    public struct TypeHistory: Sendable {
+        public let type: String
+        public fileprivate(set) var first = 0, last = 0, peak = 0, peakFrame = 0
     }
 
-    struct ObjectHistory {
+    public struct ObjectHistory: Sendable {
         /// Frames that kept their counts.
-        fileprivate(set) var counted = 0
+        public fileprivate(set) var counted = 0
         /// Most objects at the last frame first.
-        fileprivate(set) var types: [TypeHistory] = []
+        public fileprivate(set) var types: [TypeHistory] = []
     }
 
-    private(set) var objects = ObjectHistory()
+    public private(set) var objects = ObjectHistory()
     /// Frames whose description could not be read, with why, in order.
-    private(set) var damaged: [(frame: Int, reason: String)] = []
+    public private(set) var damaged: [(frame: Int, reason: String)] = []
     /// Frames that cannot be replayed: each damaged one, and the frames after it that build
     /// on it up to the next keyframe.
-    private(set) var unreplayable: [ClosedRange<Int>] = []
+    public private(set) var unreplayable: [ClosedRange<Int>] = []
 
-    init(_ reader: RecordingReader) {
+    public init(_ reader: RecordingReader) {
         var byName: [String: TypeHistory] = [:]
         for frame in 0..<reader.frameCount {
             let tallies: [TypeTally]?
