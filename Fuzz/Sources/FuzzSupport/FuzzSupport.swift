@@ -26,7 +26,15 @@ public func exercise(_ catalog: TypeCatalog, memory: [UInt8]) {
 }
 
 @_silgen_name("LLVMFuzzerRunDriver")
-public func runFuzzerDriver(
+func runFuzzerDriver(
     _ argc: UnsafeMutablePointer<CInt>,
     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
     _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
+
+/// A target's entry point: libFuzzer's driver, calling `test` with each input.
+public func runFuzzer(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+                      _ test: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt {
+    var count = argc
+    var vector = argv
+    return runFuzzerDriver(&count, &vector, test)
+}

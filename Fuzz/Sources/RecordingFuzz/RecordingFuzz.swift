@@ -25,7 +25,5 @@ public func fuzzRecording(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 /// SwiftPM links an executable's entry point as `<module>_main`; hand it to libFuzzer's driver.
 @_cdecl("RecordingFuzz_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var vector = argv
-    return runFuzzerDriver(&count, &vector, fuzzRecording)
+    runFuzzer(argc, argv, fuzzRecording)
 }

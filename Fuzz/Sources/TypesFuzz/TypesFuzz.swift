@@ -16,7 +16,5 @@ public func fuzzTypes(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 /// SwiftPM links an executable's entry point as `<module>_main`; hand it to libFuzzer's driver.
 @_cdecl("TypesFuzz_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var vector = argv
-    return runFuzzerDriver(&count, &vector, fuzzTypes)
+    runFuzzer(argc, argv, fuzzTypes)
 }
