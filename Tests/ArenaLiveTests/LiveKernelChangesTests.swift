@@ -99,9 +99,9 @@ import ArenaModel
         while !finished.isSet { usleep(1_000) }
         #expect(freed.load(ordering: .relaxed) > 0, "the program freed pages")
         let snapshot = try #require(caught, "no sample caught a deferred free in 30 s")
-        // Each round frees its 64 pages in one span; however far the kernel's worker lags
-        // behind (a loaded machine), what is in flight is whole rounds.
-        #expect(snapshot.stats[.freeing] % 64 == 0, "whole spans of 64 pages are in flight")
+        // Each round frees 64 pages; the kernel's worker may be part way through a span when
+        // the sample is taken (seen on 7.2 under TCG: 4 pages), so only the bounds hold.
+        #expect(Int(snapshot.stats[.freeing]) <= freed.load(ordering: .relaxed), "no more pages in flight than the program freed")
         #expect(snapshot.pages.pageCount == 256)
         // Once the worker ran, every page is free again.
         // The worker runs when the machine lets it: waited for up to 30 s, not assumed quick.
