@@ -33,10 +33,9 @@ struct InfoCommand: ParsableCommand {
             if !output.json { print("verified   \(verification.framesChecked) frames, \(verification.pagesChecked) page reads") }
         }
         if let first = survey.damaged.first {
-            let count = survey.damaged.count
-            throw CLIError("damaged recording: \(count) of \(reader.frameCount) frames damaged; the first: \(first.reason)", status: .dataError)
+            throw RecordingError.damaged("\(survey.damaged.count) of \(reader.frameCount) frames damaged; the first: \(first.reason)")
         }
-        if reader.isDamaged { throw CLIError("damaged recording: \(reader.damage ?? "damaged")", status: .dataError) }
+        if reader.isDamaged, let damage = reader.damage { throw RecordingError.damaged(damage) }
     }
 
     static func json(_ reader: RecordingReader, file: String, survey: RecordingSurvey? = nil) -> String {

@@ -102,17 +102,16 @@ public final class MetricsServer: Sendable {
     private func acceptAll(_ connections: inout [Connection], now: Double) -> Bool {
         while true {
             let fd = accept(listener, nil, nil)
-            if fd >= 0 {
-                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            }
-            if fd < 0 {
+            guard fd >= 0 else {
                 switch errno {
                 case EINTR, ECONNABORTED: continue
-                case EMFILE, ENFILE: if !closeOldestWaiting(&connections) { return false }
+                case EMFILE, ENFILE: if closeOldestWaiting(&connections) { continue } else { return false }
                 default: return true
                 }
-            } else if connections.count < maxConnections || closeOldestWaiting(&connections) {
+            }
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            if connections.count < maxConnections || closeOldestWaiting(&connections) {
                 connections.append(Connection(fd: fd, accepted: now, deadline: now + Self.requestTimeout))
             } else {
                 close(fd)

@@ -71,6 +71,11 @@ public final class RecordingReader {
 
     public var frameCount: Int { entries.count }
     public var keyframeCount: Int { entries.lazy.filter(\.isKey).count }
+    /// `why` a frame failed, naming the frame unless it already names one.
+    static func naming(_ frame: Int, in why: String) -> String {
+        why.hasPrefix("frame ") ? why : "frame \(frame): \(why)"
+    }
+
     /// True when `frame` is a keyframe: it is rebuilt without the frames before it.
     public func isKeyframe(_ frame: Int) -> Bool { frame >= 0 && frame < frameCount && entries[frame].isKey }
     public var fileSize: UInt64 { input.size }
@@ -330,7 +335,7 @@ extension RecordingReader {
                 result.pagesChecked += pages
                 result.framesChecked += 1
             } catch RecordingError.damaged(let why) {
-                result.problem = why.contains("frame") ? why : "frame \(frame): \(why)"
+                result.problem = Self.naming(frame, in: why)
                 break
             } catch {
                 result.problem = "frame \(frame): \(error)"

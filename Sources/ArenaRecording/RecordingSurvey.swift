@@ -28,11 +28,9 @@ public struct RecordingSurvey: Sendable {
             let tallies: [TypeTally]?
             do {
                 tallies = try reader.tallies(ofFrame: frame)
-            } catch .damaged(let why) {
-                damaged.append((frame, why.hasPrefix("frame \(frame) ") ? why : "frame \(frame): \(why)"))
-                continue
             } catch {
-                damaged.append((frame, "frame \(frame): \(error)"))
+                let why = if case .damaged(let why) = error { why } else { error.description }
+                damaged.append((frame, RecordingReader.naming(frame, in: why)))
                 continue
             }
             guard let tallies else { continue }
