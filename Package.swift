@@ -60,12 +60,14 @@ let package = Package(
         .executableTarget(name: "EmbedBytes"),
         .plugin(name: "BPFCompiler", capability: .buildTool(), dependencies: ["EmbedBytes"]),
         .executableTarget(name: "arenascope", dependencies: ["ArenaCLI"]),
-        .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaScreen", "ArenaUI", "ArenaCLI", "ArenaText", "ArenaTypes", "ArenaExport"]),
+        .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaScreen", "ArenaUI", "ArenaCLI", "ArenaText", "ArenaTypes", "ArenaExport", "RecordingForgery"]),
         .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel"]),
         .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel"]),
         .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaScreen", "ArenaText", "ArenaModel", "ArenaEmulator", "ArenaRecording"], exclude: ["Snapshots"]),
         .testTarget(name: "ArenaTypesTests", dependencies: ["ArenaTypes", "ArenaModel"], exclude: ["Hostile"]),
-        .testTarget(name: "ArenaRecordingTests", dependencies: ["ArenaRecording", "ArenaModel", "ArenaEmulator", "ArenaTypes", "CZlib"], exclude: ["Damaged"]),
+        .testTarget(name: "ArenaRecordingTests", dependencies: ["ArenaRecording", "ArenaModel", "ArenaEmulator", "ArenaTypes", "RecordingForgery"], exclude: ["Damaged"]),
+        // A hostile writer's patches with checksums recomputed: the damaged corpus and the bench craft files with it.
+        .target(name: "RecordingForgery", dependencies: ["CZlib"], path: "Tests/RecordingForgery"),
         // The live suites' one gate: run where the kernel allows live arenas, skip saying why.
         .target(name: "LiveTestSupport", dependencies: ["ArenaLive"], path: "Tests/LiveTestSupport"),
         .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "ArenaRecording", "ArenaTypes", "CLibBPF", "LiveTestSupport"]),

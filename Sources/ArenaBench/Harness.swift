@@ -72,19 +72,27 @@ struct BenchError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Runs a program to its end with no output.
-func runToEnd(_ path: String, _ arguments: [String]) throws {
+/// Runs a program to its end with no output; throws unless it exits with `status`.
+/// Returns its wall time and its peak resident memory in bytes.
+@discardableResult
+func runToEnd(_ path: String, _ arguments: [String], status expected: Int32 = 0) throws -> (seconds: Double, peakResident: Int) {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     let argv = ([path] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
+    let start = monotonicSeconds()
     guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { throw BenchError("cannot run \(path)") }
     var status: Int32 = 0
-    waitpid(pid, &status, 0)
-    guard status == 0 else { throw BenchError("\(path) exited with \(status)") }
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    let seconds = monotonicSeconds() - start
+    let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    guard exitStatus == expected else { throw BenchError("\(path) \(arguments.joined(separator: " ")) exited with \(exitStatus), not \(expected)") }
+    return (seconds, usage.ru_maxrss * 1024)
 }
 
 /// The release arenascope built beside this harness.

@@ -39,7 +39,7 @@ let interfaceCases: [BenchmarkCase] = [
         let exitFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(session).exit").path
         let keysFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(session).keys").path
         defer {
-            try? runToEnd(tmux, ["kill-session", "-t", session])
+            _ = try? runToEnd(tmux, ["kill-session", "-t", session])
             [exitFile, keysFile].forEach { try? FileManager.default.removeItem(atPath: $0) }
         }
         try runToEnd(tmux, ["new-session", "-d", "-s", session, "-x", "200", "-y", "60",

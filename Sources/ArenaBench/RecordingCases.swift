@@ -3,12 +3,13 @@ import ArenaModel
 import ArenaRecording
 import ArenaUI
 import Foundation
+import RecordingForgery
 
-/// Records `frames` frames of the churn workload on a 65,536-page arena, ten workload steps
-/// a frame (the demo's pace at 10 Hz), every page's bytes kept; returns the file and the
+/// Records `frames` frames of the churn workload on a 65,536-page arena (or `pages`), ten
+/// workload steps a frame (the demo's pace at 10 Hz), every page's bytes kept; returns the
 /// seconds each frame took to record.
-private func recordChurn(frames: Int, to path: String, bytes: BytesMode = .all) throws -> Double {
-    let source = try EmulatedSource(workload: "churn", seed: 1, pages: 65_536)
+private func recordChurn(frames: Int, to path: String, bytes: BytesMode = .all, pages: UInt32 = 65_536) throws -> Double {
+    let source = try EmulatedSource(workload: "churn", seed: 1, pages: pages)
     var writer: RecordingWriter?
     let start = monotonicSeconds()
     for frame in 0..<frames {
@@ -78,5 +79,32 @@ let recordingCases: [BenchmarkCase] = [
             Figure(name: "seek to a random frame of 10,000 (worst of 300)", value: times.last! * 1000, unit: "ms", target: 20, higherIsBetter: false),
             Figure(name: "replay in the inspector, 200x60", value: 1 / perFrame, unit: "fps", target: 60, higherIsBetter: true),
         ]
+    },
+    BenchmarkCase(name: "the worst crafted recordings against their size (issue 21)") {
+        // Frame descriptions of 64 MiB of zeros, 1,032 times smaller packed, checksums valid:
+        // the most decoding a file's bytes can ask for. Each command must refuse it (65).
+        let base = temporaryRecording("bomb-base")
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        _ = try recordChurn(frames: 4, to: base, pages: 64)
+        let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: base)))
+        // What zlib alone takes to inflate one bomb, measured in this run: the unit of the bound.
+        let bomb = 64 << 20
+        let packed = RecordingForgery.packedZeros(bomb)
+        let inflate = medianSeconds(repeats: 3) { RecordingForgery.inflate(packed, rawCount: bomb) }
+        var figures: [Figure] = []
+        for bombs in [4, 32] {
+            let path = temporaryRecording("bombs-\(bombs)")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let bytes = RecordingForgery.descriptionBombs(good, at: RecordingForgery.frameOffset(good, frame: 2), count: bombs, rawCount: bomb)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let described = inflate * Double(bombs)
+            for arguments in [["info", path], ["info", "--verify", path], ["objects", "--replay", path, "--frame", "\(bombs + 1)"]] {
+                let run = try runToEnd(releaseBinary, arguments, status: 65)
+                let command = arguments.prefix { $0 != path }.joined(separator: " ")
+                figures.append(Figure(name: "\(command), \(bytes.count / 1024) KiB describing \(bombs * 64) MiB (\(roundedText(run.seconds, places: 2)) s): vs inflating it", value: run.seconds / described, unit: "x", target: 1.5, higherIsBetter: false))
+                figures.append(Figure(name: "  peak memory", value: Double(run.peakResident) / 1048576, unit: "MiB", target: 160, higherIsBetter: false))
+            }
+        }
+        return figures
     },
 ]

@@ -1,8 +1,8 @@
 import ArenaModel
 import ArenaEmulator
 import ArenaRecording
-import CZlib
 import Foundation
+import RecordingForgery
 import Testing
 
 /// Damaged and hostile recordings, kept as files in Damaged/ (the fuzzer's finds go there
@@ -108,9 +108,8 @@ import Testing
         let base = try RecordedWorkload.record("list", frames: 12, stepsPerFrame: 2, keyframeInterval: 4, pages: 64)
         defer { base.remove() }
         let good = base.fileBytes
-        let reader = try RecordingReader(path: base.path)
-        let offsets = try (0..<12).map { try frameOffset(good, reader: reader, frame: $0) }
-        let indexOffset = Int(footerIndexOffset(good))
+        let offsets = (0..<12).map { RecordingForgery.frameOffset(good, frame: $0) }
+        let indexOffset = Int(RecordingForgery.footerIndexOffset(good))
         func write(_ name: String, _ bytes: [UInt8]) throws {
             try Data(bytes).write(to: folder.appendingPathComponent(name + ".arec"))
         }
@@ -124,8 +123,8 @@ import Testing
         header[20] ^= 0xFF
         try write("header-checksum", header)
         var huge = good
-        patch(&huge, at: 14 + 8, UInt32(1) << 31)
-        resealHeader(&huge)
+        RecordingForgery.patch(&huge, at: 14 + 8, UInt32(1) << 31)
+        RecordingForgery.resealHeader(&huge)
         try write("huge-arena", huge)
         try write("cut-mid-frame", Array(good.prefix(offsets[6] + 30)))
         try write("cut-before-index", Array(good.prefix(indexOffset)))
@@ -133,8 +132,8 @@ import Testing
         index[indexOffset + 12] ^= 0x01
         try write("index-checksum", index)
         var order = good
-        patch(&order, at: indexOffset + 8 + 25, UInt64(offsets[5]))
-        resealIndex(&order, indexOffset: indexOffset)
+        RecordingForgery.patch(&order, at: indexOffset + 8 + 25, UInt64(offsets[5]))
+        RecordingForgery.resealIndex(&order, indexOffset: indexOffset)
         try write("index-out-of-order", order)
         var flipped = good
         flipped[offsets[5] + 48 + 3] ^= 0x10
@@ -143,81 +142,21 @@ import Testing
         block[offsets[1] - 5] ^= 0x20  // the last data byte of frame 0
         try write("block-bit-flip", block)
         var claims = good
-        patch(&claims, at: offsets[3] + 24, UInt32(0xFFFF_FFF0))
-        resealChunk(&claims, at: offsets[3])
+        RecordingForgery.patch(&claims, at: offsets[3] + 24, UInt32(0xFFFF_FFF0))
+        RecordingForgery.resealChunk(&claims, at: offsets[3])
         try write("meta-claims-4gib", claims)
         var lies = good
-        let metaRaw = readU32(lies, at: offsets[2] + 24)
-        patch(&lies, at: offsets[2] + 24, metaRaw + 100)
-        resealChunk(&lies, at: offsets[2])
+        let metaRaw = RecordingForgery.readU32(lies, at: offsets[2] + 24)
+        RecordingForgery.patch(&lies, at: offsets[2] + 24, metaRaw + 100)
+        RecordingForgery.resealChunk(&lies, at: offsets[2])
         try write("meta-lies-about-size", lies)
         var missing = Array(good.prefix(offsets[1]))
         missing += good[offsets[2]..<indexOffset]
         try write("second-frame-missing", missing)
         var overflow = good
-        for entry in 0..<2 { patch(&overflow, at: indexOffset + 8 + 25 * entry + 16, UInt64(1) << 63) }
-        resealIndex(&overflow, indexOffset: indexOffset)
+        for entry in 0..<2 { RecordingForgery.patch(&overflow, at: indexOffset + 8 + 25 * entry + 16, UInt64(1) << 63) }
+        RecordingForgery.resealIndex(&overflow, indexOffset: indexOffset)
         try write("raw-sizes-overflow", overflow)
-        try write("description-bomb", descriptionBomb(good, at: offsets[11], rawCount: 8 << 20))
-    }
-
-    /// The recording up to the frame at `offset`, then that frame with a description of
-    /// `rawCount` zero bytes (well compressed, every checksum valid) and no index after it.
-    static func descriptionBomb(_ good: [UInt8], at offset: Int, rawCount: Int) -> [UInt8] {
-        var packedCount = compressBound(uLong(rawCount))
-        var packed = [UInt8](repeating: 0, count: Int(packedCount))
-        let zeros = [UInt8](repeating: 0, count: rawCount)
-        _ = compress2(&packed, &packedCount, zeros, uLong(rawCount), 9)
-        packed.removeSubrange(Int(packedCount)...)
-        var chunk = Array(good[offset..<offset + 48])
-        patch(&chunk, at: 24, UInt32(rawCount))
-        patch(&chunk, at: 28, UInt32(packed.count))
-        patch(&chunk, at: 32, crc(packed[...]))
-        patch(&chunk, at: 36, UInt64(0))
-        resealChunk(&chunk, at: 0)
-        return Array(good.prefix(offset)) + chunk + packed
-    }
-
-    static func frameOffset(_ bytes: [UInt8], reader: RecordingReader, frame: Int) throws -> Int {
-        // Frames follow the header back to back: walk their sizes.
-        var offset = 14 + Int(readU32(bytes, at: 10)) + 4
-        for _ in 0..<frame {
-            let meta = Int(readU32(bytes, at: offset + 28))
-            let data = Int(readU64(bytes, at: offset + 36))
-            offset += 48 + meta + data
-        }
-        return offset
-    }
-
-    static func footerIndexOffset(_ bytes: [UInt8]) -> UInt64 { readU64(bytes, at: bytes.count - 24) }
-
-    static func readU32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
-        (0..<4).reduce(0) { $0 | UInt32(bytes[offset + $1]) << (8 * $1) }
-    }
-
-    static func readU64(_ bytes: [UInt8], at offset: Int) -> UInt64 {
-        (0..<8).reduce(0) { $0 | UInt64(bytes[offset + $1]) << (8 * $1) }
-    }
-
-    static func patch<T: FixedWidthInteger>(_ bytes: inout [UInt8], at offset: Int, _ value: T) {
-        for index in 0..<MemoryLayout<T>.size { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * index)) }
-    }
-
-    static func crc(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-        Array(bytes).withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, uInt($0.count))) }
-    }
-
-    /// A hostile writer recomputes checksums: so do these.
-    static func resealHeader(_ bytes: inout [UInt8]) {
-        let length = Int(readU32(bytes, at: 10))
-        patch(&bytes, at: 14 + length, crc(bytes[14..<14 + length]))
-    }
-
-    static func resealChunk(_ bytes: inout [UInt8], at offset: Int) {
-        patch(&bytes, at: offset + 44, crc(bytes[offset..<offset + 44]))
-    }
-
-    static func resealIndex(_ bytes: inout [UInt8], indexOffset: Int) {
-        patch(&bytes, at: bytes.count - 16, crc(bytes[indexOffset..<bytes.count - 24]))
+        try write("description-bomb", RecordingForgery.descriptionBombs(good, at: offsets[11], rawCount: 8 << 20))
     }
 }
