@@ -10,6 +10,17 @@ import Glibc
 let objectNodes: UInt64 = 1_000_000
 let objectBuckets: UInt64 = 512
 
+/// The bench graph's node type; with `container`, also `struct wl_elem { struct wl_node node; }`,
+/// so that every pointer to a node leads to its container.
+func nodeBTF(container: Bool) -> [UInt8] {
+    var btf = BTFBuilder()
+    let u64 = btf.int("__u64", size: 8)
+    let node = btf.declareStruct()
+    btf.define(node, name: "wl_node", size: 24, members: [.field("next", btf.pointer(to: node), at: 0), .field("value", u64, at: 8), .field("magic", u64, at: 16)])
+    if container { _ = btf.structure("wl_elem", size: 24, [.field("node", node, at: 0)]) }
+    return btf.build()
+}
+
 let objectCases: [BenchmarkCase] = [
     BenchmarkCase(name: "object map (issue 14)") {
         var figures: [Figure] = []
@@ -24,24 +35,27 @@ let objectCases: [BenchmarkCase] = [
             arena.bpfStore(address + 8, node)
             arena.bpfStore(slot, address)
         }
-        var btf = BTFBuilder()
-        let u64 = btf.int("__u64", size: 8)
-        let node = btf.declareStruct()
-        btf.define(node, name: "wl_node", size: 24, members: [.field("next", btf.pointer(to: node), at: 0), .field("value", u64, at: 8), .field("magic", u64, at: 16)])
-        let catalog = TypeCatalog([TypeBlob(origin: "bench", btf: btf.build())])
+        let catalog = TypeCatalog([TypeBlob(origin: "bench", btf: nodeBTF(container: false))])
+        let withContainers = TypeCatalog([TypeBlob(origin: "bench", btf: nodeBTF(container: true))])
         let roots = [StructureRoot(name: "table", address: table, type: "struct wl_node *[512]", origin: "bench")]
         let snapshot = Snapshot(source: SourceDescriptor(kind: .emulated), geometry: arena.geometry, pages: arena.pageMap(), roots: roots)
-        var found = 0
-        let emulated = try medianSeconds(repeats: 3) {
-            var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: ObjectTraversal.Options(maxObjects: 2_000_000))
-            found = try traversal.run(roots: roots) { wanted in
-                var bytes: [UInt32: [UInt8]] = [:]
-                for page in wanted { bytes[page] = arena.bytes(ofPage: page) }
-                return bytes
-            }.objects
+        func emulatedWalk(_ types: TypeCatalog) throws -> Double {
+            var found = 0
+            let seconds = try medianSeconds(repeats: 3) {
+                var traversal = ObjectTraversal(catalog: types, snapshot: snapshot, options: ObjectTraversal.Options(maxObjects: 2_000_000))
+                found = try traversal.run(roots: roots) { wanted in
+                    var bytes: [UInt32: [UInt8]] = [:]
+                    for page in wanted { bytes[page] = arena.bytes(ofPage: page) }
+                    return bytes
+                }.objects
+            }
+            precondition(found == Int(objectNodes) + 1, "walked \(found) objects")
+            return seconds
         }
-        precondition(found == Int(objectNodes) + 1, "walked \(found) objects")
-        figures.append(Figure(name: "emulated: 1M 24-byte objects in 512 lists", value: Double(found) / emulated / 1e6, unit: "M obj/s", target: 2, higherIsBetter: true))
+        let emulated = try emulatedWalk(catalog)
+        let emulatedContainers = try emulatedWalk(withContainers)
+        figures.append(Figure(name: "emulated: 1M 24-byte objects in 512 lists", value: Double(objectNodes + 1) / emulated / 1e6, unit: "M obj/s", target: 2, higherIsBetter: true))
+        figures.append(Figure(name: "emulated: every node found as its container vs not (issue 22)", value: emulatedContainers / emulated, unit: "x", target: 1.5, higherIsBetter: false))
 
         // Live: the same graph built by BPF programs in a real arena, read through the source.
         let live = try whereBPFIsAllowed {
@@ -60,6 +74,12 @@ let objectCases: [BenchmarkCase] = [
             }
             let reached = map?.reachedPages ?? []
             precondition(map?.objects == Int(objectNodes) + 1, "walked \(map?.objects ?? 0) objects")
+            // The program's BTF and a --btf file whose struct embeds its node: every pointer leads to a container.
+            let containerTypes = TypeCatalog(try source.typeBlobs() + [TypeBlob(origin: "bench", btf: nodeBTF(container: true))])
+            let walkContainers = try medianSeconds(repeats: 3) {
+                map = try ObjectWalk.walk(source, catalog: containerTypes, snapshot: liveSnapshot, options: ObjectTraversal.Options(maxObjects: 2_000_000))
+            }
+            precondition(map?.containers.first?.objects == Int(objectNodes), "found \(map?.containers.first?.objects ?? 0) containers")
             let bulk = try medianSeconds(repeats: 3) {
                 var total = 0
                 try source.withBytes(ofPages: reached) { _, contents in total &+= contents.count }
@@ -68,6 +88,7 @@ let objectCases: [BenchmarkCase] = [
             return [
                 Figure(name: "live: 1M 24-byte objects in 512 lists (\(reached.count) pages)", value: walk, unit: "s", target: 1, higherIsBetter: false),
                 Figure(name: "live: the walk vs reading the same pages' bytes in bulk", value: walk / bulk, unit: "x", target: 3, higherIsBetter: false),
+                Figure(name: "live: every node found as its container (\(roundedText(walkContainers, places: 2)) s) vs not (issue 22)", value: walkContainers / walk, unit: "x", target: 1.5, higherIsBetter: false),
                 Figure(name: "inspector, objects pane: slowest key to frame while the walk runs (\(keys.count) keys)", value: keys.slowestKey * 1000, unit: "ms", target: 16, higherIsBetter: false),
                 Figure(name: "inspector, objects pane: the tick that copies the pages and starts the walk", value: keys.start * 1000, unit: "ms", target: 16, higherIsBetter: false),
             ]

@@ -9,10 +9,19 @@ struct ObjectsCommand: ParsableCommand {
         commandName: "objects",
         abstract: "Walk every typed pointer from the roots: objects by type, pages nothing reaches (leak candidates), and pointers that lead nowhere.",
         discussion: """
-            Breadth first from every root (see 'arenascope roots'), each object once; struct members, unions (first \
-            member), arrays, typedefs; page bytes read in bulk, never from an unbacked page. With --json: {"types": \
+            Breadth first from every root (see 'arenascope roots'), each object once; struct members, unions (the \
+            member whose pointers fit the bytes; several that fit alike: untyped pointers, never bad ones), arrays \
+            (of 8-byte integers too, read as untyped pointers), typedefs; page bytes read in bulk, never from an \
+            unbacked page. A pointer to a struct that exactly one other struct embeds (an intrusive list's node in \
+            its element) leads to that container when it fits the memory there (its bytes on backed pages, its own \
+            pointers leading somewhere); the containers inferred, and the pointers several containers fit alike \
+            (counted as the type pointed to), are listed. A type several BTFs describe alike is one row; one name \
+            laid out differently is told apart by origin. With --json: {"types": \
             [{"type", "count", "bytes"}], "reached_pages", "unreached_pages", "bad_pointers": [{"addr", "path", "value", \
-            "target"}], "objects", "bytes", "reached_bytes", "backed_bytes", "truncated", "limit", "torn"}; "limit" says which bound stopped a truncated walk. A bad pointer's target \
+            "target"}], "containers": [{"container", "member", "embedded", "objects", "rejected"}], "ambiguous": \
+            [{"kind" (container or union), "type", "candidates", "objects"}], "untyped_pages" (reached only through \
+            untyped pointers), "objects", "bytes", "reached_bytes", "backed_bytes", "truncated", "limit", "torn"}; \
+            "limit" says which bound stopped a truncated walk. A bad pointer's target \
             is the state of the page it leads to (free, reserved) or not_arena (poison values such as 0x100, wild \
             values). Bad pointers get a second look in a fresh sample: a walk whose bad pointers changed meanwhile \
             (a live program at work) is taken again, up to 5 times; "torn" says the memory never held still and only \
@@ -79,6 +88,30 @@ struct ObjectsCommand: ParsableCommand {
                 json.endObject()
             }
             json.endArray()
+            json.beginArray("containers")
+            for container in map.containers {
+                json.beginObject()
+                json.string(container.container, "container")
+                json.string(container.member, "member")
+                json.string(container.embedded, "embedded")
+                json.number(container.objects, "objects")
+                json.number(container.rejected, "rejected")
+                json.endObject()
+            }
+            json.endArray()
+            json.beginArray("ambiguous")
+            for ambiguity in map.ambiguities {
+                json.beginObject()
+                json.string(ambiguity.kind.rawValue, "kind")
+                json.string(ambiguity.type, "type")
+                json.beginArray("candidates")
+                for candidate in ambiguity.candidates { json.string(candidate) }
+                json.endArray()
+                json.number(ambiguity.objects, "objects")
+                json.endObject()
+            }
+            json.endArray()
+            json.number(map.untypedPages, "untyped_pages")
             json.number(map.objects, "objects")
             json.number(map.bytes, "bytes")
             json.number(map.reachedBytes, "reached_bytes")
@@ -96,10 +129,23 @@ struct ObjectsCommand: ParsableCommand {
         let share = map.backedBytes == 0 ? "-" : percentText(Double(map.reachedBytes) / Double(map.backedBytes))
         print("objects    \(map.objects) (\(map.bytes) bytes)\(map.limit.map { ", truncated: \($0)" } ?? "")"
               + (map.torn ? ", torn (the arena kept changing: only bad pointers seen twice are listed)" : ""))
-        print("pages      \(map.reachedPages.count) reached, \(map.unreachedPages.count) backed but unreached; \(share) of the backed bytes reachable")
+        print("pages      \(map.reachedPages.count) reached\(map.untypedPages > 0 ? " (\(map.untypedPages) only through untyped pointers)" : ""), "
+              + "\(map.unreachedPages.count) backed but unreached; \(share) of the backed bytes reachable")
         let width = min(40, map.types.map(\.type.count).max() ?? 0)
         for type in map.types {
             print("  " + type.type.rightPadded(to: width) + String(type.count).leftPadded(to: 10) + String(type.bytes).leftPadded(to: 12) + " bytes")
+        }
+        for container in map.containers {
+            let rejected = container.rejected > 0 ? "; \(container.rejected) more whose own pointers led nowhere counted as \(container.embedded)" : ""
+            print("container  \(container.objects) \(container.container) found through their \(container.member) (\(container.embedded))\(rejected)")
+        }
+        for ambiguity in map.ambiguities {
+            switch ambiguity.kind {
+            case .container:
+                print("ambiguous  \(ambiguity.objects) \(ambiguity.type) fit \(ambiguity.candidates.joined(separator: " and ")) alike: counted as \(ambiguity.type)")
+            case .union:
+                print("ambiguous  \(ambiguity.objects) of \(ambiguity.type): several members fit its bytes: read as untyped pointers")
+            }
         }
         for pointer in map.badPointers.prefix(20) {
             print("bad        \(pointer.path) at \(hex(pointer.address)) = \(hex(pointer.value)) → \(pointer.target)")

@@ -32,7 +32,7 @@ public struct SectionVariable: Sendable {
 
 extension TypeCatalog {
     /// Elements of one array looked at, at most.
-    public static let maxScannedElements = 4096
+    public static let maxScannedElements = 1 << 16
 
     /// The variables of the data section called `name` in any of the catalog's blobs.
     public func section(named name: String) -> [SectionVariable]? {

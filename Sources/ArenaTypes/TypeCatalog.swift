@@ -120,6 +120,12 @@ public struct TypeCatalog: Sendable {
             pointers += 1
             text = text.dropLast().trimmingSpaces
         }
+        if text == "void" && pointers > 0 {
+            // `void *`, `void *[8192]`: untyped pointers (libbpf's allocator keeps arrays of them).
+            let ref = TypeRef(blob: 0, id: 0, pointers: pointers, count: count)
+            return Entry(name: self.name(of: ref), size: size(of: ref) ?? 0, origin: origins.first ?? "", ref: ref, isForwardOnly: false,
+                         kind: count != nil ? .array : .pointer)
+        }
         let base = try named(text)
         guard pointers > 0 || count != nil else { return base }
         guard !base.isForwardOnly || pointers > 0 else { throw .unreadable("\(base.name) is only declared: it has no size (add its BTF with --btf)") }
@@ -150,7 +156,7 @@ public struct TypeCatalog: Sendable {
     func resolved(_ ref: TypeRef) -> (ref: TypeRef, type: BTFType)? { Self.resolved(ref, in: blobs, definitions: definitions) }
 
     static func resolved(_ ref: TypeRef, in blobs: [BTF], definitions: [String: TypeRef]) -> (ref: TypeRef, type: BTFType)? {
-        guard !ref.isDerived else { return nil }
+        guard !ref.isDerived, ref.id != 0, blobs.indices.contains(ref.blob) else { return nil }
         var current = ref
         for _ in 0..<maxDepth {
             guard let type = blobs[current.blob][current.id] else { return nil }

@@ -100,7 +100,13 @@ import Glibc
         try Data(RootsProgram.completeTypesObject).write(to: URL(fileURLWithPath: file))
         let map = try #require(try BinaryRunner.json(["objects", "--map-id", id, "--btf", file, "--json"]) as? [String: Any])
         let types = try #require(map["types"] as? [[String: Any]])
-        #expect(types.first { $0["type"] as? String == "struct arena_list_node" }?["count"] as? Int == 6, "\(types)")
+        // The list links `struct elem { struct arena_list_node node; ... }` through node.next: the
+        // elements are counted as what they are, found through their node (issue 22).
+        #expect(types.first { $0["type"] as? String == "struct elem" }?["count"] as? Int == 6, "\(types)")
+        #expect(!types.contains { $0["type"] as? String == "struct arena_list_node" }, "\(types)")
+        let containers = try #require(map["containers"] as? [[String: Any]])
+        #expect(containers.count == 1 && containers.first?["container"] as? String == "struct elem"
+                && containers.first?["member"] as? String == "node" && containers.first?["objects"] as? Int == 6, "\(containers)")
         #expect((map["unreached_pages"] as? [Int])?.isEmpty == true, "every element page is on the list")
     }
 

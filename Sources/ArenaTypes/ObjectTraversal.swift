@@ -1,0 +1,222 @@
+import ArenaModel
+
+/// Walks every typed pointer from the roots, breadth first, each object once (cycles are
+/// normal), reading page bytes in bulk through `pages` one level at a time and never an
+/// unbacked page. Structs, unions (by the member the bytes fit), arrays of structs, of
+/// pointers and of 8-byte integers, nested members and typedefs are followed; a pointer to a
+/// type another struct embeds leads to that struct when exactly one fits the memory
+/// (`container_of`); a `void *` or an integer marks its page reached without typing it.
+public struct ObjectTraversal {
+    public struct Options: Sendable {
+        public var maxObjects: Int
+        /// Seconds the walk may take before it stops, truncated.
+        public var timeLimit: Double
+        /// Collect the pointers into the object (or page) holding this address.
+        public var referencesTo: UInt64?
+        /// Keep the addresses of up to this many objects of each type (`ObjectMap.instances`).
+        public var instancesPerType: Int
+        /// Members and elements looked at, over every type met, to find pointer fields.
+        public var maxLayoutSteps: Int
+
+        public init(maxObjects: Int = 1_000_000, timeLimit: Double = 10, referencesTo: UInt64? = nil, instancesPerType: Int = 0,
+                    maxLayoutSteps: Int = 1 << 22) {
+            self.maxObjects = maxObjects
+            self.maxLayoutSteps = maxLayoutSteps
+            self.timeLimit = timeLimit
+            self.referencesTo = referencesTo
+            self.instancesPerType = instancesPerType
+        }
+    }
+
+    let catalog: TypeCatalog
+    let snapshot: Snapshot
+    let options: Options
+    var layouts: [TypeRef: TypeLayout] = [:]
+
+    public init(catalog: TypeCatalog, snapshot: Snapshot, options: Options = Options()) {
+        self.catalog = catalog
+        self.snapshot = snapshot
+        self.options = options
+    }
+
+    /// Walks from `roots`; `pages` gives the bytes of backed pages asked for together.
+    /// The types met are interned and laid out first (`WalkTables`), then each level's
+    /// objects are read from one bulk request (`WalkPass`).
+    /// `progress` hears the objects found so far after each level.
+    public mutating func run(roots: [StructureRoot], clock: () -> Double = monotonicSeconds, progress: (Int) -> Void = { _ in },
+                             pages: ([UInt32]) throws -> [UInt32: [UInt8]]) throws -> ObjectMap {
+        let geometry = snapshot.geometry
+        let started = clock()
+        let embeddings = catalog.embeddings()
+
+        // Types, interned by identity, laid out by `layOutPending` (a work list, so a long
+        // chain of pointee types costs no stack).
+        var tables = WalkTables()
+        var typeIndex: [TypeRef: Int32] = [:]
+        var pendingLayouts: [Int32] = []
+        var layoutBudget = LayoutBudget(steps: options.maxLayoutSteps)
+        func intern(_ ref: TypeRef) -> Int32? {
+            let ref = catalog.canonical(ref)
+            if let known = typeIndex[ref] { return known }
+            guard let size = catalog.size(of: ref), size > 0 else { return nil }
+            let index = Int32(tables.infos.count)
+            typeIndex[ref] = index
+            tables.infos.append(WalkTables.TypeInfo(ref: ref, size: size))
+            tables.isEmbedded.append(false)
+            pendingLayouts.append(index)
+            return index
+        }
+        func append(_ slots: [TypeLayout.Slot]) -> Range<Int> {
+            let first = tables.slotOffsets.count
+            for slot in slots {
+                tables.slotOffsets.append(slot.offset)
+                tables.slotPaths.append(slot.path)
+                tables.slotIsInteger.append(slot.isInteger)
+                tables.slotPointees.append(slot.pointee.flatMap { isObject($0) ? intern($0) : nil } ?? -1)
+            }
+            return first..<tables.slotOffsets.count
+        }
+        /// Set when a bound left types without their pointer fields.
+        var layoutLimit: String?
+        func layOutPending() {
+            while let index = pendingLayouts.popLast() {
+                let ref = tables.infos[Int(index)].ref
+                if layoutLimit == nil && clock() - started > options.timeLimit { layoutLimit = ObjectMap.Limit.time(options.timeLimit) }
+                let layout = layoutLimit == nil ? layout(of: ref, budget: &layoutBudget) : TypeLayout()
+                if layoutLimit == nil && layoutBudget.refused { layoutLimit = ObjectMap.Limit.layout(options.maxLayoutSteps) }
+                tables.infos[Int(index)].slots = append(layout.fixed)
+                let firstSite = tables.unionSites.count
+                for (members, path) in zip(layout.unions, layout.unionPaths) {
+                    tables.unionSites.append(members.map(append))
+                    tables.unionPaths.append(path)
+                }
+                tables.infos[Int(index)].unions = firstSite..<tables.unionSites.count
+                let firstChoice = tables.choices.count
+                for embedding in embeddings[catalog.name(of: ref)] ?? [] {
+                    guard let container = intern(embedding.container) else { continue }
+                    tables.choices.append(WalkTables.ContainerChoice(container: container, embedded: index, offset: embedding.offset, member: embedding.member))
+                }
+                tables.infos[Int(index)].containers = firstChoice..<tables.choices.count
+                tables.isEmbedded[Int(index)] = firstChoice < tables.choices.count
+            }
+        }
+
+        var walk = Walk(geometry: geometry, maxObjects: options.maxObjects)
+        var rootNames: [Int: String] = [:]
+        var pointerRoots = Set<Int>()
+        for root in roots {
+            guard let page = geometry.page(containing: root.address), snapshot.pages.state(ofPage: page).isBacked else { continue }
+            walk.markReached(page)
+            guard let name = root.type, let entry = try? catalog.lookup(name), let type = intern(entry.ref),
+                  walk.add(root.address, page: page, type: type, parent: -1, via: -1) else { continue }
+            rootNames[walk.addresses.count - 1] = root.name
+            if root.origin.hasPrefix("map ") { pointerRoots.insert(walk.addresses.count - 1) }
+        }
+        layOutPending()
+
+        var pass = WalkPass(walk: walk, tables: tables, pages: snapshot.pages, referencePage: options.referencesTo.flatMap { geometry.page(containing: $0) })
+        var levelStart = 0
+        while levelStart < pass.walk.addresses.count && !pass.walk.truncated {
+            let levelEnd = pass.walk.addresses.count
+            let wanted = pass.pagesToFetch(levelStart..<levelEnd)
+            if !wanted.isEmpty {
+                for (page, bytes) in try pages(wanted) where bytes.count == Int(geometry.pageSize) { pass.walk.store(bytes, page: page) }
+            }
+            for index in levelStart..<levelEnd {
+                if index & 0xFFF == 0 && clock() - started > options.timeLimit {
+                    pass.walk.stop(ObjectMap.Limit.time(options.timeLimit))
+                    break
+                }
+                pass.process(index)
+            }
+            levelStart = levelEnd
+            progress(pass.walk.addresses.count)
+        }
+        walk = pass.walk
+        let decoder = pass.decoder, infos = tables.infos, slotPaths = tables.slotPaths, choices = tables.choices
+        let counts = pass.counts, byteTotals = pass.byteTotals, bad = pass.bad, references = pass.references
+        let pageSize = Int(geometry.pageSize)
+
+        // "table.buckets[5].first->next": the root, then each field followed, then the slot.
+        let parents = walk.parents, viaSlots = walk.viaSlots, addresses = walk.addresses, types = walk.types
+        func path(_ index: Int, _ slot: Int) -> String {
+            var chain: [Int] = []
+            var current = index
+            while current >= 0 && chain.count < 64 {
+                chain.append(current)
+                current = Int(parents[current])
+            }
+            chain.reverse()
+            let fields = chain.dropFirst().map { slotPaths[Int(viaSlots[$0])] } + (slot >= 0 ? [slotPaths[slot]] : [])
+            var text = rootNames[chain[0]] ?? "?"
+            for (step, field) in fields.enumerated() {
+                let separator = step > 0 || pointerRoots.contains(chain[0]) ? "->" : field.hasPrefix("[") ? "" : "."
+                text += separator + field
+            }
+            return text
+        }
+        var referencesFound = references
+        if let wanted = options.referencesTo,
+           let holder = addresses.indices.first(where: { addresses[$0] <= wanted && wanted < addresses[$0] + infos[Int(types[$0])].size }) {
+            // Inside a reached object: the pointers into that object only.
+            let start = addresses[holder], end = start + infos[Int(types[holder])].size
+            referencesFound = references.filter { decoder.target(of: $0.value).map { $0 >= start && $0 < end } == true }
+        }
+        let reachedPages = walk.reachedPages
+        let reached = Set(reachedPages)
+        let backed = snapshot.pages.backedPages
+        // One row a type; two types of one name laid out differently are told apart by origin.
+        let names = infos.map { catalog.name(of: $0.ref) }
+        let reused = Set(Dictionary(grouping: names.indices) { names[$0] }.filter { $0.value.count > 1 }.keys)
+        func typeName(_ index: Int) -> String {
+            reused.contains(names[index]) ? "\(names[index]) (\(catalog.origin(of: infos[index].ref)))" : names[index]
+        }
+        let perType = counts.indices.filter { counts[$0] > 0 }.map {
+            ObjectMap.TypeCount(type: typeName($0), count: counts[$0], bytes: byteTotals[$0])
+        }
+        let chosen = pass.chosen, rejected = pass.rejected
+        let containers = choices.indices.filter { chosen[$0] + rejected[$0] > 0 }.map { index in
+            ObjectMap.Container(container: typeName(Int(choices[index].container)), member: choices[index].member,
+                                embedded: typeName(Int(choices[index].embedded)), objects: chosen[index], rejected: rejected[index])
+        }
+        let containerAmbiguities = pass.ambiguousContainers.sorted { $0.key < $1.key }.map { pointee, objects in
+            ObjectMap.Ambiguity(kind: .container, type: typeName(Int(pointee)),
+                                candidates: infos[Int(pointee)].containers.map { "\(typeName(Int(choices[$0].container))).\(choices[$0].member)" },
+                                objects: objects)
+        }
+        let unionAmbiguities = pass.ambiguousUnions.sorted { $0.key < $1.key }.map { site, objects in
+            ObjectMap.Ambiguity(kind: .union, type: tables.unionPaths[site], candidates: [], objects: objects)
+        }
+        let objects = counts.reduce(0, +)
+        var instances: [String: [UInt64]] = [:]
+        if options.instancesPerType > 0 {
+            var kept = [[UInt64]](repeating: [], count: infos.count)
+            for (address, type) in zip(addresses.prefix(objects), types) where kept[Int(type)].count < options.instancesPerType {
+                kept[Int(type)].append(address)
+            }
+            for (index, addresses) in kept.enumerated() where !addresses.isEmpty { instances[typeName(index)] = addresses }
+        }
+        return ObjectMap(
+            types: perType.sorted { ($0.bytes, $1.type) > ($1.bytes, $0.type) },
+            reachedPages: reachedPages,
+            unreachedPages: backed.filter { !reached.contains($0) },
+            badPointers: bad.map { ObjectMap.BadPointer(address: $0.address, path: path($0.object, $0.slot), value: $0.value, target: $0.target) },
+            objects: objects,
+            bytes: byteTotals.reduce(0, +),
+            reachedBytes: UInt64(reachedPages.count) * UInt64(pageSize),
+            backedBytes: UInt64(backed.count) * UInt64(pageSize),
+            limit: walk.limit ?? layoutLimit,
+            references: referencesFound.map { ObjectMap.Reference(address: $0.address, path: path($0.object, $0.slot), value: $0.value) },
+            instances: instances,
+            containers: containers,
+            ambiguities: containerAmbiguities + unionAmbiguities,
+            untypedPages: walk.untypedPages)
+    }
+
+    /// True for what a pointer can lead to as an object of its own: a struct, union or array.
+    private func isObject(_ ref: TypeRef) -> Bool {
+        if ref.count != nil { return true }
+        guard ref.pointers == 0, let kind = catalog.resolved(ref)?.type.kind else { return false }
+        return kind == .structure || kind == .union || kind == .array
+    }
+}

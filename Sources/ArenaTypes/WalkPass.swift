@@ -1,0 +1,176 @@
+import ArenaModel
+
+/// The types a walk met, interned, with their pointer slots in flat arrays: built before
+/// the walk starts, read-only while it runs.
+struct WalkTables {
+    /// A type: its size, its slots, its union sites and the containers that embed it
+    /// (ranges into the arrays below).
+    struct TypeInfo {
+        let ref: TypeRef
+        let size: UInt64
+        var slots: Range<Int> = 0..<0
+        var unions: Range<Int> = 0..<0
+        var containers: Range<Int> = 0..<0
+    }
+
+    /// A struct that embeds an interned type: a pointer to the type may lead into one.
+    struct ContainerChoice {
+        let container: Int32
+        let embedded: Int32
+        let offset: UInt64
+        let member: String
+    }
+
+    var infos: [TypeInfo] = []
+    var slotOffsets: [UInt64] = [], slotPointees: [Int32] = [], slotPaths: [String] = [], slotIsInteger: [Bool] = []
+    /// Per union site, the slots of each member; and the union's path, for saying which.
+    var unionSites: [[Range<Int>]] = [], unionPaths: [String] = []
+    var choices: [ContainerChoice] = []
+    /// By type: some struct embeds it, so a pointer to it may lead to a container.
+    var isEmbedded: [Bool] = []
+}
+
+/// One walk in progress: the storage, the read-only tables and what has been found, in one
+/// value so the hot loop's methods need no dynamic exclusivity checks.
+struct WalkPass {
+    var walk: Walk
+    let tables: WalkTables
+    let pages: PageMap
+    let decoder: PointerDecoder
+    let referencePage: UInt32?
+    var counts: [Int], byteTotals: [UInt64]
+    var chosen: [Int], rejected: [Int]
+    var bad: [(object: Int, slot: Int, address: UInt64, value: UInt64, target: String)] = []
+    var references: [(object: Int, slot: Int, address: UInt64, value: UInt64)] = []
+    /// Pointers several containers fitted alike, by the type pointed to; objects whose union
+    /// several members fitted alike, by union site.
+    var ambiguousContainers: [Int32: Int] = [:], ambiguousUnions: [Int: Int] = [:]
+
+    init(walk: Walk, tables: WalkTables, pages: PageMap, referencePage: UInt32?) {
+        self.walk = walk
+        self.tables = tables
+        self.pages = pages
+        self.referencePage = referencePage
+        decoder = PointerDecoder(geometry: walk.geometry)
+        counts = Array(repeating: 0, count: tables.infos.count)
+        byteTotals = Array(repeating: 0, count: tables.infos.count)
+        chosen = Array(repeating: 0, count: tables.choices.count)
+        rejected = chosen
+    }
+
+    /// The pages an object of `size` bytes at `address` lies on.
+    func pagesOf(_ address: UInt64, size: UInt64) -> ClosedRange<UInt32>? {
+        let geometry = walk.geometry
+        guard let first = geometry.page(containing: address) else { return nil }
+        let last = min(geometry.userVMEnd - 1, Checked.sumOrNil(address, size - 1) ?? .max)
+        return first...(geometry.page(containing: last) ?? first)
+    }
+
+    /// The backed pages the objects in `level` lie on whose bytes were not asked for yet, sorted.
+    mutating func pagesToFetch(_ level: Range<Int>) -> [UInt32] {
+        var wanted: [UInt32] = []
+        for index in level {
+            guard let span = pagesOf(walk.addresses[index], size: tables.infos[Int(walk.types[index])].size) else { continue }
+            for page in span where pages.state(ofPage: page).isBacked && walk.needsFetch(page) { wanted.append(page) }
+        }
+        return wanted.sorted()
+    }
+
+    /// Counts the object at `index` and follows its pointers.
+    mutating func process(_ index: Int) {
+        var address = walk.addresses[index], type = Int(walk.types[index])
+        let choice = Int(walk.inferredBy[index])
+        if choice >= 0 {
+            // A container whose own pointers lead nowhere was a wrong guess: the embedded type it is.
+            let candidate = tables.choices[choice]
+            let member = candidate.offset..<candidate.offset + tables.infos[Int(candidate.embedded)].size
+            if fits(tables.infos[type].slots, objectAt: address, outside: member) {
+                chosen[choice] += 1
+            } else {
+                rejected[choice] += 1
+                address += candidate.offset
+                type = Int(candidate.embedded)
+                walk.retype(index, address: address, type: candidate.embedded)
+            }
+        }
+        let info = tables.infos[type]
+        counts[type] += 1
+        byteTotals[type] += info.size
+        if let span = pagesOf(address, size: info.size) {
+            for page in span { walk.markTyped(page) }
+        }
+        for slot in info.slots { follow(slot, of: index, at: address + tables.slotOffsets[slot]) }
+        for site in info.unions { readUnion(site, of: index, at: address) }
+    }
+
+    /// A union read by its bytes: the member whose pointers all lead where a pointer can;
+    /// several that disagree: untyped pointers (their pages reached); none, beside a member
+    /// of plain data: plain data.
+    private mutating func readUnion(_ site: Int, of index: Int, at address: UInt64) {
+        let members = tables.unionSites[site]
+        let fitting = members.filter { !$0.isEmpty && fits($0, objectAt: address) }
+        if fitting.isEmpty && members.contains(where: \.isEmpty) { return }
+        let read = fitting.first ?? members.first { !$0.isEmpty } ?? 0..<0
+        let settled = fitting.dropFirst().allSatisfy { other in
+            other.count == read.count && zip(other, read).allSatisfy {
+                tables.slotOffsets[$0] == tables.slotOffsets[$1] && tables.slotPointees[$0] == tables.slotPointees[$1]
+            }
+        }
+        if !settled { ambiguousUnions[site, default: 0] += 1 }
+        for member in settled ? [read] : fitting {
+            for slot in member { follow(slot, of: index, at: address + tables.slotOffsets[slot], typed: settled) }
+        }
+    }
+
+    /// True when every non-null pointer in `slots` of the object at `address` (but those
+    /// whose offset is in `skipped`) leads into a backed page.
+    private func fits(_ slots: Range<Int>, objectAt address: UInt64, outside skipped: Range<UInt64> = 0..<0) -> Bool {
+        slots.allSatisfy { slot in
+            guard !skipped.contains(tables.slotOffsets[slot]), let value = walk.word(at: address + tables.slotOffsets[slot]), value != 0 else { return true }
+            if case .backed = PointerTarget(value, decoder: decoder, pages: pages) { return true }
+            return tables.slotIsInteger[slot]
+        }
+    }
+
+    /// Follows the pointer in `slot` of the object at `index`, whose field lies at `field`;
+    /// `typed` false: its page is reached, nothing there is typed.
+    @inline(__always)
+    private mutating func follow(_ slot: Int, of index: Int, at field: UInt64, typed: Bool = true) {
+        guard let value = walk.word(at: field), value != 0 else { return }
+        let target: UInt64, page: UInt32
+        switch PointerTarget(value, decoder: decoder, pages: pages) {
+        case let .backed(address, backedPage): (target, page) = (address, backedPage)
+        case let .bad(leadsTo):
+            if !tables.slotIsInteger[slot] { bad.append((index, slot, field, value, leadsTo)) }
+            return
+        }
+        if page == referencePage { references.append((index, slot, field, value)) }
+        walk.markReached(page)
+        let pointee = tables.slotPointees[slot]
+        guard typed, pointee >= 0 else { return }
+        if tables.isEmbedded[Int(pointee)], let (start, choice) = container(of: target, pointee: pointee),
+           let startPage = walk.geometry.page(containing: start) {
+            _ = walk.add(start, page: startPage, type: tables.choices[choice].container, parent: Int32(index), via: Int32(slot), inferredBy: Int32(choice))
+            return
+        }
+        _ = walk.add(target, page: page, type: pointee, parent: Int32(index), via: Int32(slot))
+    }
+
+    /// Where the container of `target` starts, and which choice it is, when exactly one
+    /// struct embedding `pointee` fits the memory there (its bytes on backed pages); nil when
+    /// none does, or several (counted as ambiguous).
+    private mutating func container(of target: UInt64, pointee: Int32) -> (start: UInt64, choice: Int)? {
+        var found: (start: UInt64, choice: Int)?
+        var fitting = 0
+        for choice in tables.infos[Int(pointee)].containers {
+            let candidate = tables.choices[choice]
+            guard target >= candidate.offset, target - candidate.offset >= walk.geometry.userVMStart,
+                  let span = pagesOf(target - candidate.offset, size: tables.infos[Int(candidate.container)].size),
+                  span.count <= 256, span.allSatisfy({ pages.state(ofPage: $0).isBacked }) else { continue }
+            fitting += 1
+            found = (target - candidate.offset, choice)
+        }
+        if fitting > 1 { ambiguousContainers[pointee, default: 0] += 1 }
+        return fitting == 1 ? found : nil
+    }
+}
