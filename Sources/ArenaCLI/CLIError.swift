@@ -78,6 +78,12 @@ public struct CLIError: Error, CustomStringConvertible {
         case let error as LiveError: self.init(error.description, status: Self.status(of: error))
         case let error as RecordingError: self.init(error.description, status: Self.status(of: error))
         case let error as ExportError: self.init(error.description, status: Self.status(of: error))
+        case let error as ShapeError:
+            switch error {
+            case .syntax: self.init(error.description, status: .dataError)
+            case .unknown: self.init(error.description, status: .usage)
+            case let .file(_, _, missing): self.init(error.description, status: missing ? .noInput : .dataError)
+            }
         case let error as BTFFileError:
             if case .notFound = error { self.init(error.description, status: .noInput) } else { self.init(error.description, status: .dataError) }
         default: self.init(String(describing: error), status: .failure)

@@ -48,6 +48,11 @@ struct SourceOptions: ParsableArguments {
         valueName: "file"))
     var btfFiles: [String] = []
 
+    @Option(name: .customLong("shape"), help: ArgumentHelp(
+        "What the types do not say: cast roots, counted arrays, containers, owned memory (docs/shapes.md; repeatable). A NAME.shape beside a --btf object, and the programs' own in ~/.config/arenascope/shapes/, are read too.",
+        valueName: "file"))
+    var shapeFiles: [String] = []
+
     func validate() throws {
         guard chosenCount <= 1 else { throw ValidationError("choose only one source of --emulate, --map-id, --pin and --replay") }
         if keepAlive && mapID == nil && pinPath == nil { throw ValidationError("--keep-alive goes with --map-id or --pin") }
@@ -78,11 +83,13 @@ struct SourceOptions: ParsableArguments {
         progress.finish()
     }
 
-    /// Opens the source, with the types of any `--btf` files added.
+    /// Opens the source, with the types of any `--btf` files added, and the shapes of any
+    /// `--shape` files and of those found beside the `--btf` files.
     func open() throws -> ArenaSource {
+        let shapes = try btfFiles.compactMap { path throws in try ShapeFile.beside(path) } + shapeFiles.map { path throws in try ShapeFile.load(path) }
         let source = try openAlone()
-        guard !btfFiles.isEmpty else { return source }
-        return SourceWithTypes(source, adding: try btfFiles.map { path throws in try BTFFile.load(path) })
+        guard !btfFiles.isEmpty || !shapes.isEmpty else { return source }
+        return SourceWithTypes(source, adding: try btfFiles.map { path throws in try BTFFile.load(path) }, shapes: shapes)
     }
 
     private func openAlone() throws -> ArenaSource {

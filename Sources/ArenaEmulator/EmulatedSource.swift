@@ -59,6 +59,7 @@ public final class EmulatedSource: ArenaSource {
 
     /// The BTF of the workload's structures.
     public func typeBlobs() -> [TypeBlob] { [WorkloadTypes.blob(for: type(of: workload).name)] }
+    public func shapeTexts() -> [ShapeText] { WorkloadTypes.shape(for: type(of: workload).name, pageSize: arena.geometry.pageSize).map { [$0] } ?? [] }
 
     public func pageBytes(_ page: UInt32) throws -> [UInt8] {
         guard let bytes = arena.bytes(ofPage: page) else {

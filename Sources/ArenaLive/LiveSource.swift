@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaTypes
 import CLibBPF
 import Glibc
 
@@ -214,6 +215,9 @@ public final class LiveSource: ArenaSource {
     }
 
     /// The BTF of the programs that use the arena.
+    /// The shape files the shapes folder keeps for the programs using the arena.
+    public func shapeTexts() throws -> [ShapeText] { try ShapeFile.forPrograms(programs.map(\.name)) }
+
     public func typeBlobs() throws -> [TypeBlob] {
         try ArenaPrograms.blobs(usingMap: mapID)
     }

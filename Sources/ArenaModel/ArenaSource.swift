@@ -35,6 +35,9 @@ public protocol ArenaSource: AnyObject {
     func withBytes(ofPages pages: [UInt32], _ body: (UInt32, UnsafeRawBufferPointer) throws -> Void) throws
     /// The types of the structures kept in the arena, as BTF; empty when unknown.
     func typeBlobs() throws -> [TypeBlob]
+    /// What the types do not say about that memory (cast roots, counted arrays, containers,
+    /// owned memory), as shape files; empty when nothing more is known.
+    func shapeTexts() throws -> [ShapeText]
     /// The frames of a recording; nil for other sources.
     var timeline: Timeline? { get }
     /// Moves the source's own workload on by `steps` (sources with `.workload`).
@@ -43,6 +46,8 @@ public protocol ArenaSource: AnyObject {
 
 extension ArenaSource {
     public func typeBlobs() throws -> [TypeBlob] { [] }
+
+    public func shapeTexts() throws -> [ShapeText] { [] }
 
     public func withBytes(ofPages pages: [UInt32], _ body: (UInt32, UnsafeRawBufferPointer) throws -> Void) throws {
         for page in pages { try pageBytes(page).withUnsafeBytes { try body(page, $0) } }
@@ -64,5 +69,17 @@ public struct TypeBlob: Sendable, Equatable {
     public init(origin: String, btf: [UInt8]) {
         self.origin = origin
         self.btf = btf
+    }
+}
+
+/// A shape file's text (docs/shapes.md) and where it came from: a `--shape` file, one found
+/// beside a `--btf` object or in the shapes folder, a workload's own, what a recording kept.
+public struct ShapeText: Sendable, Equatable {
+    public let origin: String
+    public let text: String
+
+    public init(origin: String, text: String) {
+        self.origin = origin
+        self.text = text
     }
 }

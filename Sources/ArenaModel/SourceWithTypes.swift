@@ -1,12 +1,14 @@
-/// A source with more types than it carries itself (`--btf FILE`): everything else is the
-/// source's own.
+/// A source with more types and shapes than it carries itself (`--btf FILE`, `--shape FILE`):
+/// everything else is the source's own.
 public final class SourceWithTypes: ArenaSource {
     public let inner: ArenaSource
     public let extraTypes: [TypeBlob]
+    public let extraShapes: [ShapeText]
 
-    public init(_ inner: ArenaSource, adding extraTypes: [TypeBlob]) {
+    public init(_ inner: ArenaSource, adding extraTypes: [TypeBlob], shapes extraShapes: [ShapeText] = []) {
         self.inner = inner
         self.extraTypes = extraTypes
+        self.extraShapes = extraShapes
     }
 
     public var descriptor: SourceDescriptor { inner.descriptor }
@@ -18,5 +20,6 @@ public final class SourceWithTypes: ArenaSource {
         try inner.withBytes(ofPages: pages, body)
     }
     public func typeBlobs() throws -> [TypeBlob] { try inner.typeBlobs() + extraTypes }
+    public func shapeTexts() throws -> [ShapeText] { try inner.shapeTexts() + extraShapes }
     public func advance(_ steps: UInt64) { inner.advance(steps) }
 }

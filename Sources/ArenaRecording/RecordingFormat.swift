@@ -26,6 +26,8 @@ public enum RecordingFormat {
     static let maxHeaderSize = 16 << 20
     /// Header section holding the source's type information (BTF blobs).
     static let typesSection: UInt16 = 1
+    /// Header section holding the source's shape files (readers that predate it skip it).
+    static let shapesSection: UInt16 = 2
     static let maxMetaSize = 64 << 20
     static let maxKeyframeInterval: UInt32 = 4096
     static let maxPageSize: UInt64 = 1 << 16
@@ -70,6 +72,8 @@ public struct RecordingHeader: Sendable, Equatable {
     public var createdAt: UInt64
     /// The source's type information, kept so typed views work on the replay.
     public var types: [TypeBlob] = []
+    /// The source's shape files, kept so the object map on the replay is the live one.
+    public var shapes: [ShapeText] = []
     /// The format version the file was written in (the current one for a new recording).
     public internal(set) var version = RecordingFormat.version
 
@@ -102,11 +106,21 @@ public struct RecordingHeader: Sendable, Equatable {
             section.u32(UInt32(blob.btf.count))
             section.raw(blob.btf)
         }
-        body.u16(types.isEmpty ? 0 : 1)
-        if !types.isEmpty {
-            body.u16(RecordingFormat.typesSection)
-            body.u32(UInt32(section.bytes.count))
-            body.raw(section.bytes)
+        var shapeSection = ByteWriter()
+        shapeSection.u16(UInt16(min(shapes.count, Int(UInt16.max))))
+        for shape in shapes.prefix(Int(UInt16.max)) {
+            // Shape texts hold newlines: raw UTF-8, checked by the shape parser when read.
+            shapeSection.string(shape.origin)
+            shapeSection.u32(UInt32(shape.text.utf8.count))
+            shapeSection.raw(Array(shape.text.utf8))
+        }
+        let kept = [(RecordingFormat.typesSection, section.bytes, !types.isEmpty), (RecordingFormat.shapesSection, shapeSection.bytes, !shapes.isEmpty)]
+            .filter(\.2)
+        body.u16(UInt16(kept.count))
+        for (tag, bytes, _) in kept {
+            body.u16(tag)
+            body.u32(UInt32(bytes.count))
+            body.raw(bytes)
         }
         var file = ByteWriter()
         file.raw(RecordingFormat.fileMagic)
@@ -161,6 +175,15 @@ public struct RecordingHeader: Sendable, Equatable {
         for _ in 0..<sections {
             let tag = try reader.u16()
             let bytes = try reader.raw(Int(try reader.u32()))
+            if tag == RecordingFormat.shapesSection {
+                var section = ByteReader(bytes, context: "shapes section")
+                for _ in 0..<Int(try section.u16()) {
+                    let origin = try section.string()
+                    shapes.append(ShapeText(origin: origin, text: String(decoding: try section.raw(Int(try section.u32())), as: UTF8.self)))
+                }
+                try section.expectEnd()
+                continue
+            }
             guard tag == RecordingFormat.typesSection else { continue }
             var section = ByteReader(bytes, context: "types section")
             let count = Int(try section.u16())
@@ -180,6 +203,7 @@ public struct RecordingHeader: Sendable, Equatable {
         self.init(geometry: first.geometry, source: first.source, bytesMode: bytesMode, keyframeInterval: keyframeInterval,
                   frameInterval: frameInterval, createdAt: UInt64(Date().timeIntervalSince1970))
         types = (try? source.typeBlobs()) ?? []
+        shapes = (try? source.shapeTexts()) ?? []
     }
 }
 

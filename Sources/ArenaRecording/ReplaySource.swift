@@ -44,6 +44,7 @@ public final class ReplaySource: ArenaSource, Timeline {
 
     /// The types the recording kept of its source.
     public func typeBlobs() -> [TypeBlob] { reader.header.types }
+    public func shapeTexts() -> [ShapeText] { reader.header.shapes }
 
     public func pageBytes(_ page: UInt32) throws -> [UInt8] {
         try reader.pageBytes(page, at: position)

@@ -17,8 +17,9 @@ struct TypeLayout {
     /// A union whose members disagree about where pointers lie: the slots of each member
     /// (none for a member of plain data), one chosen per object by the bytes.
     var unions: [[[Slot]]] = []
-    /// The union sites' member names, in order, for saying which stayed ambiguous.
+    /// Each union site's path in the type, and its members' names (beside `unions`).
     var unionPaths: [String] = []
+    var unionMemberNames: [[String]] = []
 
     static let maxSlots = 1 << 16
     var slotCount: Int { fixed.count + unions.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } } }
@@ -92,13 +93,14 @@ extension ObjectTraversal {
                         into: &slots, layout: &layout, budget: &budget)
             }
         case .union:
-            var members: [[TypeLayout.Slot]] = []
+            var members: [[TypeLayout.Slot]] = [], names: [String] = []
             for member in type.members where member.bitfieldSize == 0 && member.bitOffset % 8 == 0 {
                 guard let start = Checked.sumOrNil(offset, UInt64(member.bitOffset / 8)), !budget.refused else { return }
                 var memberSlots: [TypeLayout.Slot] = []
                 collect(inner(member.type), at: start, path: memberPath(member), depth: depth + 1, inUnion: true, inArray: false,
                         into: &memberSlots, layout: &layout, budget: &budget)
                 members.append(memberSlots)
+                names.append(member.name)
                 // Inside another union's member, a union is read as its first member.
                 if inUnion { break }
             }
@@ -108,7 +110,8 @@ extension ObjectTraversal {
                 slots += withPointers.first ?? []
             } else {
                 layout.unions.append(members)
-                layout.unionPaths.append(path.isEmpty ? catalog.name(of: resolvedRef) : path)
+                layout.unionPaths.append(path)
+                layout.unionMemberNames.append(names)
             }
         case .array:
             elements(inner(type.referenced), count: type.count)

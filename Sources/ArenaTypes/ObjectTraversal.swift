@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaText
 
 /// Walks every typed pointer from the roots, breadth first, each object once (cycles are
 /// normal), reading page bytes in bulk through `pages` one level at a time and never an
@@ -17,10 +18,13 @@ public struct ObjectTraversal {
         public var instancesPerType: Int
         /// Members and elements looked at, over every type met, to find pointer fields.
         public var maxLayoutSteps: Int
+        /// What the types do not say: cast roots, counted arrays, containers, owned memory.
+        public var shape: Shape
 
         public init(maxObjects: Int = 1_000_000, timeLimit: Double = 10, referencesTo: UInt64? = nil, instancesPerType: Int = 0,
-                    maxLayoutSteps: Int = 1 << 22) {
+                    maxLayoutSteps: Int = 1 << 22, shape: Shape = Shape()) {
             self.maxObjects = maxObjects
+            self.shape = shape
             self.maxLayoutSteps = maxLayoutSteps
             self.timeLimit = timeLimit
             self.referencesTo = referencesTo
@@ -48,6 +52,7 @@ public struct ObjectTraversal {
         let geometry = snapshot.geometry
         let started = clock()
         let embeddings = catalog.embeddings()
+        let shape = try ResolvedShape(options.shape, catalog: catalog, roots: roots)
 
         // Types, interned by identity, laid out by `layOutPending` (a work list, so a long
         // chain of pointee types costs no stack).
@@ -63,12 +68,24 @@ public struct ObjectTraversal {
             typeIndex[ref] = index
             tables.infos.append(WalkTables.TypeInfo(ref: ref, size: size))
             tables.isEmbedded.append(false)
+            if let owned = shape.owned[ref] {
+                tables.ownedBy.append(Int32(tables.owned.count))
+                tables.owned.append(owned)
+            } else {
+                tables.ownedBy.append(-1)
+            }
             pendingLayouts.append(index)
             return index
         }
-        func append(_ slots: [TypeLayout.Slot]) -> Range<Int> {
+        func append(_ slots: [TypeLayout.Slot], of owner: TypeRef) -> Range<Int> {
             let first = tables.slotOffsets.count
             for slot in slots {
+                if let count = shape.counts[ResolvedShape.SlotKey(type: owner, offset: slot.offset)] {
+                    tables.slotCounts.append(Int32(tables.counts.count))
+                    tables.counts.append(count)
+                } else {
+                    tables.slotCounts.append(-1)
+                }
                 tables.slotOffsets.append(slot.offset)
                 tables.slotPaths.append(slot.path)
                 tables.slotIsInteger.append(slot.isInteger)
@@ -84,15 +101,18 @@ public struct ObjectTraversal {
                 if layoutLimit == nil && clock() - started > options.timeLimit { layoutLimit = ObjectMap.Limit.time(options.timeLimit) }
                 let layout = layoutLimit == nil ? layout(of: ref, budget: &layoutBudget) : TypeLayout()
                 if layoutLimit == nil && layoutBudget.refused { layoutLimit = ObjectMap.Limit.layout(options.maxLayoutSteps) }
-                tables.infos[Int(index)].slots = append(layout.fixed)
+                tables.infos[Int(index)].slots = append(layout.fixed, of: ref)
                 let firstSite = tables.unionSites.count
-                for (members, path) in zip(layout.unions, layout.unionPaths) {
-                    tables.unionSites.append(members.map(append))
-                    tables.unionPaths.append(path)
+                let typeName = catalog.name(of: ref)
+                for site in layout.unions.indices {
+                    tables.unionSites.append(layout.unions[site].map { append($0, of: ref) })
+                    let path = layout.unionPaths[site]
+                    tables.unionPaths.append(path.isEmpty ? "the union in \(typeName)" : "\(typeName).\(path)")
+                    tables.unionReads.append(shape.unionMembers[ref].flatMap { layout.unionMemberNames[site].firstIndex(of: $0.member) } ?? -1)
                 }
                 tables.infos[Int(index)].unions = firstSite..<tables.unionSites.count
                 let firstChoice = tables.choices.count
-                for embedding in embeddings[catalog.name(of: ref)] ?? [] {
+                for embedding in shape.containers[ref] ?? embeddings[typeName] ?? [] {
                     guard let container = intern(embedding.container) else { continue }
                     tables.choices.append(WalkTables.ContainerChoice(container: container, embedded: index, offset: embedding.offset, member: embedding.member))
                 }
@@ -107,16 +127,24 @@ public struct ObjectTraversal {
         for root in roots {
             guard let page = geometry.page(containing: root.address), snapshot.pages.state(ofPage: page).isBacked else { continue }
             walk.markReached(page)
-            guard let name = root.type, let entry = try? catalog.lookup(name), let type = intern(entry.ref),
+            guard let name = shape.typeName(of: root), let entry = try? catalog.lookup(name), let type = intern(entry.ref),
                   walk.add(root.address, page: page, type: type, parent: -1, via: -1) else { continue }
             rootNames[walk.addresses.count - 1] = root.name
             if root.origin.hasPrefix("map ") { pointerRoots.insert(walk.addresses.count - 1) }
         }
         layOutPending()
+        for (ref, rule) in shape.unionMembers {
+            let names = layout(of: ref, budget: &layoutBudget).unionMemberNames.flatMap { $0 }
+            guard names.contains(rule.member) else {
+                throw ShapeError.unknown(rule.place, "\(catalog.name(of: ref)) has no union member '\(rule.member)'",
+                                         suggestions: closeMatches(to: rule.member, among: names))
+            }
+        }
 
         var pass = WalkPass(walk: walk, tables: tables, pages: snapshot.pages, referencePage: options.referencesTo.flatMap { geometry.page(containing: $0) })
-        var levelStart = 0
-        while levelStart < pass.walk.addresses.count && !pass.walk.truncated {
+        // Past the object bound nothing more is added, but what was added is still read.
+        var levelStart = 0, timedOut = false
+        while levelStart < pass.walk.addresses.count && !timedOut {
             let levelEnd = pass.walk.addresses.count
             let wanted = pass.pagesToFetch(levelStart..<levelEnd)
             if !wanted.isEmpty {
@@ -125,6 +153,7 @@ public struct ObjectTraversal {
             for index in levelStart..<levelEnd {
                 if index & 0xFFF == 0 && clock() - started > options.timeLimit {
                     pass.walk.stop(ObjectMap.Limit.time(options.timeLimit))
+                    timedOut = true
                     break
                 }
                 pass.process(index)

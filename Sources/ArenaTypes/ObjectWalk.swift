@@ -30,9 +30,11 @@ public enum ObjectWalk {
         }
     }
 
-    /// One walk, page bytes read in bulk through the source.
+    /// One walk, page bytes read in bulk through the source, with the source's shapes.
     public static func walk(_ source: ArenaSource, catalog: TypeCatalog, snapshot: Snapshot,
                             options: ObjectTraversal.Options) throws -> ObjectMap {
+        var options = options
+        options.shape = try shape(of: source).merging(options.shape)
         var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: options)
         return try traversal.run(roots: snapshot.roots) { pages in
             var bytes: [UInt32: [UInt8]] = [:]
@@ -62,5 +64,10 @@ public enum ObjectWalk {
                   case let .bad(leadsTo) = PointerTarget(pointer.value, decoder: decoder, pages: fresh.pages) else { return false }
             return leadsTo == pointer.target
         }
+    }
+
+    /// The source's shape files, parsed as one.
+    public static func shape(of source: ArenaSource) throws -> Shape {
+        try source.shapeTexts().reduce(Shape()) { shape, text throws in try shape.merging(Shape(parsing: text.text, origin: text.origin)) }
     }
 }

@@ -23,8 +23,15 @@ struct WalkTables {
 
     var infos: [TypeInfo] = []
     var slotOffsets: [UInt64] = [], slotPointees: [Int32] = [], slotPaths: [String] = [], slotIsInteger: [Bool] = []
-    /// Per union site, the slots of each member; and the union's path, for saying which.
-    var unionSites: [[Range<Int>]] = [], unionPaths: [String] = []
+    /// Per slot, how many elements its pointer leads to, from the shape (an index into `counts`; -1: one).
+    var slotCounts: [Int32] = []
+    var counts: [ResolvedShape.CountSource] = []
+    /// Per type, the memory it owns past its size, from the shape (an index into `owned`; -1: none).
+    var ownedBy: [Int32] = []
+    var owned: [ResolvedShape.Owned] = []
+    /// Per union site, the slots of each member, the site's name (for saying which stayed
+    /// ambiguous), and the member the shape says to read (-1: the bytes choose).
+    var unionSites: [[Range<Int>]] = [], unionPaths: [String] = [], unionReads: [Int] = []
     var choices: [ContainerChoice] = []
     /// By type: some struct embeds it, so a pointer to it may lead to a container.
     var isEmbedded: [Bool] = []
@@ -94,13 +101,24 @@ struct WalkPass {
             }
         }
         let info = tables.infos[type]
+        let size = max(info.size, ownedBytes(of: type, at: address))
         counts[type] += 1
-        byteTotals[type] += info.size
-        if let span = pagesOf(address, size: info.size) {
-            for page in span { walk.markTyped(page) }
+        byteTotals[type] += size
+        if let span = pagesOf(address, size: size) {
+            for page in span where page == span.lowerBound || pages.state(ofPage: page).isBacked { walk.markTyped(page) }
         }
         for slot in info.slots { follow(slot, of: index, at: address + tables.slotOffsets[slot]) }
         for site in info.unions { readUnion(site, of: index, at: address) }
+    }
+
+    /// The bytes the object of `type` at `address` owns by the shape (`owns pages * 4096`),
+    /// at most the arena's size; 0 without such a declaration.
+    private func ownedBytes(of type: Int, at address: UInt64) -> UInt64 {
+        let rule = tables.ownedBy[type]
+        guard rule >= 0 else { return 0 }
+        let owned = tables.owned[Int(rule)]
+        let value = owned.field.map { $0.read(at: address, in: walk) ?? 0 } ?? 1
+        return min(walk.geometry.byteCount, Checked.productOrNil(value, owned.multiplier) ?? .max)
     }
 
     /// A union read by its bytes: the member whose pointers all lead where a pointer can;
@@ -108,6 +126,10 @@ struct WalkPass {
     /// of plain data: plain data.
     private mutating func readUnion(_ site: Int, of index: Int, at address: UInt64) {
         let members = tables.unionSites[site]
+        if tables.unionReads[site] >= 0 {
+            for slot in members[tables.unionReads[site]] { follow(slot, of: index, at: address + tables.slotOffsets[slot]) }
+            return
+        }
         let fitting = members.filter { !$0.isEmpty && fits($0, objectAt: address) }
         if fitting.isEmpty && members.contains(where: \.isEmpty) { return }
         let read = fitting.first ?? members.first { !$0.isEmpty } ?? 0..<0
@@ -148,12 +170,39 @@ struct WalkPass {
         walk.markReached(page)
         let pointee = tables.slotPointees[slot]
         guard typed, pointee >= 0 else { return }
+        if tables.slotCounts[slot] >= 0 {
+            addElements(slot, of: index, at: field, first: target, pointee: pointee)
+            return
+        }
         if tables.isEmbedded[Int(pointee)], let (start, choice) = container(of: target, pointee: pointee),
            let startPage = walk.geometry.page(containing: start) {
             _ = walk.add(start, page: startPage, type: tables.choices[choice].container, parent: Int32(index), via: Int32(slot), inferredBy: Int32(choice))
             return
         }
         _ = walk.add(target, page: page, type: pointee, parent: Int32(index), via: Int32(slot))
+    }
+
+    /// The elements a pointer-plus-count field leads to (`struct htab.buckets[n_buckets]`),
+    /// each an object, up to the walk's bound; an element on a page that is not backed is a
+    /// bad pointer and ends the array.
+    private mutating func addElements(_ slot: Int, of index: Int, at field: UInt64, first: UInt64, pointee: Int32) {
+        let count: UInt64
+        switch tables.counts[Int(tables.slotCounts[slot])] {
+        case .constant(let number): count = number
+        case .field(let value): count = value.read(at: field - tables.slotOffsets[slot], in: walk) ?? 0
+        }
+        let size = tables.infos[Int(pointee)].size
+        var element: UInt64 = 0
+        while element < count && !walk.truncated {
+            guard let address = Checked.productOrNil(element, size).flatMap({ Checked.sumOrNil(first, $0) }),
+                  let page = walk.geometry.page(containing: address), pages.state(ofPage: page).isBacked else {
+                let target = Checked.productOrNil(element, size).flatMap { Checked.sumOrNil(first, $0) } ?? .max
+                bad.append((index, slot, field, target, walk.geometry.page(containing: target).map { pages.state(ofPage: $0).name } ?? "not_arena"))
+                return
+            }
+            _ = walk.add(address, page: page, type: pointee, parent: Int32(index), via: Int32(slot))
+            element += 1
+        }
     }
 
     /// Where the container of `target` starts, and which choice it is, when exactly one

@@ -95,6 +95,14 @@ final class ObjectMapWorker {
             nextStart = now + 1
             return
         }
+        let shape: Shape
+        do {
+            shape = try ObjectWalk.shape(of: source)
+        } catch {
+            failure = "\(error)"
+            nextStart = now + 1
+            return
+        }
         var copy = PageCopy(pageSize: Int(snapshot.geometry.pageSize))
         copy.storage.reserveCapacity(backed.count * copy.pageSize)
         do {
@@ -113,7 +121,7 @@ final class ObjectMapWorker {
         startedAt = now
         shownFound = 0
         runningReferencesTo = referencesTo
-        let options = ObjectTraversal.Options(maxObjects: Self.maxObjects, referencesTo: referencesTo, instancesPerType: Self.instancesPerType)
+        let options = ObjectTraversal.Options(maxObjects: Self.maxObjects, referencesTo: referencesTo, instancesPerType: Self.instancesPerType, shape: shape)
         let frozen = copy
         Thread.detachNewThread {
             var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: options)

@@ -136,4 +136,20 @@ import Testing
         #expect(source.position == 0)
         #expect(throws: RecordingError.noSuchFrame(10, count: 10)) { try ReplaySource(reader: source.reader, name: "x", frame: 10) }
     }
+
+    @Test func theSourcesTypesAndShapesAreKeptForTheReplay() throws {
+        let source = try EmulatedSource(workload: "churn", seed: 3, pages: 256)
+        source.advance(50)
+        let first = source.sample()
+        let header = RecordingHeader(recording: source, from: first, bytesMode: .none, frameInterval: 0.1)
+        #expect(header.shapes == source.shapeTexts() && header.shapes.first?.text.contains("owns pages * 4096") == true)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("shapes-\(UUID().uuidString).arec").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try RecordingWriter(path: path, header: header)
+        try writer.append(first, time: 0, source: source)
+        try writer.finish()
+        let replay = try ReplaySource(reader: RecordingReader(path: path), name: "shapes.arec")
+        #expect(replay.typeBlobs() == source.typeBlobs())
+        #expect(replay.shapeTexts() == source.shapeTexts(), "the replay walks as the source did")
+    }
 }

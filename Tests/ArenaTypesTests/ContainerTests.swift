@@ -32,14 +32,14 @@ import Testing
             }
         }
 
-        func walk(_ btf: [UInt8]..., roots: [StructureRoot]) throws -> ObjectMap {
+        func walk(_ btf: [UInt8]..., roots: [StructureRoot], shape: Shape = Shape(), maxObjects: Int = 1_000_000) throws -> ObjectMap {
             var builder = PageMapBuilder()
             builder.append(.allocated, count: backed)
             if backed < 16 { builder.append(.free, count: 16 - backed) }
             let snapshot = Snapshot(source: SourceDescriptor(kind: .emulated), geometry: ContainerTests.geometry,
                                     pages: builder.build(pageCount: 16), roots: roots)
             let catalog = TypeCatalog(btf.enumerated().map { TypeBlob(origin: "btf \($0.offset)", btf: $0.element) })
-            var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot)
+            var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: ObjectTraversal.Options(maxObjects: maxObjects, shape: shape))
             return try traversal.run(roots: roots) { pages in
                 Dictionary(uniqueKeysWithValues: pages.map { ($0, bytes[$0] ?? [UInt8](repeating: 0, count: 4096)) })
             }

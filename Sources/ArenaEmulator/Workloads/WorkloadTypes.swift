@@ -55,4 +55,13 @@ enum WorkloadTypes {
         }
         return TypeBlob(origin: "workload \(workload)", btf: btf.build())
     }
+
+    /// What the workload's types do not say about its memory, as a shape file: a churn extent
+    /// is the whole multi-page allocation behind its 16-byte header.
+    static func shape(for workload: String, pageSize: UInt64) -> ShapeText? {
+        switch workload {
+        case ChurnWorkload.name: ShapeText(origin: "workload \(workload)", text: "struct churn_extent owns pages * \(pageSize)\n")
+        default: nil
+        }
+    }
 }

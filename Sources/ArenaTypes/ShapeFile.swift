@@ -1,0 +1,54 @@
+import ArenaModel
+import Foundation
+
+/// Shape files on disk: read (bounded), found beside a `--btf` object (`prog.bpf.o` →
+/// `prog.shape`) and in the shapes folder by program name
+/// (`$XDG_CONFIG_HOME/arenascope/shapes/NAME.shape`, `~/.config/...` without it).
+public enum ShapeFile {
+    /// Bytes a shape file may hold.
+    public static let maxSize = 1 << 20
+
+    /// The text of the shape file at `path`, parsed once to check it.
+    public static func load(_ path: String) throws(ShapeError) -> ShapeText {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw .file(path, "no such file", missing: true) }
+        guard !isFolder.boolValue else { throw .file(path, "it is a directory", missing: false) }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .file(path, "permission denied", missing: false) }
+        defer { try? handle.close() }
+        guard let data = try? handle.read(upToCount: maxSize + 1) ?? Data() else { throw .file(path, "cannot be read", missing: false) }
+        guard data.count <= maxSize else { throw .file(path, "larger than \(maxSize >> 20) MiB", missing: false) }
+        guard let text = String(data: data, encoding: .utf8) else { throw .file(path, "not UTF-8 text", missing: false) }
+        let shape = ShapeText(origin: path, text: text)
+        _ = try Shape(parsing: text, origin: path)
+        return shape
+    }
+
+    /// The shape file beside a BTF object or file, when there is one.
+    public static func beside(_ btfPath: String) throws(ShapeError) -> ShapeText? {
+        let url = URL(fileURLWithPath: btfPath)
+        var name = url.lastPathComponent
+        for suffix in [".bpf.o", ".o", ".btf"] where name.hasSuffix(suffix) {
+            name.removeLast(suffix.count)
+            break
+        }
+        let candidate = url.deletingLastPathComponent().appendingPathComponent(name + ".shape").path
+        return FileManager.default.fileExists(atPath: candidate) ? try load(candidate) : nil
+    }
+
+    /// Where shape files are kept by program name.
+    public static func folder(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") { return config + "/arenascope/shapes" }
+        return environment["HOME"].map { $0 + "/.config/arenascope/shapes" }
+    }
+
+    /// The shape files of the programs named, from the shapes folder.
+    public static func forPrograms(_ names: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws(ShapeError) -> [ShapeText] {
+        guard let folder = folder(environment) else { return [] }
+        var found: [ShapeText] = []
+        for name in Set(names).sorted() where !name.isEmpty && !name.contains("/") && !name.hasPrefix(".") {
+            let path = folder + "/" + name + ".shape"
+            if FileManager.default.fileExists(atPath: path) { found.append(try load(path)) }
+        }
+        return found
+    }
+}
