@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel"]),
         .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel"]),
         .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaScreen", "ArenaText", "ArenaModel", "ArenaEmulator", "ArenaRecording"], exclude: ["Snapshots"]),
-        .testTarget(name: "ArenaTypesTests", dependencies: ["ArenaTypes", "ArenaModel"], exclude: ["Hostile"]),
+        .testTarget(name: "ArenaTypesTests", dependencies: ["ArenaTypes", "ArenaModel"], exclude: ["Hostile", "Shapes"]),
         .testTarget(name: "ArenaRecordingTests", dependencies: ["ArenaRecording", "ArenaModel", "ArenaEmulator", "ArenaTypes", "RecordingForgery"], exclude: ["Damaged"]),
         // A hostile writer's patches with checksums recomputed: the damaged corpus and the bench craft files with it.
         .target(name: "RecordingForgery", dependencies: ["CZlib"], path: "Tests/RecordingForgery"),

@@ -1,5 +1,5 @@
 // swift-tools-version: 6.1
-// The recording reader and the BTF parsers under libFuzzer, one target each. Built by scripts/fuzz with AddressSanitizer and
+// The recording reader, the BTF parsers and the shape parser under libFuzzer, one target each. Built by scripts/fuzz with AddressSanitizer and
 // libFuzzer's coverage instrumentation on every target (and -parse-as-library: libFuzzer's
 // driver is the entry point); only this target links libFuzzer itself.
 import PackageDescription
@@ -14,6 +14,11 @@ let package = Package(
             dependencies: [
                 "FuzzSupport", .product(name: "ArenaRecording", package: "arenascope"), .product(name: "ArenaTypes", package: "arenascope"),
             ],
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
+        ),
+        .executableTarget(
+            name: "ShapeFuzz",
+            dependencies: ["FuzzSupport", .product(name: "ArenaTypes", package: "arenascope")],
             linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
         ),
         .executableTarget(

@@ -1,5 +1,6 @@
 import ArenaModel
 import ArenaTypes
+import Foundation
 import Testing
 
 /// Shape files: what a program's memory is beyond its BTF, parsed and walked.
@@ -23,6 +24,17 @@ import Testing
         #expect(shape.containers.first?.container == "struct hashtab_elem" && shape.containers.first?.member == "hash_node")
         #expect(shape.owned.map(\.multiplier) == [4096, 65536] && shape.owned.map(\.field) == ["pages", nil])
         #expect(shape.unionMembers.map(\.member) == ["descs"])
+    }
+
+    /// The shape fuzzer's seeds (Shapes/) are files a user could write: each parses.
+    @Test func theFuzzersSeedsParse() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Shapes")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".shape") }
+        #expect(files.count >= 3)
+        for file in files {
+            let shape = try Shape(parsing: String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8), origin: file)
+            #expect(!shape.isEmpty, "\(file)")
+        }
     }
 
     @Test(arguments: [

@@ -4,8 +4,8 @@ import ArenaTypes
 /// What the fuzz targets share: using a catalog the way `decode` and `objects` do, and
 /// libFuzzer's driver.
 /// Names, typed decode and the object walk over the catalog's first types, on a 4-page arena
-/// whose bytes are the input's own (repeated), with tight bounds.
-public func exercise(_ catalog: TypeCatalog, memory: [UInt8]) {
+/// whose bytes are the input's own (repeated), with tight bounds; the roots are called `fuzz`.
+public func exercise(_ catalog: TypeCatalog, memory: [UInt8], shape: Shape = Shape()) {
     guard !catalog.isEmpty else { return }
     let geometry = ArenaGeometry(maxPages: 4, userVMStart: 0x1000_0000, flags: .mmapable)
     var builder = PageMapBuilder()
@@ -21,7 +21,7 @@ public func exercise(_ catalog: TypeCatalog, memory: [UInt8]) {
         _ = try? decoder.decode(entry.ref, at: geometry.userVMStart, reader: &reader)
     }
     var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot,
-                                    options: ObjectTraversal.Options(maxObjects: 256, timeLimit: 1, maxLayoutSteps: 1 << 14))
+                                    options: ObjectTraversal.Options(maxObjects: 256, timeLimit: 1, maxLayoutSteps: 1 << 14, shape: shape))
     _ = try? traversal.run(roots: roots) { pages in Dictionary(uniqueKeysWithValues: pages.map { ($0, page) }) }
 }
 
