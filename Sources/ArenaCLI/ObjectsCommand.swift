@@ -20,8 +20,10 @@ struct ObjectsCommand: ParsableCommand {
             [{"type", "count", "bytes"}], "reached_pages", "unreached_pages", "bad_pointers": [{"addr", "path", "value", \
             "target"}], "containers": [{"container", "member", "embedded", "objects", "rejected"}], "ambiguous": \
             [{"kind" (container or union), "type", "candidates", "objects"}], "untyped_pages" (reached only through \
-            untyped pointers), "objects", "bytes", "reached_bytes", "backed_bytes", "truncated", "limit", "torn"}; \
-            "limit" says which bound stopped a truncated walk. A bad pointer's target \
+            untyped pointers), "stopped": [{"type", "reason" (declared_only or untyped_root), "pointers"}], "objects", \
+            "bytes", "reached_bytes", "backed_bytes", "truncated", "limit", "torn"}; "stopped" says where the walk could \
+            go no further for want of a type (a pointer to a struct every BTF only declares, a root typed void *) and \
+            "limit" which bound stopped a truncated walk. A bad pointer's target \
             is the state of the page it leads to (free, reserved) or not_arena (poison values such as 0x100, wild \
             values). Bad pointers get a second look in a fresh sample: a walk whose bad pointers changed meanwhile \
             (a live program at work) is taken again, up to 5 times; "torn" says the memory never held still and only \
@@ -112,6 +114,15 @@ struct ObjectsCommand: ParsableCommand {
             }
             json.endArray()
             json.number(map.untypedPages, "untyped_pages")
+            json.beginArray("stopped")
+            for stop in map.stops {
+                json.beginObject()
+                json.string(stop.type, "type")
+                json.string(stop.reason.rawValue, "reason")
+                json.number(stop.pointers, "pointers")
+                json.endObject()
+            }
+            json.endArray()
             json.number(map.objects, "objects")
             json.number(map.bytes, "bytes")
             json.number(map.reachedBytes, "reached_bytes")
@@ -135,18 +146,7 @@ struct ObjectsCommand: ParsableCommand {
         for type in map.types {
             print("  " + type.type.rightPadded(to: width) + String(type.count).leftPadded(to: 10) + String(type.bytes).leftPadded(to: 12) + " bytes")
         }
-        for container in map.containers {
-            let rejected = container.rejected > 0 ? "; \(container.rejected) more whose own pointers led nowhere counted as \(container.embedded)" : ""
-            print("container  \(container.objects) \(container.container) found through their \(container.member) (\(container.embedded))\(rejected)")
-        }
-        for ambiguity in map.ambiguities {
-            switch ambiguity.kind {
-            case .container:
-                print("ambiguous  \(ambiguity.objects) \(ambiguity.type) fit \(ambiguity.candidates.joined(separator: " and ")) alike: counted as \(ambiguity.type)")
-            case .union:
-                print("ambiguous  \(ambiguity.objects) of \(ambiguity.type): several members fit its bytes: read as untyped pointers")
-            }
-        }
+        for finding in map.findings { print(finding.label.rightPadded(to: 11) + finding.text) }
         for pointer in map.badPointers.prefix(20) {
             print("bad        \(pointer.path) at \(hex(pointer.address)) = \(hex(pointer.value)) → \(pointer.target)")
         }
@@ -203,7 +203,7 @@ struct RefsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "refs",
         abstract: "Who points here: every pointer reached from the roots that points into the object (or page) at ADDR.",
-        discussion: "With --json: {\"refs\": [{\"addr\", \"path\", \"value\"}]}: where each pointer lies, its path from a root and what it holds.")
+        discussion: "With --json: {\"refs\": [{\"addr\", \"path\", \"value\"}]}: where each pointer lies (null for a root a map holds), its path from a root and what it holds.")
 
     @OptionGroup var source: SourceOptions
     @Option(help: ArgumentHelp("An address in the object or page to ask about.", valueName: "addr"))
@@ -222,7 +222,7 @@ struct RefsCommand: ParsableCommand {
             json.beginArray("refs")
             for reference in map.references {
                 json.beginObject()
-                json.number(reference.address, "addr")
+                if let address = reference.address { json.number(address, "addr") } else { json.null("addr") }
                 json.string(reference.path, "path")
                 json.number(reference.value, "value")
                 json.endObject()
@@ -233,6 +233,8 @@ struct RefsCommand: ParsableCommand {
             return
         }
         if map.references.isEmpty { print("nothing reached from the roots points at \(hex(addr.value))") }
-        for reference in map.references { print("\(reference.path) at \(hex(reference.address)) = \(hex(reference.value))") }
+        for reference in map.references {
+            print("\(reference.path) \(reference.address.map { "at \(hex($0))" } ?? "(a root, in a map)") = \(hex(reference.value))")
+        }
     }
 }

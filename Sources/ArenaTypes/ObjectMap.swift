@@ -17,9 +17,11 @@ public struct ObjectMap: Sendable {
         public let target: String
     }
 
-    /// A reached pointer field that points into a given object or page ("who points here").
+    /// A reached pointer field that points into a given object or page ("who points here"),
+    /// or a root that does.
     public struct Reference: Sendable, Equatable {
-        public let address: UInt64
+        /// Where the pointer lies; nil for a root held outside the arena (a map's value).
+        public let address: UInt64?
         public let path: String
         public let value: UInt64
     }
@@ -54,6 +56,31 @@ public struct ObjectMap: Sendable {
     public let ambiguities: [Ambiguity]
     /// Reached pages that no typed object lies on: only untyped pointers lead there.
     public let untypedPages: Int
+    /// Where the walk could go no further for want of a type, by type, most pointers first.
+    public let stops: [Stop]
+
+    /// Pointers (and roots) the walk could not follow: what they lead to is only declared in
+    /// every BTF known, or not described at all, or the root is untyped (`void *`).
+    public struct Stop: Sendable, Equatable {
+        public enum Reason: String, Sendable {
+            case declaredOnly = "declared_only", untypedRoot = "untyped_root"
+        }
+        public let type: String
+        public let reason: Reason
+        public let pointers: Int
+
+        /// How a user completes it, said as one clause.
+        public var remedy: String {
+            switch reason {
+            case .declaredOnly: "only declared: --btf an object that defines it (built with -g, its DWARF completes it)"
+            case .untypedRoot: "an untyped root: a shape can name its type ('\(type) = struct T *', docs/shapes.md)"
+            }
+        }
+
+        public init(type: String, reason: Reason, pointers: Int) {
+            (self.type, self.reason, self.pointers) = (type, reason, pointers)
+        }
+    }
 
     /// Objects found through pointers to `embedded` and typed as `container`, whose member
     /// `member` it is; `rejected` more looked like one but held pointers leading nowhere.

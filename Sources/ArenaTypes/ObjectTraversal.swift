@@ -90,8 +90,16 @@ public struct ObjectTraversal {
                 tables.slotPaths.append(slot.path)
                 tables.slotIsInteger.append(slot.isInteger)
                 tables.slotPointees.append(slot.pointee.flatMap { isObject($0) ? intern($0) : nil } ?? -1)
+                tables.slotStops.append(slot.pointee.flatMap(onlyDeclared).map(stopIndex) ?? -1)
             }
             return first..<tables.slotOffsets.count
+        }
+        var stopIndices: [String: Int32] = [:]
+        func stopIndex(_ name: String) -> Int32 {
+            if let known = stopIndices[name] { return known }
+            stopIndices[name] = Int32(tables.stopTypes.count)
+            tables.stopTypes.append(name)
+            return Int32(tables.stopTypes.count - 1)
         }
         /// Set when a bound left types without their pointer fields.
         var layoutLimit: String?
@@ -124,11 +132,19 @@ public struct ObjectTraversal {
         var walk = Walk(geometry: geometry, maxObjects: options.maxObjects)
         var rootNames: [Int: String] = [:]
         var pointerRoots = Set<Int>()
+        var rootStops: [ObjectMap.Stop] = []
         for root in roots {
             guard let page = geometry.page(containing: root.address), snapshot.pages.state(ofPage: page).isBacked else { continue }
             walk.markReached(page)
-            guard let name = shape.typeName(of: root), let entry = try? catalog.lookup(name), let type = intern(entry.ref),
-                  walk.add(root.address, page: page, type: type, parent: -1, via: -1) else { continue }
+            guard let name = shape.typeName(of: root) else {
+                rootStops.append(ObjectMap.Stop(type: root.name, reason: .untypedRoot, pointers: 1))
+                continue
+            }
+            guard let entry = try? catalog.lookup(name), let type = intern(entry.ref) else {
+                if let entry = try? catalog.lookup(name), entry.isForwardOnly { rootStops.append(ObjectMap.Stop(type: entry.name, reason: .declaredOnly, pointers: 1)) }
+                continue
+            }
+            guard walk.add(root.address, page: page, type: type, parent: -1, via: -1) else { continue }
             rootNames[walk.addresses.count - 1] = root.name
             if root.origin.hasPrefix("map ") { pointerRoots.insert(walk.addresses.count - 1) }
         }
@@ -184,12 +200,19 @@ public struct ObjectTraversal {
             }
             return text
         }
-        var referencesFound = references
-        if let wanted = options.referencesTo,
-           let holder = addresses.indices.first(where: { addresses[$0] <= wanted && wanted < addresses[$0] + infos[Int(types[$0])].size }) {
-            // Inside a reached object: the pointers into that object only.
-            let start = addresses[holder], end = start + infos[Int(types[holder])].size
-            referencesFound = references.filter { decoder.target(of: $0.value).map { $0 >= start && $0 < end } == true }
+        var referencesFound = references.map { ObjectMap.Reference(address: $0.address, path: path($0.object, $0.slot), value: $0.value) }
+        if let wanted = options.referencesTo, let wantedPage = geometry.page(containing: wanted) {
+            // Inside a reached object: the pointers into that object only; else into the page.
+            var leadsThere: (UInt64) -> Bool = { geometry.page(containing: $0) == wantedPage }
+            if let holder = addresses.indices.first(where: { addresses[$0] <= wanted && wanted < addresses[$0] + infos[Int(types[$0])].size }) {
+                let start = addresses[holder], end = start + infos[Int(types[holder])].size
+                leadsThere = { $0 >= start && $0 < end }
+                referencesFound = zip(references, referencesFound)
+                    .filter { decoder.target(of: $0.0.value).map(leadsThere) == true }.map(\.1)
+            }
+            // A map's pointer into the arena is a referrer too, though no arena field holds it.
+            let heldByMaps = roots.filter { $0.origin.hasPrefix("map ") && leadsThere($0.address) }
+            referencesFound = heldByMaps.map { ObjectMap.Reference(address: nil, path: $0.name, value: $0.address) } + referencesFound
         }
         let reachedPages = walk.reachedPages
         let reached = Set(reachedPages)
@@ -235,11 +258,27 @@ public struct ObjectTraversal {
             reachedBytes: UInt64(reachedPages.count) * UInt64(pageSize),
             backedBytes: UInt64(backed.count) * UInt64(pageSize),
             limit: walk.limit ?? layoutLimit,
-            references: referencesFound.map { ObjectMap.Reference(address: $0.address, path: path($0.object, $0.slot), value: $0.value) },
+            references: referencesFound,
             instances: instances,
             containers: containers,
             ambiguities: containerAmbiguities + unionAmbiguities,
-            untypedPages: walk.untypedPages)
+            untypedPages: walk.untypedPages,
+            stops: Self.merged(rootStops + pass.stopped.indices.filter { pass.stopped[$0] > 0 }.map {
+                ObjectMap.Stop(type: tables.stopTypes[$0], reason: .declaredOnly, pointers: pass.stopped[$0])
+            }))
+    }
+
+    /// One stop a type and reason, most pointers first.
+    private static func merged(_ stops: [ObjectMap.Stop]) -> [ObjectMap.Stop] {
+        Dictionary(grouping: stops) { "\($0.reason.rawValue) \($0.type)" }.values
+            .map { ObjectMap.Stop(type: $0[0].type, reason: $0[0].reason, pointers: $0.reduce(0) { $0 + $1.pointers }) }
+            .sorted { ($0.pointers, $1.type) > ($1.pointers, $0.type) }
+    }
+
+    /// The name of what `ref` leads to when every BTF known only declares it (`struct sdt_chunk;`).
+    private func onlyDeclared(_ ref: TypeRef) -> String? {
+        guard ref.pointers == 0, ref.count == nil, let kind = catalog.resolved(ref)?.type.kind, kind == .forward else { return nil }
+        return catalog.name(of: ref)
     }
 
     /// True for what a pointer can lead to as an object of its own: a struct, union or array.

@@ -35,6 +35,9 @@ struct WalkTables {
     var choices: [ContainerChoice] = []
     /// By type: some struct embeds it, so a pointer to it may lead to a container.
     var isEmbedded: [Bool] = []
+    /// Per slot, the only-declared type it points to (an index into `stopTypes`; -1: none).
+    var slotStops: [Int32] = []
+    var stopTypes: [String] = []
 }
 
 /// One walk in progress: the storage, the read-only tables and what has been found, in one
@@ -52,6 +55,8 @@ struct WalkPass {
     /// Pointers several containers fitted alike, by the type pointed to; objects whose union
     /// several members fitted alike, by union site.
     var ambiguousContainers: [Int32: Int] = [:], ambiguousUnions: [Int: Int] = [:]
+    /// Pointers followed to an only-declared type, by `tables.stopTypes` index.
+    var stopped: [Int]
 
     init(walk: Walk, tables: WalkTables, pages: PageMap, referencePage: UInt32?) {
         self.walk = walk
@@ -63,6 +68,7 @@ struct WalkPass {
         byteTotals = Array(repeating: 0, count: tables.infos.count)
         chosen = Array(repeating: 0, count: tables.choices.count)
         rejected = chosen
+        stopped = Array(repeating: 0, count: tables.stopTypes.count)
     }
 
     /// The pages an object of `size` bytes at `address` lies on.
@@ -169,7 +175,10 @@ struct WalkPass {
         if page == referencePage { references.append((index, slot, field, value)) }
         walk.markReached(page)
         let pointee = tables.slotPointees[slot]
-        guard typed, pointee >= 0 else { return }
+        guard typed, pointee >= 0 else {
+            if typed && tables.slotStops[slot] >= 0 { stopped[Int(tables.slotStops[slot])] += 1 }
+            return
+        }
         if tables.slotCounts[slot] >= 0 {
             addElements(slot, of: index, at: field, first: target, pointee: pointee)
             return

@@ -25,6 +25,8 @@ final class ObjectsPane: Pane {
         case bad(ObjectMap.BadPointer)
         case instance(Int, UInt64)
         case reference(ObjectMap.Reference)
+        /// What the walk inferred or where it stopped (`ObjectMap.findings`).
+        case finding(label: String, text: String)
     }
 
     /// `R`: who points at `address`, answered by the next walk.
@@ -46,7 +48,8 @@ final class ObjectsPane: Pane {
         if let opened {
             return (map.instances[opened.type] ?? []).enumerated().map { Row.instance($0.offset, $0.element) }
         }
-        return map.types.map(Row.type) + map.badPointers.map(Row.bad)
+        let untyped = map.untypedPages > 0 ? [Row.finding(label: "untyped", text: "\(map.untypedPages) pages reached only through untyped pointers")] : []
+        return map.types.map(Row.type) + map.findings.map(Row.finding) + untyped + map.badPointers.map(Row.bad)
     }
 
     func layout(_ rect: Rect, in app: InspectorApp) {
@@ -86,7 +89,10 @@ final class ObjectsPane: Pane {
                 guard let type = opened?.type else { return }
                 app.open(StructureRoot(name: "\(type) #\(index)", address: address, type: type, origin: "objects"))
             case .reference(let reference):
-                Self.goToField(at: reference.address, saying: "\(reference.path) = \(hex(reference.value))", in: app)
+                // A root a map holds has no arena field to show: its value instead.
+                Self.goToField(at: reference.address ?? reference.value, saying: "\(reference.path) = \(hex(reference.value))", in: app)
+            case .finding(_, let text):
+                app.message = text
             }
         case .nextList: app.panes.nextList()
         default: break
@@ -151,7 +157,9 @@ final class ObjectsPane: Pane {
             case .instance(let number, let address):
                 (String(number).rightPadded(to: 8) + hex(address), .text)
             case .reference(let reference):
-                (reference.path + " at " + hex(reference.address), .text)
+                (reference.path + (reference.address.map { " at " + hex($0) } ?? " (a root, in a map)"), .text)
+            case .finding(let label, let text):
+                (label.rightPadded(to: 10) + text, .dim)
             }
             let selected = index == selection
             grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 1 + row,

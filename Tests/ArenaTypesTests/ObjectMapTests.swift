@@ -61,8 +61,11 @@ import Testing
         return arena
     }
 
-    func walk(_ options: ObjectTraversal.Options = ObjectTraversal.Options(), arena: Arena = ObjectMapTests.arena(), requested: inout [UInt32]) throws -> ObjectMap {
-        let snapshot = Self.snapshot(roots: [StructureRoot(name: "table", address: Self.page(0), type: "struct table", origin: "arena global")])
+    static let tableRoot = StructureRoot(name: "table", address: page(0), type: "struct table", origin: "arena global")
+
+    func walk(_ options: ObjectTraversal.Options = ObjectTraversal.Options(), arena: Arena = ObjectMapTests.arena(),
+              roots: [StructureRoot] = [ObjectMapTests.tableRoot], requested: inout [UInt32]) throws -> ObjectMap {
+        let snapshot = Self.snapshot(roots: roots)
         var traversal = ObjectTraversal(catalog: Self.types(), snapshot: snapshot, options: options)
         var asked: [UInt32] = []
         let map = try traversal.run(roots: snapshot.roots) { pages in
@@ -95,6 +98,19 @@ import Testing
         #expect(map.references.allSatisfy { $0.value == Self.page(1) })
         let pageWide = try walk(ObjectTraversal.Options(referencesTo: Self.page(1) + 200), requested: &requested)
         #expect(pageWide.references.count == 6, "no object there: every pointer into the page")
+    }
+
+    @Test func aMapsPointerIntoTheObjectIsAReferrerToo() throws {
+        var requested: [UInt32] = []
+        let held = StructureRoot(name: "pool.slab", address: Self.page(1) + 16, type: "struct node", origin: "map .bss")
+        let elsewhere = StructureRoot(name: "pool.spare", address: Self.page(1) + 80, type: "struct node", origin: "map .bss")
+        let roots = [Self.tableRoot, held, elsewhere]
+        let intoB = try walk(ObjectTraversal.Options(referencesTo: Self.page(1) + 20), roots: roots, requested: &requested)
+        #expect(intoB.references.first.map { $0.address == nil && $0.value == Self.page(1) + 16 } == true,
+                "the map's pointer to B, though no arena field holds it")
+        #expect(intoB.references.map(\.path) == ["pool.slab", "table.buckets[0]->next"], "not pool.spare, which points at E")
+        let pageWide = try walk(ObjectTraversal.Options(referencesTo: Self.page(1) + 200), roots: roots, requested: &requested)
+        #expect(pageWide.references.filter { $0.address == nil }.map(\.path) == ["pool.slab", "pool.spare"])
     }
 
     @Test func theFirstInstancesOfEachTypeAreKeptWhenAskedFor() throws {
@@ -145,10 +161,28 @@ import Testing
         let snapshot = Self.snapshot(roots: [StructureRoot(name: "h", address: Self.page(0), type: "struct holder", origin: "arena global")])
         let declared = TypeCatalog([TypeBlob(origin: "prog", btf: declaring.build())])
         var alone = ObjectTraversal(catalog: declared, snapshot: snapshot)
-        #expect(try alone.run(roots: snapshot.roots) { pages in arena.bytes.filter { pages.contains($0.key) } }.objects == 1, "only declared: not walked into")
+        let stopped = try alone.run(roots: snapshot.roots) { pages in arena.bytes.filter { pages.contains($0.key) } }
+        #expect(stopped.objects == 1, "only declared: not walked into")
+        #expect(stopped.stops == [ObjectMap.Stop(type: "struct node", reason: .declaredOnly, pointers: 1)], "and said where the walk stopped")
         let completed = TypeCatalog([TypeBlob(origin: "prog", btf: declaring.build()), TypeBlob(origin: "file", btf: Self.typesBTF())])
         var both = ObjectTraversal(catalog: completed, snapshot: snapshot)
         let map = try both.run(roots: snapshot.roots) { pages in arena.bytes.filter { pages.contains($0.key) } }
         #expect(map.types.first { $0.type == "struct node" }?.count == 2, "the nodes, typed by the --btf definition")
+        #expect(map.stops.isEmpty)
+    }
+
+    @Test func anUntypedRootAndADeclaredOnlyRootAreWhereTheWalkStops() throws {
+        var declaring = BTFBuilder()
+        _ = declaring.forward("chunk")
+        let catalog = TypeCatalog([TypeBlob(origin: "prog", btf: declaring.build())])
+        let roots = [StructureRoot(name: "htab_for_user", address: Self.page(0), origin: "map .bss"),
+                     StructureRoot(name: "pool", address: Self.page(1), type: "struct chunk", origin: "map .bss"),
+                     StructureRoot(name: "spare", address: Self.page(1) + 64, type: "struct chunk", origin: "map .bss")]
+        let snapshot = Self.snapshot(roots: roots)
+        var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot)
+        let map = try traversal.run(roots: roots) { pages in Self.arena().bytes.filter { pages.contains($0.key) } }
+        #expect(map.stops == [ObjectMap.Stop(type: "struct chunk", reason: .declaredOnly, pointers: 2),
+                              ObjectMap.Stop(type: "htab_for_user", reason: .untypedRoot, pointers: 1)])
+        #expect(map.reachedPages == [0, 1], "their pages are reached all the same")
     }
 }
