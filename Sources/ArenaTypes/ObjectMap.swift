@@ -60,7 +60,7 @@ public struct ObjectMap: Sendable {
     public let stops: [Stop]
 
     /// Pointers (and roots) the walk could not follow: what they lead to is only declared in
-    /// every BTF known, or not described at all, or the root is untyped (`void *`).
+    /// every BTF known, or the root is untyped (`void *`).
     public struct Stop: Sendable, Equatable {
         public enum Reason: String, Sendable {
             case declaredOnly = "declared_only", untypedRoot = "untyped_root"

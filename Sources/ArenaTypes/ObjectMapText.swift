@@ -25,7 +25,7 @@ extension ObjectMap.Stop {
 
 extension ObjectMap {
     /// What the walk inferred and where it stopped, labelled (`container`, `ambiguous`,
-    /// `stopped`, `untyped`): the lines below the per-type counts.
+    /// `stopped`): the lines below the per-type counts.
     public var findings: [(label: String, text: String)] {
         containers.map { ("container", $0.sentence) } + ambiguities.map { ("ambiguous", $0.sentence) }
             + stops.map { ("stopped", $0.sentence) }

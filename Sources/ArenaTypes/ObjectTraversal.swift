@@ -140,8 +140,9 @@ public struct ObjectTraversal {
                 rootStops.append(ObjectMap.Stop(type: root.name, reason: .untypedRoot, pointers: 1))
                 continue
             }
-            guard let entry = try? catalog.lookup(name), let type = intern(entry.ref) else {
-                if let entry = try? catalog.lookup(name), entry.isForwardOnly { rootStops.append(ObjectMap.Stop(type: entry.name, reason: .declaredOnly, pointers: 1)) }
+            let entry = try? catalog.lookup(name)
+            guard let entry, let type = intern(entry.ref) else {
+                if let entry, entry.isForwardOnly { rootStops.append(ObjectMap.Stop(type: entry.name, reason: .declaredOnly, pointers: 1)) }
                 continue
             }
             guard walk.add(root.address, page: page, type: type, parent: -1, via: -1) else { continue }
@@ -200,19 +201,20 @@ public struct ObjectTraversal {
             }
             return text
         }
-        var referencesFound = references.map { ObjectMap.Reference(address: $0.address, path: path($0.object, $0.slot), value: $0.value) }
+        var referencesFound: [ObjectMap.Reference] = []
         if let wanted = options.referencesTo, let wantedPage = geometry.page(containing: wanted) {
             // Inside a reached object: the pointers into that object only; else into the page.
             var leadsThere: (UInt64) -> Bool = { geometry.page(containing: $0) == wantedPage }
+            var fields = references
             if let holder = addresses.indices.first(where: { addresses[$0] <= wanted && wanted < addresses[$0] + infos[Int(types[$0])].size }) {
                 let start = addresses[holder], end = start + infos[Int(types[holder])].size
                 leadsThere = { $0 >= start && $0 < end }
-                referencesFound = zip(references, referencesFound)
-                    .filter { decoder.target(of: $0.0.value).map(leadsThere) == true }.map(\.1)
+                fields = references.filter { decoder.target(of: $0.value).map(leadsThere) == true }
             }
             // A map's pointer into the arena is a referrer too, though no arena field holds it.
-            let heldByMaps = roots.filter { $0.origin.hasPrefix("map ") && leadsThere($0.address) }
-            referencesFound = heldByMaps.map { ObjectMap.Reference(address: nil, path: $0.name, value: $0.address) } + referencesFound
+            referencesFound = roots.filter { $0.origin.hasPrefix("map ") && leadsThere($0.address) }
+                .map { ObjectMap.Reference(address: nil, path: $0.name, value: $0.address) }
+                + fields.map { ObjectMap.Reference(address: $0.address, path: path($0.object, $0.slot), value: $0.value) }
         }
         let reachedPages = walk.reachedPages
         let reached = Set(reachedPages)
