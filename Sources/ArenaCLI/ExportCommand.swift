@@ -19,10 +19,15 @@ struct ExportCommand: ParsableCommand {
             arenascope_arena_max_pages, arenascope_arena_free_ranges, arenascope_arena_largest_free_pages, \
             arenascope_arena_fragmentation_ratio, arenascope_arena_info{programs,processes} 1; with --objects \
             also arenascope_arena_objects{type}, arenascope_arena_object_bytes{type}, \
-            arenascope_arena_unreached_pages, arenascope_arena_bad_pointers; and the exporter's own \
+            arenascope_arena_unreached_pages, arenascope_arena_bad_pointers, arenascope_arena_container_objects, \
+            arenascope_arena_ambiguous_objects, arenascope_arena_untyped_pages and \
+            arenascope_arena_stopped_pointers{type,reason}; and the exporter's own \
             arenascope_sample_duration_seconds (histogram) and arenascope_sample_errors_total. New arenas \
             appear from the next sample, gone ones' series go; torn samples are retried and never exported. \
-            Sampling never changes an arena and never keeps one alive. Exit 64 for a bad --listen, 73 when \
+            Sampling never changes an arena and never keeps one alive. --btf and --shape add types and \
+            shapes to the arenas of the programs they belong to, on top of each program's own BTF and \
+            ~/.config/arenascope/shapes/PROG.shape; an arena whose walk fails (a shape that does not fit its \
+            types) is said once on stderr and keeps its last figures. Exit 64 for a bad --listen, 73 when \
             the port is in use or the textfile cannot be written, 77 when a capability is missing (said at \
             start). SIGINT or SIGTERM stop it.
             """)
@@ -37,6 +42,14 @@ struct ExportCommand: ParsableCommand {
     var objects = false
     @Option(help: ArgumentHelp("With --objects: most objects to visit per arena (1 to 10000000).", valueName: "n"))
     var maxObjects: Int = 1_000_000
+    @Option(name: .customLong("btf"), help: ArgumentHelp(
+        "With --objects: more types for the arenas of the programs FILE holds (a .bpf.o: its .BTF and, through pahole, its DWARF; a raw BTF with no programs: every arena), or of program PROG (repeatable).",
+        valueName: "[prog=]file"))
+    var btfFiles: [String] = []
+    @Option(name: .customLong("shape"), help: ArgumentHelp(
+        "With --objects: a shape file (docs/shapes.md) for the arenas of the program it is named for (PROG.shape), or of program PROG (repeatable); a PROG.shape beside a --btf object goes with it.",
+        valueName: "[prog=]file"))
+    var shapeFiles: [String] = []
     @Flag(help: "Sample once, print the metrics on stdout (or write them to --textfile) and exit (for scripts, cron and promtool).")
     var once = false
     @Flag(help: "With --once: print OpenMetrics instead of Prometheus's text format.")
@@ -49,6 +62,7 @@ struct ExportCommand: ParsableCommand {
         guard (100...3_600_000).contains(intervalMilliseconds) else { throw ValidationError("--interval must be between 100 and 3600000 ms") }
         guard (1...ObjectsCommand.objectLimit).contains(maxObjects) else { throw ValidationError("--max-objects must be between 1 and \(ObjectsCommand.objectLimit)") }
         if openmetrics && !once { throw ValidationError("--openmetrics goes with --once (a scraper asks for its format itself)") }
+        if !objects && !(btfFiles.isEmpty && shapeFiles.isEmpty) { throw ValidationError("--btf and --shape go with --objects (they type the object walk)") }
         if once && listen != nil { throw ValidationError("--once prints the metrics (or writes --textfile) and exits: it serves nothing, so --listen does not go with it") }
     }
 
@@ -57,7 +71,9 @@ struct ExportCommand: ParsableCommand {
     var intervalMilliseconds: Int { interval ?? (objects ? 60_000 : 10_000) }
 
     func run() throws {
-        let collector = try HealthCollector(objects: objects ? ObjectTraversal.Options(maxObjects: maxObjects) : nil)
+        let typeFiles = try ProgramTypeFiles(btf: btfFiles, shapes: shapeFiles, loadBTF: SourceOptions.loadTypes)
+        let collector = try HealthCollector(objects: objects ? ObjectTraversal.Options(maxObjects: maxObjects) : nil,
+                                            typeFiles: typeFiles) { printError("arenascope: warning: " + $0.terminalSafe) }
         let file = try textfile.map { path throws(ExportError) in try TextfileWriter(path: path) }
         if once {
             let healths = collector.collect()

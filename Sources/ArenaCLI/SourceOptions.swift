@@ -89,7 +89,17 @@ struct SourceOptions: ParsableArguments {
         let shapes = try btfFiles.compactMap { path throws in try ShapeFile.beside(path) } + shapeFiles.map { path throws in try ShapeFile.load(path) }
         let source = try openAlone()
         guard !btfFiles.isEmpty || !shapes.isEmpty else { return source }
-        return SourceWithTypes(source, adding: try btfFiles.map { path throws in try BTFFile.load(path) }, shapes: shapes)
+        return SourceWithTypes(source, adding: try btfFiles.flatMap { path throws in try Self.loadTypes(path) }, shapes: shapes)
+    }
+
+    /// The types of a `--btf` file; where an object's DWARF could not be read, says so on stderr
+    /// (the types it uses only through locals are there alone).
+    static func loadTypes(_ path: String) throws -> [TypeBlob] {
+        let loaded = try BTFFile.load(path)
+        if let unread = loaded.dwarfUnread {
+            printError("arenascope: note: \(path.terminalSafe): its .BTF is read, its DWARF is not (\(unread.why)); types the program uses only through locals are in its DWARF alone")
+        }
+        return loaded.blobs
     }
 
     private func openAlone() throws -> ArenaSource {

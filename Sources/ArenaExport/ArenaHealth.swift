@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaTypes
 
 /// What the exporter publishes about one arena: its pages by state and the shape of its free
 /// space, who uses it, and with `--objects` what its roots reach.
@@ -28,13 +29,32 @@ public struct ArenaHealth: Sendable {
 /// What the roots reach in one arena (`arenascope objects`, in numbers).
 public struct ObjectFigures: Sendable {
     /// Objects and their bytes, by type name.
-    public let types: [(type: String, count: Int, bytes: UInt64)]
-    public let unreachedPages: Int
-    public let badPointers: Int
+    public var types: [(type: String, count: Int, bytes: UInt64)]
+    public var unreachedPages: Int
+    public var badPointers: Int
+    /// Objects typed as the container of the type pointed to (inferred or from a shape).
+    public var containerObjects = 0
+    /// Objects left as the type pointed to because several containers fit alike.
+    public var ambiguousObjects = 0
+    /// Pages reached only through untyped pointers.
+    public var untypedPages = 0
+    /// Pointers (and roots) not followed, by the type they lead to and why (`declared_only`, `untyped_root`).
+    public var stopped: [(type: String, reason: String, pointers: Int)] = []
 
     public init(types: [(type: String, count: Int, bytes: UInt64)], unreachedPages: Int, badPointers: Int) {
         self.types = types
         self.unreachedPages = unreachedPages
         self.badPointers = badPointers
+    }
+}
+
+extension ObjectFigures {
+    /// The figures of an object map.
+    public init(_ map: ObjectMap) {
+        self.init(types: map.types.map { ($0.type, $0.count, $0.bytes) }, unreachedPages: map.unreachedPages.count, badPointers: map.badPointers.count)
+        containerObjects = map.containers.reduce(0) { $0 + $1.objects }
+        ambiguousObjects = map.ambiguities.filter { $0.kind == .container }.reduce(0) { $0 + $1.objects }
+        untypedPages = map.untypedPages
+        stopped = map.stops.map { ($0.type, $0.reason.rawValue, $0.pointers) }
     }
 }

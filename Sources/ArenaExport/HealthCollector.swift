@@ -10,16 +10,24 @@ import ArenaTypes
 public final class HealthCollector {
     private let sampler: ArenaSampler
     private let objects: ObjectTraversal.Options?
+    private let typeFiles: ProgramTypeFiles
+    /// Told once per arena and reason when an object walk fails (a shape that does not fit its types…).
+    private let report: (String) -> Void
+    private var reported: [UInt32: String] = [:]
     /// Each arena's source and the backend that samples it (and retries torn samples).
     private var watched: [UInt32: (source: LiveSource, backend: SamplingBackend)] = [:]
     private var lastGood: [UInt32: ArenaHealth] = [:]
     public private(set) var durations = SampleDurations()
 
     /// Loads the sampler: fails at once, with what is missing, where this process may not.
-    /// With `objects`, each pass also walks every arena's object map with these limits.
-    public init(objects: ObjectTraversal.Options?) throws(LiveError) {
+    /// With `objects`, each pass also walks every arena's object map with these limits, with
+    /// `typeFiles` added to the arenas of their programs; `report` hears why a walk failed.
+    public init(objects: ObjectTraversal.Options?, typeFiles: ProgramTypeFiles = ProgramTypeFiles(),
+                report: @escaping (String) -> Void = { _ in }) throws(LiveError) {
         sampler = try ArenaSampler()
         self.objects = objects
+        self.typeFiles = typeFiles
+        self.report = report
     }
 
     /// One pass over the arenas there are now; their figures, by id.
@@ -30,6 +38,7 @@ public final class HealthCollector {
         }
         let present = Set(records.map(\.id))
         watched = watched.filter { present.contains($0.key) }
+        reported = reported.filter { present.contains($0.key) }
         lastGood = lastGood.filter { present.contains($0.key) }
         for record in records {
             guard let (source, backend) = watch(record.id) else { continue }
@@ -40,7 +49,7 @@ public final class HealthCollector {
                     id: record.id, name: record.name, maxPages: record.maxPages, stats: snapshot.stats,
                     programs: Self.distinct(source.programs.map(\.name)),
                     processes: Self.distinct(source.processCommands.map(\.comm)),
-                    objects: objectFigures(source, snapshot) ?? lastGood[record.id]?.objects)
+                    objects: objectFigures(record.id, source, snapshot) ?? lastGood[record.id]?.objects)
                 durations.record(seconds: monotonicSeconds() - start)
             case .gone:
                 watched[record.id] = nil
@@ -68,13 +77,26 @@ public final class HealthCollector {
     }
 
     /// The object map's figures, where asked for and the arena has roots; nil otherwise
-    /// (or when the walk failed: the last ones stand).
-    private func objectFigures(_ source: LiveSource, _ snapshot: Snapshot) -> ObjectFigures? {
-        guard let objects, !snapshot.roots.isEmpty, let catalog = try? TypeCatalog(source.typeBlobs()) else { return nil }
+    /// (or when the walk failed: the last ones stand, and why is reported once).
+    private func objectFigures(_ id: UInt32, _ live: LiveSource, _ snapshot: Snapshot) -> ObjectFigures? {
+        guard let objects, !snapshot.roots.isEmpty else { return nil }
+        let added = typeFiles.matching(programs: live.programs.map(\.name))
+        let source = SourceWithTypes(live, adding: added.blobs, shapes: added.shapes)
         // The walk binds a page reader to the arena; it goes with the walk, so that the
         // arena does not outlive its owner until the next pass.
-        defer { source.dropReader() }
-        guard let map = try? ObjectWalk.run(source, catalog: catalog, snapshot: snapshot, options: objects, resample: { try source.sample() }) else { return nil }
-        return ObjectFigures(types: map.types.map { ($0.type, $0.count, $0.bytes) }, unreachedPages: map.unreachedPages.count, badPointers: map.badPointers.count)
+        defer { live.dropReader() }
+        do {
+            let catalog = TypeCatalog(try source.typeBlobs())
+            let map = try ObjectWalk.run(source, catalog: catalog, snapshot: snapshot, options: objects, resample: { try live.sample() })
+            reported[id] = nil
+            return ObjectFigures(map)
+        } catch {
+            let why = "\(error)"
+            if reported[id] != why {
+                reported[id] = why
+                report("arena \(id): no object figures: \(why)")
+            }
+            return nil
+        }
     }
 }

@@ -58,6 +58,21 @@ public enum MetricsExposition {
             gauge(&text, "arenascope_arena_bad_pointers", "Pointers from reached objects into free or reserved pages, or out of the arena.", counted) {
                 Double($0.objects!.badPointers)
             }
+            gauge(&text, "arenascope_arena_container_objects", "Objects typed as the container of the member a pointer leads to (inferred, or from a shape).", counted) {
+                Double($0.objects!.containerObjects)
+            }
+            gauge(&text, "arenascope_arena_ambiguous_objects", "Objects counted as the type pointed to because several containers fit them alike.", counted) {
+                Double($0.objects!.ambiguousObjects)
+            }
+            gauge(&text, "arenascope_arena_untyped_pages", "Pages reached only through untyped pointers (void *, unions that stay ambiguous).", counted) {
+                Double($0.objects!.untypedPages)
+            }
+            text.family("arenascope_arena_stopped_pointers", "gauge", "Pointers and roots the walk could not follow, by the type they lead to and why (declared_only, untyped_root).")
+            for arena in counted {
+                for stop in arena.objects!.stopped {
+                    text.sample("arenascope_arena_stopped_pointers", arena, [("type", stop.type), ("reason", stop.reason)], Double(stop.pointers))
+                }
+            }
         }
         text.family("arenascope_sample_duration_seconds", "histogram", "Time to sample one arena.")
         for (bound, count) in zip(SampleDurations.bounds, durations.cumulativeCounts) {

@@ -14,7 +14,7 @@ public enum TypeError: Error, Equatable, CustomStringConvertible {
         case .badBTF(let why): "bad BTF: \(why)"
         case .unknownType(let name, let suggestions, let lookedIn):
             "no type named '\(name)'" + (suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?)")
-                + (lookedIn.isEmpty ? "" : "; looked in \(lookedIn.joined(separator: ", ")) (--btf FILE adds types)")
+                + (lookedIn.isEmpty ? "" : "; looked in \(lookedIn.joined(separator: ", ")) (--btf FILE adds types; a .bpf.o built with -g adds those only its DWARF has, through pahole)")
         case .noTypes(let why): why
         case .unreadable(let why): why
         }

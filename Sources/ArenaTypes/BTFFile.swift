@@ -18,11 +18,20 @@ public enum BTFFileError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Types from a file: raw BTF (`bpftool btf dump ... format raw`, `/sys/kernel/btf/*`) or
-/// the `.BTF` section of an ELF object (a BPF program's `.bpf.o`). Every offset is checked;
-/// the parser is fuzzed.
+/// an ELF object (a BPF program's `.bpf.o`): its `.BTF` section, and the types its DWARF
+/// holds (through pahole), which its `.BTF` lacks for types used only through locals.
+/// Every offset is checked; the parser is fuzzed.
 public enum BTFFile {
+    /// A file's types, and why its DWARF was not read where it has some that was not.
+    public struct Loaded: Sendable {
+        /// The `.BTF` section (or the raw file), then what pahole made of the DWARF.
+        public let blobs: [TypeBlob]
+        /// Set when the object has DWARF and it could not be read.
+        public let dwarfUnread: DWARFUnread?
+    }
+
     /// The file's types, checked to parse, named after the file.
-    public static func load(_ path: String) throws(BTFFileError) -> TypeBlob {
+    public static func load(_ path: String, dwarf: DWARFTypes = DWARFTypes()) throws(BTFFileError) -> Loaded {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw .notFound(path) }
         guard !isFolder.boolValue else { throw .unreadable(path, "it is a directory") }
@@ -35,52 +44,43 @@ public enum BTFFile {
             throw .unreadable(path, "\(error.localizedDescription)")
         }
         guard data.count <= BTF.maxSize else { throw .notBTF(path, "larger than \(BTF.maxSize >> 20) MiB") }
-        let btf: [UInt8]
+        let bytes = Array(data)
         do throws(TypeError) {
-            btf = try section(in: Array(data))
-            _ = try BTF(btf)
+            if isRawBTF(bytes) {
+                _ = try BTF(bytes)
+                return Loaded(blobs: [TypeBlob(origin: "file \(path)", btf: bytes)], dwarfUnread: nil)
+            }
+            let sections = try ELFSections(bytes)
+            var blobs: [TypeBlob] = []
+            if let btf = try sections.bytes(of: ".BTF") {
+                _ = try BTF(btf)
+                blobs.append(TypeBlob(origin: "file \(path)", btf: btf))
+            }
+            guard sections.contains(".debug_info") else {
+                guard !blobs.isEmpty else { throw TypeError.badBTF("the ELF object has neither a .BTF section nor DWARF (build it with clang -g)") }
+                return Loaded(blobs: blobs, dwarfUnread: nil)
+            }
+            switch dwarf.encode(path) {
+            case .success(let btf):
+                blobs.append(TypeBlob(origin: "file \(path) (DWARF)", btf: btf))
+                return Loaded(blobs: blobs, dwarfUnread: nil)
+            case .failure(let unread):
+                guard !blobs.isEmpty else {
+                    throw TypeError.badBTF("the ELF object has no .BTF section, and its DWARF was not read: \(unread.why)")
+                }
+                return Loaded(blobs: blobs, dwarfUnread: unread)
+            }
         } catch {
             throw .notBTF(path, error.description)
         }
-        return TypeBlob(origin: "file \(path)", btf: btf)
     }
+
+    private static func isRawBTF(_ bytes: [UInt8]) -> Bool { bytes.count >= 2 && UInt16(bytes[0]) | UInt16(bytes[1]) << 8 == BTF.magic }
 
     /// The BTF in `bytes`: all of it when it is raw BTF, the `.BTF` section of an ELF object.
     public static func section(in bytes: [UInt8]) throws(TypeError) -> [UInt8] {
-        if bytes.count >= 2, UInt16(bytes[0]) | UInt16(bytes[1]) << 8 == BTF.magic { return bytes }
-        guard bytes.count >= 64, bytes.prefix(4) == [0x7F, 0x45, 0x4C, 0x46] else {
-            throw .badBTF("neither BTF nor an ELF object")
-        }
-        guard bytes[4] == 2, bytes[5] == 1 else { throw .badBTF("not a 64-bit little-endian ELF object") }
-        let sectionTable = Int(clamping: load(bytes, 0x28, 8))
-        let entrySize = Int(load(bytes, 0x3A, 2)), count = Int(load(bytes, 0x3C, 2)), namesIndex = Int(load(bytes, 0x3E, 2))
-        guard entrySize >= 64, count > 0, namesIndex < count, sectionTable <= bytes.count,
-              count <= (bytes.count - sectionTable) / entrySize else {
-            throw .badBTF("the ELF section table lies outside the file")
-        }
-        func header(_ index: Int) -> (name: Int, offset: Int, size: Int) {
-            let start = sectionTable + index * entrySize
-            return (Int(load(bytes, start, 4)), Int(clamping: load(bytes, start + 0x18, 8)), Int(clamping: load(bytes, start + 0x20, 8)))
-        }
-        let names = header(namesIndex)
-        guard names.offset <= bytes.count, names.size <= bytes.count - names.offset else { throw .badBTF("the ELF section names lie outside the file") }
-        for index in 0..<count {
-            let section = header(index)
-            guard section.name < names.size else { continue }
-            let nameStart = names.offset + section.name
-            let nameEnd = bytes[nameStart..<names.offset + names.size].firstIndex(of: 0) ?? names.offset + names.size
-            guard bytes[nameStart..<nameEnd].elementsEqual(".BTF".utf8) else { continue }
-            guard section.offset <= bytes.count, section.size <= bytes.count - section.offset else {
-                throw .badBTF("the .BTF section lies outside the file")
-            }
-            return Array(bytes[section.offset..<section.offset + section.size])
-        }
-        throw .badBTF("the ELF object has no .BTF section (build it with clang -g)")
-    }
-
-    private static func load(_ bytes: [UInt8], _ offset: Int, _ width: Int) -> UInt64 {
-        var value: UInt64 = 0
-        for index in 0..<width where offset + index < bytes.count { value |= UInt64(bytes[offset + index]) << (8 * index) }
-        return value
+        if isRawBTF(bytes) { return bytes }
+        guard let btf = try ELFSections(bytes).bytes(of: ".BTF") else { throw .badBTF("the ELF object has no .BTF section (build it with clang -g)") }
+        return btf
     }
 }

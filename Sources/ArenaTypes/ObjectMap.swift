@@ -72,7 +72,7 @@ public struct ObjectMap: Sendable {
         /// How a user completes it, said as one clause.
         public var remedy: String {
             switch reason {
-            case .declaredOnly: "only declared: --btf an object that defines it (built with -g, its DWARF completes it)"
+            case .declaredOnly: "only declared: --btf an object that defines it (built with -g, its DWARF completes it through pahole)"
             case .untypedRoot: "an untyped root: a shape can name its type ('\(type) = struct T *', docs/shapes.md)"
             }
         }

@@ -161,12 +161,15 @@ public struct ObjectTraversal {
         var pass = WalkPass(walk: walk, tables: tables, pages: snapshot.pages, referencePage: options.referencesTo.flatMap { geometry.page(containing: $0) })
         // Past the object bound nothing more is added, but what was added is still read.
         var levelStart = 0, timedOut = false
-        while levelStart < pass.walk.addresses.count && !timedOut {
+        while (levelStart < pass.walk.addresses.count || !pass.pendingUnions.isEmpty) && !timedOut {
             let levelEnd = pass.walk.addresses.count
-            let wanted = pass.pagesToFetch(levelStart..<levelEnd)
+            let wanted = (pass.pagesToFetch(levelStart..<levelEnd) + pass.pagesForPendingUnions()).sorted()
             if !wanted.isEmpty {
                 for (page, bytes) in try pages(wanted) where bytes.count == Int(geometry.pageSize) { pass.walk.store(bytes, page: page) }
             }
+            // Unions met last level, read now that their targets' bytes are here (their
+            // objects join the next level).
+            pass.settleUnions()
             for index in levelStart..<levelEnd {
                 if index & 0xFFF == 0 && clock() - started > options.timeLimit {
                     pass.walk.stop(ObjectMap.Limit.time(options.timeLimit))
@@ -178,6 +181,7 @@ public struct ObjectTraversal {
             levelStart = levelEnd
             progress(pass.walk.addresses.count)
         }
+        pass.settleUnions(resolving: false)
         walk = pass.walk
         let decoder = pass.decoder, infos = tables.infos, slotPaths = tables.slotPaths, choices = tables.choices
         let counts = pass.counts, byteTotals = pass.byteTotals, bad = pass.bad, references = pass.references

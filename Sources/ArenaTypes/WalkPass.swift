@@ -55,6 +55,9 @@ struct WalkPass {
     /// Pointers several containers fitted alike, by the type pointed to; objects whose union
     /// several members fitted alike, by union site.
     var ambiguousContainers: [Int32: Int] = [:], ambiguousUnions: [Int: Int] = [:]
+    /// Unions several members fitted, kept until the bytes their pointers lead to are
+    /// fetched (`settleUnions`): the object, the union site, its address, the members.
+    var pendingUnions: [(index: Int, site: Int, address: UInt64, members: [Range<Int>])] = []
     /// Pointers followed to an only-declared type, by `tables.stopTypes` index.
     var stopped: [Int]
 
@@ -128,8 +131,8 @@ struct WalkPass {
     }
 
     /// A union read by its bytes: the member whose pointers all lead where a pointer can;
-    /// several that disagree: untyped pointers (their pages reached); none, beside a member
-    /// of plain data: plain data.
+    /// several that disagree wait for their targets' bytes (`settleUnions`); none, beside a
+    /// member of plain data: plain data.
     private mutating func readUnion(_ site: Int, of index: Int, at address: UInt64) {
         let members = tables.unionSites[site]
         if tables.unionReads[site] >= 0 {
@@ -144,10 +147,61 @@ struct WalkPass {
                 tables.slotOffsets[$0] == tables.slotOffsets[$1] && tables.slotPointees[$0] == tables.slotPointees[$1]
             }
         }
-        if !settled { ambiguousUnions[site, default: 0] += 1 }
-        for member in settled ? [read] : fitting {
-            for slot in member { follow(slot, of: index, at: address + tables.slotOffsets[slot], typed: settled) }
+        guard settled else {
+            pendingUnions.append((index, site, address, fitting))
+            return
         }
+        for slot in read { follow(slot, of: index, at: address + tables.slotOffsets[slot]) }
+    }
+
+    /// The pages the pending unions' pointers lead to whose bytes are not fetched yet.
+    mutating func pagesForPendingUnions() -> [UInt32] {
+        var wanted: [UInt32] = []
+        for pending in pendingUnions {
+            for slot in pending.members.joined() where tables.slotPointees[slot] >= 0 {
+                guard let value = walk.word(at: pending.address + tables.slotOffsets[slot]), value != 0,
+                      case let .backed(target, _) = PointerTarget(value, decoder: decoder, pages: pages),
+                      let span = pagesOf(target, size: tables.infos[Int(tables.slotPointees[slot])].size) else { continue }
+                for page in span where pages.state(ofPage: page).isBacked && walk.needsFetch(page) { wanted.append(page) }
+            }
+        }
+        return wanted
+    }
+
+    /// Reads each pending union by the one member whose targets' own pointers all lead into
+    /// backed pages, or, of several, the one whose targets hold any pointer at all (an
+    /// interior node's children point on; a leaf's data does not). Unions that stay
+    /// ambiguous, and all of them when `resolving` is false (the walk ran out of time), are
+    /// followed untyped: their pages reached, nothing typed, never bad pointers.
+    mutating func settleUnions(resolving: Bool = true) {
+        let pending = pendingUnions
+        pendingUnions = []
+        for (index, site, address, members) in pending {
+            let fitting = resolving ? members.compactMap { member in targetsFit(member, at: address).map { (member, $0) } } : []
+            let supported = fitting.filter { $0.1 > 0 }
+            let chosen = fitting.count == 1 ? fitting[0].0 : supported.count == 1 ? supported[0].0 : nil
+            if let chosen {
+                for slot in chosen { follow(slot, of: index, at: address + tables.slotOffsets[slot]) }
+                continue
+            }
+            ambiguousUnions[site, default: 0] += 1
+            for slot in members.joined() { follow(slot, of: index, at: address + tables.slotOffsets[slot], typed: false) }
+        }
+    }
+
+    /// How many non-null pointers the objects `member`'s pointers lead to hold, read as the
+    /// types pointed to; nil when one of them leads nowhere (the member is a wrong reading).
+    private func targetsFit(_ member: Range<Int>, at address: UInt64) -> Int? {
+        var pointers = 0
+        for slot in member where tables.slotPointees[slot] >= 0 {
+            guard let value = walk.word(at: address + tables.slotOffsets[slot]), value != 0, let target = decoder.target(of: value) else { continue }
+            for inner in tables.infos[Int(tables.slotPointees[slot])].slots where !tables.slotIsInteger[inner] {
+                guard let word = walk.word(at: target + tables.slotOffsets[inner]), word != 0 else { continue }
+                guard case .backed = PointerTarget(word, decoder: decoder, pages: pages) else { return nil }
+                pointers += 1
+            }
+        }
+        return pointers
     }
 
     /// True when every non-null pointer in `slots` of the object at `address` (but those

@@ -36,13 +36,19 @@ import ArenaModel
     }
 
     @Test func objectSeriesComeWithObjects() {
-        let figures = ObjectFigures(types: [(type: "struct node", count: 12, bytes: 384)], unreachedPages: 5, badPointers: 2)
+        var figures = ObjectFigures(types: [(type: "struct node", count: 12, bytes: 384)], unreachedPages: 5, badPointers: 2)
+        (figures.containerObjects, figures.ambiguousObjects, figures.untypedPages) = (10, 3, 4)
+        figures.stopped = [(type: "struct sdt_chunk", reason: "declared_only", pointers: 7)]
         let text = MetricsExposition.render([Self.health(id: 1, name: "a", free: 1, allocated: 9, objects: figures)], durations: SampleDurations(),
                                             withObjects: true, format: .prometheus)
         #expect(text.contains("arenascope_arena_objects{id=\"1\",name=\"a\",type=\"struct node\"} 12\n"))
         #expect(text.contains("arenascope_arena_object_bytes{id=\"1\",name=\"a\",type=\"struct node\"} 384\n"))
         #expect(text.contains("arenascope_arena_unreached_pages{id=\"1\",name=\"a\"} 5\n"))
         #expect(text.contains("arenascope_arena_bad_pointers{id=\"1\",name=\"a\"} 2\n"))
+        #expect(text.contains("arenascope_arena_container_objects{id=\"1\",name=\"a\"} 10\n"))
+        #expect(text.contains("arenascope_arena_ambiguous_objects{id=\"1\",name=\"a\"} 3\n"))
+        #expect(text.contains("arenascope_arena_untyped_pages{id=\"1\",name=\"a\"} 4\n"))
+        #expect(text.contains("arenascope_arena_stopped_pointers{id=\"1\",name=\"a\",type=\"struct sdt_chunk\",reason=\"declared_only\"} 7\n"))
     }
 
     @Test func theHistogramIsCumulativeAndOpenMetricsNamesCountersItsWay() {

@@ -178,6 +178,39 @@ import Testing
         #expect(pointing.types.first { $0.type == "struct sdt_data" }?.count == 1)
     }
 
+    @Test func aRadixTreeIsReadByWhatEachLevelsTargetsHold() throws {
+        // sched_ext's allocator: a descriptor leads to a chunk, whose union holds descriptors in
+        // an interior chunk and data in a leaf; only the targets' bytes tell the two apart.
+        var btf = BTFBuilder()
+        let u64 = btf.int("u64", size: 8)
+        let u32 = btf.int("u32", size: 4)
+        let chunk = btf.declareStruct()
+        let desc = btf.structure("sdt_desc", size: 80, [.field("allocated", btf.array(of: u64, count: 8, index: u32), at: 0),
+                                                        .field("nr_free", u64, at: 64), .field("chunk", btf.pointer(to: chunk), at: 72)])
+        let data = btf.structure("sdt_data", size: 56, [.field("tid", u64, at: 0), .field("payload", btf.array(of: u64, count: 6, index: u32), at: 8)])
+        let slots = btf.union("", size: 32, [.field("descs", btf.array(of: btf.pointer(to: desc), count: 4, index: u32), at: 0),
+                                             .field("data", btf.array(of: btf.pointer(to: data), count: 4, index: u32), at: 0)])
+        btf.define(chunk, name: "sdt_chunk", size: 32, members: [.field("", slots, at: 0)])
+        var arena = Arena(backed: 6)
+        let root = Self.page(0), leaves = [Self.page(0) + 128, Self.page(0) + 256]
+        arena.store(root + 72, Self.page(1))
+        for (index, leaf) in leaves.enumerated() {
+            arena.store(Self.page(1) + UInt64(index) * 8, leaf)
+            arena.store(leaf + 72, Self.page(2 + UInt64(index)))
+            for slot in 0..<4 {
+                let element = Self.page(4 + UInt64(index)) + UInt64(slot) * 56
+                arena.store(Self.page(2 + UInt64(index)) + UInt64(slot) * 8, element)
+                for word in 0..<7 { arena.store(element + UInt64(word) * 8, UInt64(index * 4 + slot + 1)) }
+            }
+        }
+        let map = try arena.walk(btf.build(), roots: [Self.root("root", root, "struct sdt_desc")])
+        #expect(map.types.sorted { $0.type < $1.type } == [TypeTally(type: "struct sdt_chunk", count: 3, bytes: 96),
+                                                          TypeTally(type: "struct sdt_data", count: 8, bytes: 448),
+                                                          TypeTally(type: "struct sdt_desc", count: 3, bytes: 240)])
+        #expect(map.ambiguities.isEmpty && map.badPointers.isEmpty)
+        #expect(map.reachedPages == Array(0..<6) && map.unreachedPages.isEmpty && map.untypedPages == 0)
+    }
+
     @Test func oneTypeInTwoBTFsIsOneRowAndTwoLayoutsAreTwo() throws {
         func program(nodeSize: UInt32) -> [UInt8] {
             var types = ListTypes()

@@ -4,16 +4,7 @@
 #ifndef ARENASCOPE_ROOTS_TYPES_H
 #define ARENASCOPE_ROOTS_TYPES_H
 
-#include "arena_kfuncs.h"
-
-struct arena_list_node {
-    struct arena_list_node __arena *next;
-    struct arena_list_node __arena * __arena *pprev;
-};
-
-struct arena_list_head {
-    struct arena_list_node __arena *first;
-};
+#include "arena_list.h"
 
 struct elem {
     struct arena_list_node node;
