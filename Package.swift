@@ -70,7 +70,7 @@ let package = Package(
         .target(name: "RecordingForgery", dependencies: ["CZlib"], path: "Tests/RecordingForgery"),
         // The live suites' one gate: run where the kernel allows live arenas, skip saying why.
         .target(name: "LiveTestSupport", dependencies: ["ArenaLive"], path: "Tests/LiveTestSupport"),
-        .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "ArenaRecording", "ArenaTypes", "CLibBPF", "LiveTestSupport"]),
+        .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "ArenaRecording", "ArenaTypes", "ArenaUI", "ArenaExport", "CLibBPF", "LiveTestSupport"]),
         .testTarget(name: "ArenaSignalsTests", dependencies: ["ArenaSignals"]),
         .testTarget(name: "ArenaExportTests", dependencies: ["ArenaExport", "ArenaModel", "ArenaTypes"]),
         .testTarget(name: "ArenaCLITests", dependencies: ["ArenaCLI", "arenascope", "ArenaLive", "CLibBPF", "ArenaExport", "LiveTestSupport"]),

@@ -217,6 +217,8 @@ public final class LiveSource: ArenaSource {
     /// The BTF of the programs that use the arena.
     /// The shape files the shapes folder keeps for the programs using the arena.
     public func shapeTexts() throws -> [ShapeText] { try ShapeFile.forPrograms(programs.map(\.name)) }
+    /// The shapes folder's file of the first program that uses the arena.
+    public var shapeFile: String? { ShapeFile.file(forProgram: programs.first?.name ?? "") }
 
     public func typeBlobs() throws -> [TypeBlob] {
         try ArenaPrograms.blobs(usingMap: mapID)

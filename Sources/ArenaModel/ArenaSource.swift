@@ -38,6 +38,9 @@ public protocol ArenaSource: AnyObject {
     /// What the types do not say about that memory (cast roots, counted arrays, containers,
     /// owned memory), as shape files; empty when nothing more is known.
     func shapeTexts() throws -> [ShapeText]
+    /// The shape file the inspector saves declarations into (`v` on a root or a field); nil
+    /// when the source has none (they then last the session).
+    var shapeFile: String? { get }
     /// The frames of a recording; nil for other sources.
     var timeline: Timeline? { get }
     /// Moves the source's own workload on by `steps` (sources with `.workload`).
@@ -48,6 +51,8 @@ extension ArenaSource {
     public func typeBlobs() throws -> [TypeBlob] { [] }
 
     public func shapeTexts() throws -> [ShapeText] { [] }
+
+    public var shapeFile: String? { nil }
 
     public func withBytes(ofPages pages: [UInt32], _ body: (UInt32, UnsafeRawBufferPointer) throws -> Void) throws {
         for page in pages { try pageBytes(page).withUnsafeBytes { try body(page, $0) } }

@@ -21,5 +21,7 @@ public final class SourceWithTypes: ArenaSource {
     }
     public func typeBlobs() throws -> [TypeBlob] { try inner.typeBlobs() + extraTypes }
     public func shapeTexts() throws -> [ShapeText] { try inner.shapeTexts() + extraShapes }
+    /// The first `--shape` file (or the one beside a `--btf` object), else the source's own.
+    public var shapeFile: String? { extraShapes.first?.origin ?? inner.shapeFile }
     public func advance(_ steps: UInt64) { inner.advance(steps) }
 }

@@ -1,3 +1,4 @@
+import ArenaModel
 import Foundation
 import Glibc
 
@@ -9,7 +10,7 @@ public struct DWARFTypes: Sendable {
     /// pahole's path; nil when it is not installed.
     public let pahole: String?
     /// Seconds pahole may take on one object before it is stopped.
-    public static let timeLimit = 30.0
+    public let timeLimit: Double
 
     /// Looks for pahole on `PATH` (and in `/usr/bin`, `/usr/sbin`).
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -17,8 +18,11 @@ public struct DWARFTypes: Sendable {
         self.init(pahole: folders.lazy.map { $0 + "/pahole" }.first { access($0, X_OK) == 0 })
     }
 
-    /// Runs the program at `pahole`; nil: as if it were not installed.
-    public init(pahole: String?) { self.pahole = pahole }
+    /// Runs the program at `pahole` for at most `timeLimit` seconds; nil: as if it were not installed.
+    public init(pahole: String?, timeLimit: Double = 30) {
+        self.pahole = pahole
+        self.timeLimit = timeLimit
+    }
 
     /// What `object`'s DWARF describes, as BTF; a sentence on why not when pahole is not
     /// installed, fails, takes too long or writes something that is not BTF.
@@ -30,23 +34,7 @@ public struct DWARFTypes: Sendable {
         }
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let output = folder + "/types.btf"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: pahole)
-        process.arguments = ["--btf_encode_detached=" + output, object]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return .failure(DWARFUnread("pahole did not start: \(error.localizedDescription)")) }
-        let deadline = Date().addingTimeInterval(Self.timeLimit)
-        while process.isRunning && Date() < deadline { usleep(5_000) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            return .failure(DWARFUnread("pahole took more than \(Int(Self.timeLimit)) s"))
-        }
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            return .failure(DWARFUnread("pahole failed (exit \(process.terminationStatus))"))
-        }
+        if case .failure(let unread) = Self.run(pahole, ["--btf_encode_detached=" + output, object], timeLimit: timeLimit) { return .failure(unread) }
         guard let handle = FileHandle(forReadingAtPath: output), let data = try? handle.read(upToCount: BTF.maxSize + 1) else {
             return .failure(DWARFUnread("pahole wrote nothing"))
         }
@@ -55,6 +43,40 @@ public struct DWARFTypes: Sendable {
         let bytes = Array(data)
         do throws(TypeError) { _ = try BTF(bytes) } catch { return .failure(DWARFUnread("pahole wrote bad BTF: \(error.description)")) }
         return .success(bytes)
+    }
+}
+
+extension DWARFTypes {
+    /// Runs `program` with `arguments`, its standard streams on /dev/null, and waits at most
+    /// `timeLimit` seconds (then kills it). posix_spawn and waitpid, no run loop: it works as
+    /// well in a minimal initramfs as on a desktop.
+    static func run(_ program: String, _ arguments: [String], timeLimit: Double) -> Result<Void, DWARFUnread> {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor in Int32(0)...2 { posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0) }
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, program, &actions, nil, argv, environ)
+        guard spawned == 0 else { return .failure(DWARFUnread("pahole did not start: \(String(cString: strerror(spawned)))")) }
+        let deadline = monotonicSeconds() + timeLimit
+        var status: Int32 = 0
+        while true {
+            let waited = waitpid(pid, &status, WNOHANG)
+            if waited == pid { break }
+            if waited < 0 && errno != EINTR { return .failure(DWARFUnread("pahole could not be waited for: \(String(cString: strerror(errno)))")) }
+            if monotonicSeconds() > deadline {
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                return .failure(DWARFUnread("pahole took more than \(Int(timeLimit)) s"))
+            }
+            usleep(2_000)
+        }
+        // WIFEXITED and WEXITSTATUS, which Swift does not import.
+        guard status & 0x7F == 0 else { return .failure(DWARFUnread("pahole was killed by signal \(status & 0x7F)")) }
+        let code = (status >> 8) & 0xFF
+        return code == 0 ? .success(()) : .failure(DWARFUnread("pahole failed (exit \(code))"))
     }
 }
 

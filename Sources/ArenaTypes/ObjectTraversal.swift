@@ -80,6 +80,9 @@ public struct ObjectTraversal {
         func append(_ slots: [TypeLayout.Slot], of owner: TypeRef) -> Range<Int> {
             let first = tables.slotOffsets.count
             for slot in slots {
+                // A field the shape types points to its type, whatever the BTF says it is.
+                let slot = shape.fieldTypes[ResolvedShape.SlotKey(type: owner, offset: slot.offset)]
+                    .map { TypeLayout.Slot(offset: slot.offset, pointee: $0.pointee, path: slot.path, isInteger: false) } ?? slot
                 if let count = shape.counts[ResolvedShape.SlotKey(type: owner, offset: slot.offset)] {
                     tables.slotCounts.append(Int32(tables.counts.count))
                     tables.counts.append(count)
@@ -93,6 +96,12 @@ public struct ObjectTraversal {
                 tables.slotStops.append(slot.pointee.flatMap(onlyDeclared).map(stopIndex) ?? -1)
             }
             return first..<tables.slotOffsets.count
+        }
+        /// The integer fields the shape types, which the layout has no slot for.
+        func castSlots(of owner: TypeRef, besides slots: [TypeLayout.Slot]) -> [TypeLayout.Slot] {
+            let taken = Set(slots.map(\.offset))
+            return shape.fieldTypes.filter { $0.key.type == owner && !taken.contains($0.key.offset) }.sorted { $0.key.offset < $1.key.offset }
+                .map { TypeLayout.Slot(offset: $0.key.offset, pointee: $0.value.pointee, path: $0.value.path, isInteger: false) }
         }
         var stopIndices: [String: Int32] = [:]
         func stopIndex(_ name: String) -> Int32 {
@@ -109,7 +118,7 @@ public struct ObjectTraversal {
                 if layoutLimit == nil && clock() - started > options.timeLimit { layoutLimit = ObjectMap.Limit.time(options.timeLimit) }
                 let layout = layoutLimit == nil ? layout(of: ref, budget: &layoutBudget) : TypeLayout()
                 if layoutLimit == nil && layoutBudget.refused { layoutLimit = ObjectMap.Limit.layout(options.maxLayoutSteps) }
-                tables.infos[Int(index)].slots = append(layout.fixed, of: ref)
+                tables.infos[Int(index)].slots = append(layout.fixed + castSlots(of: ref, besides: layout.fixed), of: ref)
                 let firstSite = tables.unionSites.count
                 let typeName = catalog.name(of: ref)
                 for site in layout.unions.indices {

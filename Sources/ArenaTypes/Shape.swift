@@ -5,6 +5,7 @@ import ArenaText
 /// file (docs/shapes.md), one a line, `#` starting a comment.
 ///
 ///     htab_for_user = struct htab *                              # a cast root's type
+///     struct sdt_pool.slab = struct sdt_data *                   # a cast field's type
 ///     struct htab.buckets[n_buckets]                             # a pointer to that many
 ///     struct arena_list_node in struct hashtab_elem.hash_node    # a container
 ///     struct churn_extent owns pages * 4096                      # memory past the type
@@ -24,6 +25,8 @@ public struct Shape: Sendable, Equatable {
     }
 
     public struct RootType: Sendable, Equatable { public let root: String, type: String, place: Place }
+    /// The pointer (or 8-byte integer) `field` of `type` leads to a `cast` (`struct T *`).
+    public struct FieldType: Sendable, Equatable { public let type: String, field: String, cast: String, place: Place }
     public struct CountedField: Sendable, Equatable { public let type: String, field: String, count: Count, place: Place }
     public struct Container: Sendable, Equatable { public let embedded: String, container: String, member: String, place: Place }
     /// `type` owns `multiplier` bytes, times the value of `field` when there is one, from its start.
@@ -31,6 +34,7 @@ public struct Shape: Sendable, Equatable {
     public struct UnionMember: Sendable, Equatable { public let type: String, member: String, place: Place }
 
     public var roots: [RootType] = []
+    public var fieldTypes: [FieldType] = []
     public var counts: [CountedField] = []
     public var containers: [Container] = []
     public var owned: [Owned] = []
@@ -38,12 +42,13 @@ public struct Shape: Sendable, Equatable {
 
     public init() {}
 
-    public var isEmpty: Bool { roots.isEmpty && counts.isEmpty && containers.isEmpty && owned.isEmpty && unionMembers.isEmpty }
+    public var isEmpty: Bool { roots.isEmpty && fieldTypes.isEmpty && counts.isEmpty && containers.isEmpty && owned.isEmpty && unionMembers.isEmpty }
 
     /// The declarations of both, `other`'s after this one's.
     public func merging(_ other: Shape) -> Shape {
         var merged = self
         merged.roots += other.roots
+        merged.fieldTypes += other.fieldTypes
         merged.counts += other.counts
         merged.containers += other.containers
         merged.owned += other.owned
@@ -74,8 +79,15 @@ public struct Shape: Sendable, Equatable {
     private mutating func parse(_ line: String, at place: Place) throws(ShapeError) {
         if let equals = line.firstIndex(of: "=") {
             let root = line[..<equals].trimmingSpaces, type = line[line.index(after: equals)...].trimmingSpaces
-            guard Self.isPath(root) else { throw .syntax(place, "'\(root)' is not a root's name (a variable, or a path like cfg.head)") }
             guard !type.isEmpty else { throw .syntax(place, "no type after '='") }
+            if let (owner, field) = Self.typeAndField(root) {
+                guard type.hasSuffix("*") else { throw .syntax(place, "a field's type is the pointer type the program casts it to ('\(type) *')") }
+                fieldTypes.append(FieldType(type: owner, field: field, cast: type, place: place))
+                return
+            }
+            guard Self.isPath(root) else {
+                throw .syntax(place, "'\(root)' is neither a root's name (a variable, or a path like cfg.head) nor a field ('struct NAME.field')")
+            }
             roots.append(RootType(root: root, type: type, place: place))
             return
         }
@@ -99,7 +111,7 @@ public struct Shape: Sendable, Equatable {
         }
         // struct htab.buckets[n_buckets]
         guard line.hasSuffix("]"), let open = line.lastIndex(of: "["), let dot = line[..<open].lastIndex(of: ".") else {
-            throw .syntax(place, "not a declaration: expected 'ROOT = TYPE', 'TYPE.FIELD[COUNT]', 'TYPE in TYPE.MEMBER', 'TYPE owns BYTES' or 'TYPE reads MEMBER'")
+            throw .syntax(place, "not a declaration: expected 'ROOT = TYPE', 'TYPE.FIELD = TYPE *', 'TYPE.FIELD[COUNT]', 'TYPE in TYPE.MEMBER', 'TYPE owns BYTES' or 'TYPE reads MEMBER'")
         }
         let type = String(line[..<dot]), field = String(line[line.index(after: dot)..<open])
         let count = line[line.index(after: open)..<line.index(before: line.endIndex)].trimmingSpaces
@@ -124,6 +136,13 @@ public struct Shape: Sendable, Equatable {
         let multiplier = numbers.reduce(UInt64(1)) { Checked.productOrNil($0, $1) ?? .max }
         guard multiplier > 0, multiplier < 1 << 32 else { throw .syntax(place, "'owns' wants a number from 1 to 2^32-1") }
         return Owned(type: type, field: fields.first, multiplier: multiplier, place: place)
+    }
+
+    /// `struct NAME.path` as the type and the path; nil for anything else.
+    static func typeAndField(_ text: String) -> (type: String, field: String)? {
+        guard let space = text.firstIndex(of: " "), let dot = text[space...].firstIndex(of: ".") else { return nil }
+        let type = String(text[..<dot]), field = String(text[text.index(after: dot)...])
+        return isTypeName(type) && isPath(field) ? (type, field) : nil
     }
 
     /// `struct NAME` or `union NAME`.

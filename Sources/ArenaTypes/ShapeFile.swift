@@ -43,12 +43,37 @@ public enum ShapeFile {
 
     /// The shape files of the programs named, from the shapes folder.
     public static func forPrograms(_ names: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws(ShapeError) -> [ShapeText] {
-        guard let folder = folder(environment) else { return [] }
         var found: [ShapeText] = []
-        for name in Set(names).sorted() where !name.isEmpty && !name.contains("/") && !name.hasPrefix(".") {
-            let path = folder + "/" + name + ".shape"
-            if FileManager.default.fileExists(atPath: path) { found.append(try load(path)) }
+        for path in Set(names).sorted().compactMap({ file(forProgram: $0, environment: environment) }) where FileManager.default.fileExists(atPath: path) {
+            found.append(try load(path))
         }
         return found
+    }
+
+    /// Where the shapes folder keeps program `name`'s file; nil for a name that is not one.
+    public static func file(forProgram name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."), let folder = folder(environment) else { return nil }
+        return folder + "/" + name + ".shape"
+    }
+
+    /// Adds `line` to the shape file at `path` (made, with its folder, when missing), on a
+    /// line of its own.
+    public static func append(_ line: String, to path: String) throws(ShapeError) {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .file(path, "its folder cannot be made: \(error.localizedDescription)", missing: false)
+        }
+        let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .file(path, "cannot be written: \(String(cString: strerror(errno)))", missing: false) }
+        defer { close(descriptor) }
+        let size = lseek(descriptor, 0, SEEK_END)
+        var last: UInt8 = 0
+        let endsOpen = size > 0 && pread(descriptor, &last, 1, size - 1) == 1 && last != 0x0A
+        let bytes = Array(((endsOpen ? "\n" : "") + line + "\n").utf8)
+        guard write(descriptor, bytes, bytes.count) == bytes.count else {
+            throw .file(path, "cannot be written: \(String(cString: strerror(errno)))", missing: false)
+        }
     }
 }

@@ -32,6 +32,8 @@ struct ResolvedShape {
     }
 
     var rootTypes: [String: String] = [:]
+    /// Fields the shape types (`struct T.f = struct U *`): what they point to, and their path.
+    var fieldTypes: [SlotKey: (pointee: TypeRef, path: String)] = [:]
     var counts: [SlotKey: CountSource] = [:]
     var containers: [TypeRef: [Embedding]] = [:]
     var owned: [TypeRef: Owned] = [:]
@@ -77,6 +79,15 @@ struct ResolvedShape {
             }
             _ = try type(rule.type, at: rule.place)
             rootTypes[rule.root] = rule.type
+        }
+        for rule in shape.fieldTypes {
+            let owner = try type(rule.type, at: rule.place)
+            let (offset, fieldType) = try field(rule.field, in: owner, named: rule.type, at: rule.place)
+            guard catalog.size(of: fieldType) == 8 else {
+                throw .unknown(rule.place, "\(rule.type).\(rule.field) is not a pointer or an 8-byte integer", suggestions: [])
+            }
+            let pointee = try type(String(rule.cast.dropLast()).trimmingSpaces, at: rule.place)
+            fieldTypes[SlotKey(type: owner, offset: offset)] = (pointee, rule.field)
         }
         for rule in shape.counts {
             let owner = try type(rule.type, at: rule.place)

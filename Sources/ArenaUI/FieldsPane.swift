@@ -47,6 +47,21 @@ final class FieldsPane: Pane {
         }
     }
 
+    /// The selected field as a shape names it (`struct htab.buckets`), or why it cannot be.
+    func selectedField(in app: InspectorApp) -> Result<String, PaneError> {
+        let lines = shownLines
+        guard selection < lines.count, let ref = app.types.remembered[address] else { return .failure(PaneError("no field selected")) }
+        var path = [lines[selection].name], depth = lines[selection].depth
+        for line in lines[..<selection].reversed() where line.depth < depth {
+            path.insert(line.name, at: 0)
+            depth = line.depth
+        }
+        let owner = app.catalog.name(of: ref)
+        guard owner.hasPrefix("struct ") || owner.hasPrefix("union ") else { return .failure(PaneError("a shape types the fields of a struct or union, not of \(owner)")) }
+        guard !path.contains(where: { $0.hasPrefix("[") }) else { return .failure(PaneError("a shape types a field by name, not an array's element")) }
+        return .success(owner + "." + path.filter { !$0.isEmpty }.joined(separator: "."))
+    }
+
     private var shownLines: [FieldLine] {
         if case .success(let lines)? = lines { return lines }
         return []

@@ -168,11 +168,23 @@ public final class InspectorApp {
         }
     }
 
-    /// `v`: asks for a type, offering the one remembered for the cursor.
+    /// `v`: asks for a type, offering the one remembered for the cursor; with the roots or a
+    /// typed value's fields focused, for the selected root's or field's type, to save into the shape.
     func beginViewAsType() {
         let catalog = catalog
         guard !catalog.isEmpty else {
             message = "no types: the source carries no BTF for its structures"
+            return
+        }
+        if focus == .ranges && panes.list == .roots, let roots = snapshot?.roots, panes.roots.selection < roots.count {
+            overlay = .prompt(.shapeType(roots[panes.roots.selection].name), roots[panes.roots.selection].type ?? "")
+            return
+        }
+        if focus == .chase && panes.showsFields {
+            switch panes.fields.selectedField(in: self) {
+            case .success(let field): overlay = .prompt(.shapeType(field), "")
+            case .failure(let why): message = why.text
+            }
             return
         }
         overlay = .prompt(.viewAsType, types.remembered[navigation.address].map { catalog.name(of: $0) } ?? "")

@@ -51,7 +51,17 @@ final class ObjectMapWorker {
     private var nextStart = -Double.infinity
     private let clock: () -> Double
 
+    /// Declarations made in the inspector (`v` on a root or a field), walked with the source's.
+    private(set) var sessionShape = Shape()
+
     init(clock: @escaping () -> Double = monotonicSeconds) { self.clock = clock }
+
+    /// Adds `shape` to the session's declarations; the next walk, at once, uses them.
+    func declare(_ shape: Shape) {
+        sessionShape = sessionShape.merging(shape)
+        mapSample = -1
+        nextStart = -.infinity
+    }
 
     /// Collects the pointers into the object or page at `address` from the next walk on, which
     /// starts as soon as the one running (if any) is done; nil stops collecting.
@@ -97,7 +107,7 @@ final class ObjectMapWorker {
         }
         let shape: Shape
         do {
-            shape = try ObjectWalk.shape(of: source)
+            shape = try ObjectWalk.shape(of: source).merging(sessionShape)
         } catch {
             failure = "\(error)"
             nextStart = now + 1

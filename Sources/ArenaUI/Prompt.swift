@@ -1,18 +1,28 @@
 import ArenaModel
 import ArenaScreen
 import ArenaText
+import ArenaTypes
 
 /// A one-line question in the status bar, answered with Enter.
 enum Prompt: Equatable {
     case gotoAddress, search, seekFrame, viewAsType
+    /// The type of a root or a field (its declaration's left side), for the shape.
+    case shapeType(String)
 
     var label: String {
         switch self {
+        case .shapeType(let target): "type of \(target.terminalSafe) for the shape (struct NAME *)"
         case .gotoAddress: "go to address"
         case .search: "search hex bytes"
         case .seekFrame: "go to frame, or time with s (12.5s)"
         case .viewAsType: "view as type (struct NAME)"
         }
+    }
+}
+
+extension Prompt {
+    var isShapeType: Bool {
+        if case .shapeType = self { true } else { false }
     }
 }
 
@@ -27,7 +37,7 @@ extension InspectorApp {
         case .backspace:
             overlay = .prompt(prompt, String(text.dropLast()))
             message = nil
-        case .tab where prompt == .viewAsType:
+        case .tab where prompt == .viewAsType || prompt.isShapeType:
             let (completed, candidates) = TypeMemory.complete(text, among: catalog.entries.map(\.name))
             overlay = .prompt(prompt, completed)
             message = candidates
@@ -42,6 +52,7 @@ extension InspectorApp {
             case .search: search(text)
             case .seekFrame: seek(text)
             case .viewAsType: viewAsType(text)
+            case .shapeType(let target): saveShapeType(of: target, text)
             }
         default: return .none
         }
@@ -113,6 +124,33 @@ extension InspectorApp {
             if frame > playback.lastFrame { message = "the last frame is \(playback.lastFrame)" }
         } else {
             message = "'\(trimmed)' is neither a frame number nor a time like 12.5s"
+        }
+    }
+
+    /// Declares `target`'s type in the shape: for this session's walks, and in the source's
+    /// shape file when it has one. A map's root and a field hold a pointer, so their type is
+    /// the pointer type (`struct htab *`: the `*` is added when left out).
+    private func saveShapeType(of target: String, _ text: String) {
+        var type = text.trimmingSpaces
+        let holdsPointer = target.contains(" ") || snapshot?.roots.first { $0.name == target }?.origin.hasPrefix("map ") == true
+        if holdsPointer && !type.hasSuffix("*") { type += " *" }
+        let line = "\(target) = \(type)"
+        do {
+            _ = try catalog.lookup(holdsPointer ? String(type.dropLast()).trimmingSpaces : type)
+            panes.objects.worker.declare(try Shape(parsing: line, origin: "the inspector"))
+        } catch {
+            message = "\(error)"
+            return
+        }
+        guard let file = backend.source.shapeFile else {
+            message = "'\(line)' holds for this session (the source has no shape file: --shape FILE keeps it)"
+            return
+        }
+        do {
+            try ShapeFile.append(line, to: file)
+            message = "saved '\(line)' in \(file)"
+        } catch {
+            message = "'\(line)' holds for this session; \(error)"
         }
     }
 

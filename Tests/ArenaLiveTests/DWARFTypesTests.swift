@@ -37,6 +37,12 @@ import Testing
         #expect(absent.blobs.count == 1 && absent.dwarfUnread?.why == "pahole is not installed (Debian's dwarves)")
         let failing = try BTFFile.load(path, dwarf: DWARFTypes(pahole: "/bin/false"))
         #expect(failing.blobs.count == 1 && failing.dwarfUnread?.why == "pahole failed (exit 1)")
+        let hanging = FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-hanging-pahole-\(getpid())").path
+        try Data("#!/bin/sh\nexec sleep 30\n".utf8).write(to: URL(fileURLWithPath: hanging))
+        defer { unlink(hanging) }
+        chmod(hanging, 0o700)
+        let slow = try BTFFile.load(path, dwarf: DWARFTypes(pahole: hanging, timeLimit: 1))
+        #expect(slow.blobs.count == 1 && slow.dwarfUnread?.why == "pahole took more than 1 s", "a pahole that hangs is stopped")
         // What is missing says how to get it.
         let error = try #require(throws: TypeError.self) { try TypeCatalog(absent.blobs).lookup("struct elem") }
         #expect(error.description.contains("built with -g adds those only its DWARF has, through pahole"))

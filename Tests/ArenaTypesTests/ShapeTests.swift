@@ -18,12 +18,14 @@ import Testing
             struct churn_extent owns pages * 4096
             struct blob owns 65536
             struct sdt_chunk reads descs
+            struct sdt_pool.slab = struct sdt_data *
             """, origin: "htab.shape")
         #expect(shape.roots.map(\.type) == ["struct htab *"] && shape.roots.first?.place.line == 2)
         #expect(shape.counts.map(\.count) == [.field("n_buckets"), .constant(64)])
         #expect(shape.containers.first?.container == "struct hashtab_elem" && shape.containers.first?.member == "hash_node")
         #expect(shape.owned.map(\.multiplier) == [4096, 65536] && shape.owned.map(\.field) == ["pages", nil])
         #expect(shape.unionMembers.map(\.member) == ["descs"])
+        #expect(shape.fieldTypes.map { [$0.type, $0.field, $0.cast] } == [["struct sdt_pool", "slab", "struct sdt_data *"]] && shape.fieldTypes.first?.place.line == 9)
     }
 
     /// The shape fuzzer's seeds (Shapes/) are files a user could write: each parses.
@@ -46,6 +48,8 @@ import Testing
         ("struct a owns 0", "htab.shape:1: 'owns' wants a number from 1"),
         ("buckets are counted", "htab.shape:1: not a declaration"),
         ("x = struct a \u{1B}[2J", "htab.shape:1: a control character"),
+        ("struct pool.slab = struct data", "htab.shape:1: a field's type is the pointer type the program casts it to ('struct data *')"),
+        ("pool slab = struct data *", "htab.shape:1: 'pool slab' is neither a root's name"),
     ])
     func aBadLineIsOneErrorWithItsLineNumber(text: String, error: String) {
         #expect {
@@ -89,6 +93,27 @@ import Testing
         #expect(map.types.first { $0.type == "struct htab" }?.count == 1)
         #expect(map.unreachedPages == [2, 3], "31 elements of 32 bytes fill most of page 1")
         #expect(map.badPointers.isEmpty && map.ambiguities.isEmpty, "\(map.badPointers) \(map.ambiguities)")
+    }
+
+    @Test func aCastFieldLeadsToItsType() throws {
+        // sched_ext's pool: `struct sdt_pool { void *slab; u64 next; }`, both holding a struct sdt_data's address.
+        var btf = BTFBuilder()
+        let u64 = btf.int("u64", size: 8)
+        let void = btf.pointer(to: 0)
+        _ = btf.structure("sdt_pool", size: 16, [.field("slab", void, at: 0), .field("next", u64, at: 8)])
+        _ = btf.structure("sdt_data", size: 16, [.field("tid", u64, at: 0), .field("payload", u64, at: 8)])
+        var arena = Arena(backed: 3)
+        arena.store(Self.page(0), Self.page(1))
+        arena.store(Self.page(0) + 8, Self.page(2) + 32)
+        let roots = [ContainerTests.root("pool", Self.page(0), "struct sdt_pool")]
+        let blind = try arena.walk(btf.build(), roots: roots)
+        #expect(blind.types.map(\.type) == ["struct sdt_pool"] && blind.unreachedPages == [2], "a void * reaches its page, untyped; a u64 nothing")
+        let shape = try Shape(parsing: "struct sdt_pool.slab = struct sdt_data *\nstruct sdt_pool.next = struct sdt_data *", origin: "p.shape")
+        let typed = try arena.walk(btf.build(), roots: roots, shape: shape)
+        #expect(typed.types.first { $0.type == "struct sdt_data" }?.count == 2 && typed.unreachedPages.isEmpty && typed.untypedPages == 0)
+        #expect {
+            _ = try arena.walk(btf.build(), roots: roots, shape: try Shape(parsing: "struct sdt_pool.slb = struct sdt_data *", origin: "p.shape"))
+        } throws: { "\($0)".hasPrefix("p.shape:1: struct sdt_pool has no field 'slb' (did you mean 'slab'?)") }
     }
 
     @Test func aHostileCountIsBoundedAndSaid() throws {

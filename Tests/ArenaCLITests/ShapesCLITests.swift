@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+import LiveTestSupport
+import ArenaLive
+
+/// `objects` and `export --objects` with `--btf prog.bpf.o` (its DWARF through pahole, its
+/// shape beside it) on a hash table built the way the kernel's selftest builds it.
+@Suite(.serialized, .needsLiveArenas) struct ShapesCLITests {
+    @Test func objectsAndTheExporterCountTheTableAsTheProgramBuiltIt() throws {
+        let program = try HashTableProgram()
+        for _ in 0..<2 { try program.insert(50, buckets: 8) }
+        let id = String(try program.arenaID)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-shapes-cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let object = folder + "/htab.bpf.o"
+        try Data(HashTableProgram.objectFile).write(to: URL(fileURLWithPath: object))
+        try Data(HashTableProgram.shape.utf8).write(to: URL(fileURLWithPath: folder + "/htab.shape"))
+
+        let map = try #require(try BinaryRunner.json(["objects", "--map-id", id, "--btf", object, "--json"]) as? [String: Any])
+        let types = try #require(map["types"] as? [[String: Any]])
+        let elements = try #require(types.first { $0["type"] as? String == "struct hashtab_elem" }, "\(types)")
+        #expect(elements["count"] as? Int == 100 && elements["bytes"] as? Int == 3200)
+        #expect(types.first { $0["type"] as? String == "struct arena_list_head" }?["count"] as? Int == 8, "every bucket")
+        #expect((map["unreached_pages"] as? [Any])?.isEmpty == true && (map["bad_pointers"] as? [Any])?.isEmpty == true, "\(map)")
+        #expect((map["containers"] as? [[String: Any]])?.first?["container"] as? String == "struct hashtab_elem")
+
+        let metrics = try BinaryRunner.run(["export", "--objects", "--once", "--btf", object])
+        #expect(metrics.status == 0, "\(metrics.stderr)")
+        let series = "{id=\"\(id)\",name=\"arena\""
+        #expect(metrics.stdout.contains("arenascope_arena_objects\(series),type=\"struct hashtab_elem\"} 100\n"), "\(metrics.stdout)")
+        #expect(metrics.stdout.contains("arenascope_arena_unreached_pages\(series)} 0\n"))
+        #expect(metrics.stdout.contains("arenascope_arena_container_objects\(series)} 100\n"))
+        #expect(metrics.stdout.contains("arenascope_arena_bad_pointers\(series)} 0\n"))
+    }
+}
