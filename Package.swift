@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaScreen", "ArenaUI", "ArenaCLI", "ArenaText", "ArenaTypes", "ArenaExport", "RecordingForgery"]),
         .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel"]),
         .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel"]),
-        .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaScreen", "ArenaText", "ArenaModel", "ArenaEmulator", "ArenaRecording"], exclude: ["Snapshots"]),
+        .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaScreen", "ArenaText", "ArenaModel", "ArenaEmulator", "ArenaRecording", "ArenaTypes"], exclude: ["Snapshots"]),
         .testTarget(name: "ArenaTypesTests", dependencies: ["ArenaTypes", "ArenaModel"], exclude: ["Hostile", "Shapes"]),
         .testTarget(name: "ArenaRecordingTests", dependencies: ["ArenaRecording", "ArenaModel", "ArenaEmulator", "ArenaTypes", "RecordingForgery"], exclude: ["Damaged"]),
         // A hostile writer's patches with checksums recomputed: the damaged corpus and the bench craft files with it.

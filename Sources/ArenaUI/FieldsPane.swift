@@ -47,10 +47,13 @@ final class FieldsPane: Pane {
         }
     }
 
-    /// The selected field as a shape names it (`struct htab.buckets`), or why it cannot be.
-    func selectedField(in app: InspectorApp) -> Result<String, PaneError> {
+    /// The selected field as a shape names it (`struct pool.slab`) when it is a pointer into
+    /// the arena whose type the BTF does not give (`void *`, an only-declared struct), or why
+    /// a shape cannot name it; nil for any other field.
+    func untypedField(in app: InspectorApp) -> Result<String, PaneError>? {
         let lines = shownLines
-        guard selection < lines.count, let ref = app.types.remembered[address] else { return .failure(PaneError("no field selected")) }
+        guard selection < lines.count, let ref = app.types.remembered[address], lines[selection].target != nil,
+              lines[selection].pointee.map({ app.catalog.size(of: $0) ?? 0 == 0 }) ?? true else { return nil }
         var path = [lines[selection].name], depth = lines[selection].depth
         for line in lines[..<selection].reversed() where line.depth < depth {
             path.insert(line.name, at: 0)

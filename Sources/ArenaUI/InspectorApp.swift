@@ -180,8 +180,8 @@ public final class InspectorApp {
             overlay = .prompt(.shapeType(roots[panes.roots.selection].name), roots[panes.roots.selection].type ?? "")
             return
         }
-        if focus == .chase && panes.showsFields {
-            switch panes.fields.selectedField(in: self) {
+        if focus == .chase && panes.showsFields, let field = panes.fields.untypedField(in: self) {
+            switch field {
             case .success(let field): overlay = .prompt(.shapeType(field), "")
             case .failure(let why): message = why.text
             }

@@ -83,7 +83,7 @@ public enum KeyBindings {
         KeyBinding([.character("s")], "s", .toggleSort, "sort ranges: address/size", pane: .ranges),
         KeyBinding([.character("O")], "O", .nextList, "ranges, roots, objects in turn", pane: .ranges),
         KeyBinding([.character("c")], "c", .setChainOffset, "chain through the cursor word", pane: .hexdump),
-        KeyBinding([.character("v")], "v", .viewAsType, "view as a type; a root, field: type it in the shape", pane: .hexdump),
+        KeyBinding([.character("v")], "v", .viewAsType, "as type (root, void *: shape)", pane: .hexdump),
         KeyBinding([.character("R")], "R", .whoPointsHere, "who points at the cursor", pane: .hexdump),
         KeyBinding([.character("f")], "f", .toggleFields, "fields or chain in the pane", pane: .chase),
         KeyBinding([.character("n")], "n", .chainThroughField, "chain via the selected field", pane: .chase),

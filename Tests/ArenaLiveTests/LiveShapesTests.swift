@@ -31,8 +31,12 @@ import LiveTestSupport
                            options: ObjectTraversal.Options(), resample: { try source.sample() })
     }
 
+    /// The map's rows by type; one row a type, however many BTFs (the program's, the object's
+    /// .BTF, its DWARF) describe it.
     static func tallies(_ map: ObjectMap) -> [String: TypeTally] {
-        Dictionary(map.types.map { ($0.type, $0) }, uniquingKeysWith: { first, _ in first })
+        let rows = Dictionary(map.types.map { ($0.type, [$0]) }, uniquingKeysWith: +)
+        #expect(rows.values.allSatisfy { $0.count == 1 }, "a type in two rows: \(rows.filter { $0.value.count > 1 })")
+        return rows.mapValues { $0[0] }
     }
 
     /// The same figures through the objects pane, a one-frame recording and the exporter.
