@@ -2,22 +2,46 @@ import Foundation
 
 /// Finds themes by name or path.
 ///
-/// Search order for a name: `$ARENASCOPE_THEMES`, then a `Themes` folder beside the
-/// executable or above it (so a build in the source tree finds the repository's), then
+/// Search order for a name: `$ARENASCOPE_THEMES`, the user's own
+/// (`$XDG_CONFIG_HOME/arenascope/themes`, then `$XDG_DATA_HOME/arenascope/themes`, with
+/// `~/.config` and `~/.local/share` without them), a `Themes` or `share/arenascope/themes` folder
+/// beside the running executable or above it (found through `/proc/self/exe`, so it does not
+/// matter how it was started: a build in the source tree finds the repository's, the package's
+/// `/usr/bin/arenascope` finds `/usr/share/arenascope/themes`), the package's folder, then
 /// `./Themes`. A value with a `/` or ending in `.theme` is a path.
 public enum ThemeLibrary {
-    public static func folders(executable: String = CommandLine.arguments.first ?? ".") -> [String] {
+    /// Where the Debian package puts its themes.
+    public static let packageFolder = "/usr/share/arenascope/themes"
+
+    public static func folders(executable: String = runningExecutable(),
+                               environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
         var folders: [String] = []
-        if let custom = ProcessInfo.processInfo.environment["ARENASCOPE_THEMES"] { folders.append(custom) }
+        if let custom = environment["ARENASCOPE_THEMES"], !custom.isEmpty { folders.append(custom) }
+        let home = environment["HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+        for (variable, fallback) in [("XDG_CONFIG_HOME", "/.config"), ("XDG_DATA_HOME", "/.local/share")] {
+            if let base = environment[variable].flatMap({ $0.hasPrefix("/") ? $0 : nil }) ?? home.map({ $0 + fallback }) {
+                folders.append(base + "/arenascope/themes")
+            }
+        }
         var directory = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {
             folders.append(directory.appendingPathComponent("Themes").path)
             folders.append(directory.appendingPathComponent("share/arenascope/themes").path)
             directory = directory.deletingLastPathComponent()
         }
+        folders.append(packageFolder)
         folders.append(FileManager.default.currentDirectoryPath + "/Themes")
         var seen: Set<String> = []
         return folders.filter { seen.insert($0).inserted }
+    }
+
+    /// The running executable's path, however it was started (argv[0] may be a bare name
+    /// found on PATH); argv[0] where /proc is not mounted.
+    public static func runningExecutable() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return CommandLine.arguments.first ?? "." }
+        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The theme `nameOrPath`; nil gives the built-in dark theme.
@@ -31,7 +55,7 @@ public enum ThemeLibrary {
             if FileManager.default.fileExists(atPath: path) { return try read(path: path) }
         }
         if nameOrPath == "dark" { return .dark }
-        throw .notFound(name: nameOrPath, searched: folders.filter { FileManager.default.fileExists(atPath: $0) })
+        throw .notFound(name: nameOrPath, searched: folders)
     }
 
     /// Names of the themes found in `folders`.

@@ -32,6 +32,26 @@ import ArenaScreen
         #expect(throws: ThemeError.self) { try ThemeLibrary.load("no-such-theme", folders: [Self.themes]) }
     }
 
+    @Test func themesAreLookedForWhereUsersAndThePackageKeepThem() throws {
+        let folders = ThemeLibrary.folders(executable: "/usr/bin/arenascope", environment: ["HOME": "/home/u", "XDG_DATA_HOME": "/data"])
+        #expect(Array(folders.prefix(3)) == ["/home/u/.config/arenascope/themes", "/data/arenascope/themes", "/usr/bin/Themes"])
+        #expect(folders.contains("/usr/share/arenascope/themes") && folders.last == FileManager.default.currentDirectoryPath + "/Themes")
+        #expect(ThemeLibrary.folders(environment: [:]).contains { $0.hasSuffix("/Themes") && FileManager.default.fileExists(atPath: $0 + "/light.theme") },
+                "the running test binary, found through /proc/self/exe, is in the source tree: its Themes/")
+        // A theme of the user's own, in $XDG_CONFIG_HOME.
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-themes-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        try FileManager.default.createDirectory(atPath: config + "/arenascope/themes", withIntermediateDirectories: true)
+        try "* = default\n".write(toFile: config + "/arenascope/themes/mine.theme", atomically: true, encoding: .utf8)
+        let own = ThemeLibrary.folders(executable: "/usr/bin/arenascope", environment: ["XDG_CONFIG_HOME": config])
+        #expect(try ThemeLibrary.load("mine", folders: own).name == "mine")
+        #expect(ThemeLibrary.available(folders: own).contains("mine"))
+        // The error names every folder looked in, there or not.
+        #expect {
+            try ThemeLibrary.load("nosuch", folders: own)
+        } throws: { "\($0)".contains(config + "/arenascope/themes, ") && "\($0)".contains("/usr/share/arenascope/themes") }
+    }
+
     @Test func aStarLineStylesEveryRoleTheFileLeavesOut() throws {
         let theme = try Theme.parse("* = default\nmapped = red bold", name: "s", file: "s")
         #expect(theme[.of(.mapped)] == RoleStyle(.index(1), bold: true), "listed roles keep their own style")
