@@ -33,9 +33,12 @@ public struct ArenaScope: ParsableCommand {
         // A file-size limit (ulimit -f) makes a write fail with EFBIG, reported like a full
         // disk with what was kept, instead of killing the process mid-file.
         signal(SIGXFSZ, SIG_IGN)
+        let conventions = CommandLineConventions(arguments ?? Array(CommandLine.arguments.dropFirst()),
+                                                 subcommands: configuration.subcommands.map { $0._commandName } + ["help"])
+        CommandLineConventions.indenting.store(conventions.pretty, ordering: .relaxed)
         do {
-            try refuseWhatTheParserLetsThrough(arguments ?? Array(CommandLine.arguments.dropFirst()))
-            var command = try parseAsRoot(arguments)
+            try refuseWhatTheParserLetsThrough(conventions.arguments)
+            var command = try parseAsRoot(conventions.arguments)
             try command.run()
             Self.exit()
         } catch {
@@ -49,6 +52,15 @@ public struct ArenaScope: ParsableCommand {
                 failure = CLIError(error)
             }
             printError("arenascope: error: " + failure.message)
+            // A script that reads stdout for JSON gets the error there too, as bpftool gives it.
+            if conventions.json && !CommandLineConventions.printedJSON.load(ordering: .relaxed) {
+                var json = JSONWriter()
+                json.beginObject()
+                json.string(failure.message, "error")
+                json.number(failure.status.rawValue, "status")
+                json.endObject()
+                print(json.printed)
+            }
             Self.exit(withError: ExitCode(failure.status.rawValue))
         }
     }

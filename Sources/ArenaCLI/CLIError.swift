@@ -23,10 +23,13 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case notArena = 67
     /// The kernel cannot do it: no arenas, no BPF, no BTF; or the arena went away.
     case unavailable = 69
-    /// The exporter cannot listen (the port is in use) or write its textfile.
+    /// An output cannot be made: a recording that exists (without --force) or a folder that
+    /// refuses; the exporter's port in use or its textfile unwritable.
     case cannotCreate = 73
     /// Not permitted: a capability is missing, or a security policy (an LSM, kernel lockdown) refuses.
     case noPermission = 77
+    /// The inspector cannot use the terminal: stdin or stdout is not one, or TERM is unknown.
+    case noTerminal = 78
 }
 
 /// An error arenascope reports as one line and an exit status.
@@ -65,6 +68,7 @@ public struct CLIError: Error, CustomStringConvertible {
         case .notFound: .noInput
         case .notARecording, .unsupportedVersion, .damaged: .dataError
         case .noSuchFrame: .usage
+        case .cannotCreate: .cannotCreate
         case .io: .failure
         }
     }

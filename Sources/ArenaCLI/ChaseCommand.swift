@@ -69,7 +69,7 @@ struct ChaseCommand: ParsableCommand {
             json.endArray()
             json.string(result.stop.rawValue, "stop")
             json.endObject()
-            print(json.text)
+            print(json.printed)
         } else {
             for (index, hop) in result.hops.enumerated() {
                 print("\(String(index).leftPadded(to: 4))  \(hex(hop.address))  page \(hop.page)  -> \(hex(hop.value))")

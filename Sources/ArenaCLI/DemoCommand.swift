@@ -5,6 +5,7 @@ import ArenaLive
 import ArenaUI
 import Foundation
 import ArenaText
+import ArenaTerminal
 
 /// `arenascope demo`: an arena that keeps changing, watched sample by sample.
 struct DemoCommand: ParsableCommand {
@@ -12,11 +13,12 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Watch an arena change: an emulated one, or with --live a real kernel arena (root).",
         discussion: """
-            In a terminal this opens the inspector. With --headless, or when output is not a terminal, \
-            it prints the arena, then one line a sample, then the page map again.
+            In a terminal this opens the inspector. With --headless, or when output is not a terminal \
+            (or TERM is dumb or unset), it prints the arena, then one line a sample, then the page map again.
             """)
 
     static let defaultWorkload = "churn"
+    static let headlessSamples = 30
 
     @Option(help: ArgumentHelp("Emulated workload to run (see 'arenascope workloads').", valueName: "workload"))
     var workload = defaultWorkload
@@ -27,14 +29,14 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Print text instead of opening the inspector.")
     var headless = false
     @Option(help: "Samples to take before stopping (headless).")
-    var samples: Int = 30
+    var samples: Int = headlessSamples
     @OptionGroup var view: ViewOptions
 
     func validate() throws {
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
     }
 
-    private var interactive: Bool { !headless && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
+    private var interactive: Bool { !headless && TerminalScreen.cannotDraw == nil }
 
     func run() throws {
         let theme = try view.loadTheme()

@@ -100,7 +100,7 @@ struct InfoCommand: ParsableCommand {
             }
         }
         json.endObject()
-        return json.text
+        return json.printed
     }
 
     static func text(_ reader: RecordingReader, file: String, survey: RecordingSurvey) -> String {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArenaEmulator
+import ArenaTerminal
 
 /// `arenascope [inspect]`: the interactive inspector, the default command. Its options
 /// live here rather than on the root so that subcommands' own options of the same name
@@ -17,6 +18,11 @@ struct InspectCommand: ParsableCommand {
         let theme = try view.loadTheme()
         if source.isChosen {
             try view.inspect(try source.open(), theme: theme)
+            return
+        }
+        // Nothing chosen and no terminal to draw on (a pipe, TERM=dumb): the headless demo.
+        guard TerminalScreen.cannotDraw == nil else {
+            try HeadlessWatch(backend: view.backend(for: try EmulatedSource(workload: DemoCommand.defaultWorkload))).run(samples: DemoCommand.headlessSamples)
             return
         }
         switch try LivePicker.choose(view: view, theme: theme) {

@@ -12,8 +12,8 @@ struct ListCommand: ParsableCommand {
             Each arena: id, name, pages, pages in each state, user range, flags, the processes that map it, and on a \
             second line the programs that use it, the processes with their command names and where its programs' \
             __arena globals lie (libbpf names every arena "arena": these tell them apart). With --json: [{"id", "name", \
-            "max_pages", "flags", "user_vm_start", "user_vm_end", "free", "allocated", "mapped", "reserved", "freeing", "pids", \
-            "programs": [{"id", "name"}], "processes": [{"pid", "comm"}], "globals": {"at", "pages"} or null}]. \
+            "max_pages", "flags", "user_vm_start", "user_vm_end", "free", "allocated", "mapped", "reserved", "freeing", \
+            "pids": [{"pid", "comm"}] (as bpftool spells it), "programs": [{"id", "name"}], "globals": {"at", "pages"} or null}]. \
             Where the kernel refuses the sampler but not the maps' info (kernel lockdown's confidentiality mode, a \
             security policy), the page states are left out ("?", null in JSON) and stderr says why.
             """)
@@ -55,22 +55,20 @@ struct ListCommand: ParsableCommand {
                 for state in PageState.all {
                     if let pages = arena.pages { json.number(pages[state], state.jsonName) } else { json.null(state.jsonName) }
                 }
+                // As bpftool spells it: the processes, each with its command name.
                 json.beginArray("pids")
-                for pid in arena.pids { json.number(pid) }
+                for process in arena.processes {
+                    json.beginObject()
+                    json.number(process.pid, "pid")
+                    json.string(process.comm, "comm")
+                    json.endObject()
+                }
                 json.endArray()
                 json.beginArray("programs")
                 for program in arena.programs {
                     json.beginObject()
                     json.number(program.id, "id")
                     json.string(program.name, "name")
-                    json.endObject()
-                }
-                json.endArray()
-                json.beginArray("processes")
-                for process in arena.processes {
-                    json.beginObject()
-                    json.number(process.pid, "pid")
-                    json.string(process.comm, "comm")
                     json.endObject()
                 }
                 json.endArray()
@@ -85,7 +83,7 @@ struct ListCommand: ParsableCommand {
                 json.endObject()
             }
             json.endArray()
-            print(json.text)
+            print(json.printed)
             return
         }
         guard !arenas.isEmpty else {

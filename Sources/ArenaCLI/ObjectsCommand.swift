@@ -131,7 +131,7 @@ struct ObjectsCommand: ParsableCommand {
             if let limit = map.limit { json.string(limit, "limit") } else { json.null("limit") }
             json.bool(map.torn, "torn")
             json.endObject()
-            print(json.text)
+            print(json.printed)
             return
         }
         if snapshot.roots.isEmpty {
@@ -184,7 +184,7 @@ extension ObjectsCommand {
             json.endArray()
             json.bool(truncated, "truncated")
             json.endObject()
-            print(json.text)
+            print(json.printed)
             return
         }
         print("frame \(from) → frame \(to)\(truncated ? " (a walk was truncated)" : ""): \(growth.isEmpty ? "no type changed" : "\(growth.count) type\(growth.count == 1 ? "" : "s") changed")")
@@ -229,7 +229,7 @@ struct RefsCommand: ParsableCommand {
             }
             json.endArray()
             json.endObject()
-            print(json.text)
+            print(json.printed)
             return
         }
         if map.references.isEmpty { print("nothing reached from the roots points at \(hex(addr.value))") }

@@ -27,7 +27,7 @@ struct ReadCommand: ParsableCommand {
             json.number(len.value, "len")
             json.string(bytes.map(Hexdump.hexByte).joined(), "hex")
             json.endObject()
-            print(json.text)
+            print(json.printed)
         } else {
             print(Hexdump.lines(bytes, address: addr.value).joined(separator: "\n"))
         }

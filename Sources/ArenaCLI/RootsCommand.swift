@@ -28,7 +28,7 @@ struct RootsCommand: ParsableCommand {
             json.beginObject()
             json.roots(roots, in: geometry)
             json.endObject()
-            print(json.text)
+            print(json.printed)
             return
         }
         guard !roots.isEmpty else {

@@ -43,6 +43,6 @@ public enum SnapshotJSON {
         json.endObject()
         json.roots(snapshot.roots, in: snapshot.geometry)
         json.endObject()
-        return json.text
+        return json.printed
     }
 }

@@ -34,6 +34,9 @@ struct SourceOptions: ParsableArguments {
     @Option(name: .customLong("pin"), help: ArgumentHelp("Attach to the live arena pinned at this bpffs path.", valueName: "path"))
     var pinPath: String?
 
+    @Option(name: .customLong("name"), help: ArgumentHelp("Attach to the live arena whose map has this name (as bpftool's 'name NAME'; several of one name: choose with --map-id).", valueName: "name"))
+    var mapName: String?
+
     @Flag(help: "Hold the live arena open so it outlives its programs (post-mortem inspection).")
     var keepAlive = false
 
@@ -54,8 +57,8 @@ struct SourceOptions: ParsableArguments {
     var shapeFiles: [String] = []
 
     func validate() throws {
-        guard chosenCount <= 1 else { throw ValidationError("choose only one source of --emulate, --map-id, --pin and --replay") }
-        if keepAlive && mapID == nil && pinPath == nil { throw ValidationError("--keep-alive goes with --map-id or --pin") }
+        guard chosenCount <= 1 else { throw ValidationError("choose only one source of --emulate, --map-id, --pin, --name and --replay") }
+        if keepAlive && mapID == nil && pinPath == nil && mapName == nil { throw ValidationError("--keep-alive goes with --map-id, --pin or --name") }
         if frame != nil && replayFile == nil { throw ValidationError("--frame goes with --replay") }
         if pages == 0 { throw ValidationError("--pages must be at least 1") }
         if steps > Self.maximumSteps { throw ValidationError("--steps must be at most \(Self.maximumSteps)") }
@@ -64,7 +67,7 @@ struct SourceOptions: ParsableArguments {
         }
     }
 
-    private var chosenCount: Int { [workload != nil, mapID != nil, pinPath != nil, replayFile != nil].filter { $0 }.count }
+    private var chosenCount: Int { [workload != nil, mapID != nil, pinPath != nil, mapName != nil, replayFile != nil].filter { $0 }.count }
 
     /// True when the command line names a source.
     var isChosen: Bool { chosenCount == 1 }
@@ -92,6 +95,17 @@ struct SourceOptions: ParsableArguments {
         return SourceWithTypes(source, adding: try btfFiles.flatMap { path throws in try Self.loadTypes(path) }, shapes: shapes)
     }
 
+    /// The id of the one arena whose map is called `name` (compared as the kernel keeps
+    /// names: 15 characters); none is 66, several 64 with their ids.
+    static func arenaID(named name: String) throws -> UInt32 {
+        let ids = try LiveSource.arenaIDs(named: name)
+        guard ids.count == 1 else {
+            if ids.isEmpty { throw CLIError("no arena is named '\(name.terminalSafe)' (arenascope list shows them)", status: .noInput) }
+            throw CLIError("\(ids.count) arenas are named '\(name.terminalSafe)' (ids \(ids.map(String.init).joined(separator: ", "))): choose one with --map-id", status: .usage)
+        }
+        return ids[0]
+    }
+
     /// The types of a `--btf` file; where an object's DWARF could not be read, says so on stderr
     /// (the types it uses only through locals are there alone).
     static func loadTypes(_ path: String) throws -> [TypeBlob] {
@@ -104,7 +118,7 @@ struct SourceOptions: ParsableArguments {
 
     private func openAlone() throws -> ArenaSource {
         guard isChosen else {
-            throw CLIError("choose a source: --emulate WORKLOAD, --map-id ID, --pin PATH or --replay FILE (see 'arenascope help')", status: .usage)
+            throw CLIError("choose a source: --emulate WORKLOAD, --map-id ID, --pin PATH, --name NAME or --replay FILE (see 'arenascope help')", status: .usage)
         }
         if let workload {
             var flags: ArenaFlags = []
@@ -113,6 +127,9 @@ struct SourceOptions: ParsableArguments {
             let source = try EmulatedSource(workload: workload, seed: seed, pages: pages, flags: flags)
             advance(source, named: workload, by: steps)
             return source
+        }
+        if let mapName {
+            return try LiveSource(mapID: try Self.arenaID(named: mapName), keepAlive: keepAlive)
         }
         if mapID != nil || pinPath != nil {
             return try mapID.map { try LiveSource(mapID: $0, keepAlive: keepAlive) }

@@ -34,7 +34,7 @@ struct TypesCommand: ParsableCommand {
             for problem in catalog.problems { json.string(problem) }
             json.endArray()
             json.endObject()
-            print(json.text)
+            print(json.printed)
             return
         }
         let width = listed.map(\.name.count).max() ?? 0
@@ -121,7 +121,7 @@ enum TypedJSON {
             write(decoded.value, &json)
         }
         json.endObject()
-        return json.text
+        return json.printed
     }
 
     private static func writeFields(_ fields: [TypedField], _ json: inout JSONWriter) {

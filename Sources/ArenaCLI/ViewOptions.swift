@@ -64,7 +64,7 @@ struct ViewOptions: ParsableArguments {
         do {
             try TerminalSession.run(app, theme: theme, noColor: noColor)
         } catch {
-            throw CLIError(error.description, status: .usage)
+            throw CLIError(error.description, status: .noTerminal)
         }
     }
 }

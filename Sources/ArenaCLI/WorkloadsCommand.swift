@@ -20,7 +20,7 @@ struct WorkloadsCommand: ParsableCommand {
                 json.endObject()
             }
             json.endArray()
-            print(json.text)
+            print(json.printed)
         } else {
             let width = WorkloadCatalog.names.map(\.count).max() ?? 0
             for workload in WorkloadCatalog.all {

@@ -10,6 +10,8 @@ public enum RecordingError: Error, Equatable, CustomStringConvertible {
     case notFound(String)
     /// The operating system refused: open, read, write.
     case io(String)
+    /// The recording cannot be made there: the file exists (without --force), or the folder refuses.
+    case cannotCreate(String)
     /// A frame outside the recording.
     case noSuchFrame(Int, count: Int)
 
@@ -20,7 +22,7 @@ public enum RecordingError: Error, Equatable, CustomStringConvertible {
             "recording format version \(version) is newer than this arenascope reads (\(RecordingFormat.version))"
         case .damaged(let why): "damaged recording: \(why)"
         case .notFound(let path): "no file at \(path)"
-        case .io(let why): why
+        case .io(let why), .cannotCreate(let why): why
         case .noSuchFrame(let frame, let count):
             count == 0 ? "the recording has no frames" : "frame \(frame) is not in the recording (frames 0-\(count - 1))"
         }

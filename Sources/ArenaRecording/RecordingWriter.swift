@@ -32,7 +32,7 @@ public final class RecordingWriter {
     /// mode or contents is ever touched (a device, a FIFO, a symlink's target).
     private static func create(_ path: String, replacing: Bool) throws(RecordingError) -> Int32 {
         func failure(_ code: Int32) -> RecordingError {
-            .io(code == EEXIST ? "\(path) exists (use --force to replace it)" : "cannot create \(path): \(String(cString: strerror(code)))")
+            .cannotCreate(code == EEXIST ? "\(path) exists (use --force to replace it)" : "cannot create \(path): \(String(cString: strerror(code)))")
         }
         var existing = stat()
         guard replacing, lstat(path, &existing) == 0 else {
@@ -41,7 +41,7 @@ public final class RecordingWriter {
             return fd
         }
         guard existing.st_mode & S_IFMT == S_IFREG else {
-            throw .io("\(path) is not a regular file: --force replaces only regular files")
+            throw .cannotCreate("\(path) is not a regular file: --force replaces only regular files")
         }
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[...$0]) } ?? ""

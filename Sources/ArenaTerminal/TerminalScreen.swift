@@ -17,11 +17,22 @@ public final class TerminalScreen {
     private var shown: CellGrid?
     private var restored = false
 
-    /// Takes over the terminal (stdin and stdout must be terminals).
-    public init(theme: Theme, noColor: Bool) throws(TerminalError) {
+    /// Why the inspector cannot draw here, or nil when it can: stdin and stdout are terminals
+    /// and TERM names one that can address the screen (not unset, empty or `dumb`).
+    public static var cannotDraw: String? {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw TerminalError(description: "the inspector needs a terminal; use the headless commands (snapshot, read, chase) in scripts")
+            return "the inspector needs a terminal; use the headless commands (snapshot, read, chase) in scripts"
         }
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
+        guard !term.isEmpty, term != "dumb" else {
+            return "the inspector cannot draw on terminal type '\(term.isEmpty ? "unset" : term)' (set TERM, e.g. TERM=xterm-256color)"
+        }
+        return nil
+    }
+
+    /// Takes over the terminal (see `cannotDraw`).
+    public init(theme: Theme, noColor: Bool) throws(TerminalError) {
+        if let why = Self.cannotDraw { throw TerminalError(description: why) }
         Self.chooseUTF8Locale()
         Self.unblockResizeSignal()
         arenascope_install_crash_restore()

@@ -78,7 +78,7 @@ import ArenaLive
         #expect(entry["free"] is NSNull && entry["allocated"] is NSNull, "no page states")
         #expect(entry["max_pages"] as? Int ?? 0 > 0 && entry["user_vm_start"] as? UInt64 ?? 0 != 0)
         #expect((entry["programs"] as? [[String: Any]])?.map { $0["name"] as? String } == ["add_elems"])
-        #expect((entry["processes"] as? [[String: Any]])?.contains { $0["pid"] as? Int32 == getpid() } == true)
+        #expect((entry["pids"] as? [[String: Any]])?.contains { $0["pid"] as? Int32 == getpid() && $0["comm"] is String } == true)
         #expect((entry["globals"] as? [String: Any])?["at"] as? String == "start")
         let text = try BinaryRunner.run(["list"])
         #expect(text.status == 0 && text.stdout.contains("add_elems"), "\(text.stderr)")

@@ -118,9 +118,9 @@ import Testing
         let damaged = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("ArenaRecordingTests/Damaged")
         let cases: [(arguments: [String], status: Int32, mentions: String)] = [
-            (["record", "--emulate", "list", "-o", existing], 1, "exists (use --force"),
+            (["record", "--emulate", "list", "-o", existing], 73, "exists (use --force"),
             (["record", "--emulate", "list"], 64, "-o"),
-            (["record", "--emulate", "list", "-o", "/nonexistent-dir/x.arec"], 1, "cannot create"),
+            (["record", "--emulate", "list", "-o", "/nonexistent-dir/x.arec"], 73, "cannot create"),
             (["record", "--emulate", "list", "--frames", "0", "-o", "x"], 64, "--frames"),
             (["record", "--emulate", "list", "--bytes", "some", "-o", "x"], 64, "--bytes"),
             (["record", "--replay", existing, "-o", "x"], 64, "cannot be recorded again"),

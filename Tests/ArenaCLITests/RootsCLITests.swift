@@ -97,7 +97,7 @@ import ArenaLive
         let entry = try #require(list.first { $0["id"] as? UInt32 == id })
         #expect(entry["name"] as? String == "arena")
         #expect((entry["programs"] as? [[String: Any]])?.map { $0["name"] as? String } == ["add_elems"])
-        let processes = try #require(entry["processes"] as? [[String: Any]])
+        let processes = try #require(entry["pids"] as? [[String: Any]])
         #expect(processes.contains { $0["pid"] as? Int32 == getpid() }, "libbpf maps the arena into the loading process")
         let globals = try #require(entry["globals"] as? [String: Any])
         #expect(globals["at"] as? String == "start" && globals["pages"] as? Int == 1, "libbpf 1.4 puts them at the start")

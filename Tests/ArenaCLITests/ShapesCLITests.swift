@@ -25,6 +25,17 @@ import ArenaLive
         #expect((map["unreached_pages"] as? [Any])?.isEmpty == true && (map["bad_pointers"] as? [Any])?.isEmpty == true, "\(map)")
         #expect((map["containers"] as? [[String: Any]])?.first?["container"] as? String == "struct hashtab_elem")
 
+        // By map name, as bpftool users pick maps: one arena of the name is it; several are listed.
+        let named = try LiveSource.arenaIDs(named: "arena")
+        #expect(named.contains(UInt32(id)!))
+        let byName = try BinaryRunner.run(["-j", "snapshot", "--name", "arena"])
+        if named.count == 1 {
+            #expect(byName.status == 0 && byName.stdout.contains("\"map_id\":\(id)"), "\(byName.stdout.prefix(300)) \(byName.stderr)")
+        } else {
+            #expect(byName.status == 64 && byName.stderr.contains("\(named.count) arenas are named 'arena' (ids "), "\(byName.stderr)")
+            #expect(byName.stdout.hasPrefix("{\"error\":"), "the error as JSON on stdout too")
+        }
+
         let metrics = try BinaryRunner.run(["export", "--objects", "--once", "--btf", object])
         #expect(metrics.status == 0, "\(metrics.stderr)")
         let series = "{id=\"\(id)\",name=\"arena\""
