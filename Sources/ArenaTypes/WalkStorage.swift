@@ -2,7 +2,8 @@ import ArenaModel
 
 /// The walk's hot state, in one value so its methods need no dynamic exclusivity checks:
 /// the objects found, the pages met by slot (their bytes once fetched, a visited bit for every
-/// 8-byte word, reached or not).
+/// 8-byte word), and by page whether it is reached (a page an object only owns is marked
+/// without a slot: an extent of 35,000 pages costs no 140 MiB of storage).
 struct Walk {
     let geometry: ArenaGeometry
     let maxObjects: Int
@@ -13,8 +14,9 @@ struct Walk {
     var storage: [UInt8] = []
     var fetched: [Bool] = []
     var visitedBits: [UInt64] = []
-    var reachedSlot: [Bool] = []
-    var typedSlot: [Bool] = []
+    /// By page: bit 0 reached, bit 1 a typed object lies on it; `marked` lists the pages reached.
+    var pageMarks: [UInt8]
+    var marked: [UInt32] = []
     var oddVisited = Set<UInt64>()
     var addresses: [UInt64] = [], types: [Int32] = [], parents: [Int32] = [], viaSlots: [Int32] = []
     /// Per object, the container choice that typed it (-1: the type its pointer names).
@@ -33,6 +35,7 @@ struct Walk {
         pageSize = Int(geometry.pageSize)
         bitWords = (pageSize / 8 + 63) / 64
         pageSlot = [Int32](repeating: -1, count: Int(geometry.maxPages))
+        pageMarks = [UInt8](repeating: 0, count: Int(geometry.maxPages))
     }
 
     mutating func slot(_ page: UInt32) -> Int {
@@ -44,22 +47,23 @@ struct Walk {
         storage.append(contentsOf: repeatElement(0, count: pageSize))
         fetched.append(false)
         visitedBits.append(contentsOf: repeatElement(0, count: bitWords))
-        reachedSlot.append(false)
-        typedSlot.append(false)
         return index
     }
 
-    mutating func markReached(_ page: UInt32) { reachedSlot[slot(page)] = true }
+    mutating func markReached(_ page: UInt32) { mark(page, 1) }
 
     /// A page a typed object lies on: reached, and not through untyped pointers only.
-    mutating func markTyped(_ page: UInt32) {
-        let index = slot(page)
-        reachedSlot[index] = true
-        typedSlot[index] = true
+    mutating func markTyped(_ page: UInt32) { mark(page, 3) }
+
+    @inline(__always)
+    private mutating func mark(_ page: UInt32, _ bits: UInt8) {
+        let old = pageMarks[Int(page)]
+        if old == 0 { marked.append(page) }
+        pageMarks[Int(page)] = old | bits
     }
 
     /// Reached pages no typed object lies on.
-    var untypedPages: Int { reachedSlot.indices.count { reachedSlot[$0] && !typedSlot[$0] } }
+    var untypedPages: Int { marked.count { pageMarks[Int($0)] == 1 } }
 
     /// The object at `index` is another type, at another address, than it was added as.
     mutating func retype(_ index: Int, address: UInt64, type: Int32) {
@@ -114,5 +118,5 @@ struct Walk {
         return true
     }
 
-    var reachedPages: [UInt32] { slotPage.indices.filter { reachedSlot[$0] }.map { slotPage[$0] }.sorted() }
+    var reachedPages: [UInt32] { marked.sorted() }
 }
