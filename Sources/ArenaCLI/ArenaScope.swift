@@ -21,7 +21,7 @@ public struct ArenaScope: ParsableCommand {
         subcommands: [
             InspectCommand.self, DemoCommand.self, ListCommand.self, SnapshotCommand.self, ReadCommand.self, ChaseCommand.self,
             RecordCommand.self, InfoCommand.self, RootsCommand.self, ObjectsCommand.self, RefsCommand.self, TypesCommand.self, DecodeCommand.self, WorkloadsCommand.self,
-            ExportCommand.self,
+            ExportCommand.self, ManualSectionsCommand.self,
         ],
         defaultSubcommand: InspectCommand.self)
 

@@ -32,6 +32,25 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case noTerminal = 78
 }
 
+extension ExitStatus {
+    /// What the status means, as the man page and the README's table say it.
+    public var meaning: String {
+        switch self {
+        case .success: "success"
+        case .failure: "any other failure"
+        case .unreadable: "the address is outside the arena, or in a page that is not backed"
+        case .usage: "wrong arguments or options"
+        case .dataError: "a damaged input file (theme, recording, BTF, shape)"
+        case .noInput: "no such map id, pin, map name or file"
+        case .notArena: "the map is not an arena"
+        case .unavailable: "the kernel cannot do it (no arenas, no BPF or BTF), or the arena went away"
+        case .cannotCreate: "an output cannot be made: a recording that exists (without --force), a port in use, a textfile that cannot be written"
+        case .noPermission: "not permitted: a capability is missing, or a security policy (an LSM, kernel lockdown) refuses"
+        case .noTerminal: "the inspector cannot use the terminal: not one, or TERM unset, dumb or unknown"
+        }
+    }
+}
+
 /// An error arenascope reports as one line and an exit status.
 public struct CLIError: Error, CustomStringConvertible {
     public let message: String

@@ -13,7 +13,7 @@ struct SourceOptions: ParsableArguments {
     @Option(help: "Seed of the emulated workload.")
     var seed: UInt64 = 1
 
-    @Option(help: "Workload steps to run before looking (at most 10000000; a step takes 1-3 µs).")
+    @Option(help: "Workload steps to run before looking (at most 10000000; a step takes 1-3 microseconds).")
     var steps: UInt64 = 0
 
     /// Up to about half a minute of emulation.
