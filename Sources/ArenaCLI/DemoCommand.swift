@@ -20,7 +20,7 @@ struct DemoCommand: ParsableCommand {
     static let defaultWorkload = "churn"
     static let headlessSamples = 30
 
-    @Option(help: ArgumentHelp("Emulated workload to run (see 'arenascope workloads').", valueName: "workload"))
+    @Option(help: ArgumentHelp("Emulated workload to run (see 'arenascope workloads').", valueName: "workload"), completion: .list(WorkloadCatalog.names))
     var workload = defaultWorkload
     @Flag(help: "Create a real arena driven by BPF programs instead (needs root: CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN).")
     var live = false

@@ -15,7 +15,7 @@ struct InfoCommand: ParsableCommand {
             info then exits 65, after printing everything it could read.
             """)
 
-    @Argument(help: ArgumentHelp("The recording.", valueName: "file"))
+    @Argument(help: ArgumentHelp("The recording.", valueName: "file"), completion: .file(extensions: ["arec"]))
     var file: String
     @Flag(help: "Also decode every frame and page and check every checksum; exit 65 at the first damage (a checksum mismatch, a frame out of sequence, a broken index; a recording merely cut short verifies).")
     var verify = false

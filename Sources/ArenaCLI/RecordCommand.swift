@@ -24,7 +24,7 @@ struct RecordCommand: ParsableCommand {
             """)
 
     @OptionGroup var source: SourceOptions
-    @Option(name: .shortAndLong, help: ArgumentHelp("The recording file to write.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("The recording file to write.", valueName: "file"), completion: .file(extensions: ["arec"]))
     var output: String
     @Option(help: "Stop after this many frames.")
     var frames: Int?

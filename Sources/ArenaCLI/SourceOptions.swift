@@ -7,7 +7,8 @@ import ArenaTypes
 
 /// Chooses what to look at: an emulated arena, a live one, or a recording.
 struct SourceOptions: ParsableArguments {
-    @Option(name: .customLong("emulate"), help: ArgumentHelp("Run an emulated arena with WORKLOAD (see 'arenascope workloads').", valueName: "workload"))
+    @Option(name: .customLong("emulate"), help: ArgumentHelp("Run an emulated arena with WORKLOAD (see 'arenascope workloads').", valueName: "workload"),
+            completion: .list(WorkloadCatalog.names))
     var workload: String?
 
     @Option(help: "Seed of the emulated workload.")
@@ -28,10 +29,11 @@ struct SourceOptions: ParsableArguments {
     @Flag(help: "Create the emulated arena with BPF_F_SEGV_ON_FAULT.")
     var segvOnFault = false
 
-    @Option(name: .customLong("map-id"), help: ArgumentHelp("Attach to the live arena with this BPF map id.", valueName: "id"))
+    @Option(name: .customLong("map-id"), help: ArgumentHelp("Attach to the live arena with this BPF map id.", valueName: "id"),
+            completion: .custom { _, _, prefix in Completions.arenaIDs().filter { $0.hasPrefix(prefix) } })
     var mapID: UInt32?
 
-    @Option(name: .customLong("pin"), help: ArgumentHelp("Attach to the live arena pinned at this bpffs path.", valueName: "path"))
+    @Option(name: .customLong("pin"), help: ArgumentHelp("Attach to the live arena pinned at this bpffs path.", valueName: "path"), completion: .file())
     var pinPath: String?
 
     @Option(name: .customLong("name"), help: ArgumentHelp("Attach to the live arena whose map has this name (as bpftool's 'name NAME'; several of one name: choose with --map-id).", valueName: "name"))
@@ -40,20 +42,20 @@ struct SourceOptions: ParsableArguments {
     @Flag(help: "Hold the live arena open so it outlives its programs (post-mortem inspection).")
     var keepAlive = false
 
-    @Option(name: .customLong("replay"), help: ArgumentHelp("Replay a recording.", valueName: "file"))
+    @Option(name: .customLong("replay"), help: ArgumentHelp("Replay a recording.", valueName: "file"), completion: .file(extensions: ["arec"]))
     var replayFile: String?
 
     @Option(help: ArgumentHelp("Frame of the recording to look at (default 0, the first).", valueName: "i"))
     var frame: Int?
 
     @Option(name: .customLong("btf"), help: ArgumentHelp(
-        "More types: a BPF object (its .BTF section) or a raw BTF file, for types the programs' BTF lacks or only declares (repeatable).",
-        valueName: "file"))
+        "More types: a BPF object (its .BTF section and, through pahole, its DWARF) or a raw BTF file, for types the programs' BTF lacks or only declares (repeatable).",
+        valueName: "file"), completion: .file())
     var btfFiles: [String] = []
 
     @Option(name: .customLong("shape"), help: ArgumentHelp(
         "What the types do not say: cast roots, counted arrays, containers, owned memory (docs/shapes.md; repeatable). A NAME.shape beside a --btf object, and the programs' own in ~/.config/arenascope/shapes/, are read too.",
-        valueName: "file"))
+        valueName: "file"), completion: .file(extensions: ["shape"]))
     var shapeFiles: [String] = []
 
     func validate() throws {

@@ -8,7 +8,8 @@ import ArenaScreen
 
 /// How the interactive inspector looks and samples.
 struct ViewOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Colour theme: a name from Themes/ (dark, light, high-contrast, mono) or a path to a .theme file.", valueName: "name|path"))
+    @Option(help: ArgumentHelp("Colour theme: a name from Themes/ (dark, light, high-contrast, mono) or a path to a .theme file.", valueName: "name|path"),
+            completion: .custom { _, _, prefix in ThemeLibrary.available().filter { $0.hasPrefix(prefix) } })
     var theme: String?
 
     @Option(help: ArgumentHelp("Milliseconds between samples.", valueName: "ms"))
