@@ -59,7 +59,21 @@ public struct CellGrid: Equatable, Sendable {
         }
     }
 
-    /// A box around `rect` with `title` in its top edge.
+    /// Titles `box` could only show cut (even their first part did not fit), for the layout tests.
+    public private(set) var cutTitles: [String] = []
+
+    /// The longest form of `title` that fits `width` columns: whole, else without as many of
+    /// its last " · " parts as it must drop; the first part is cut (with "…") only when it
+    /// alone does not fit.
+    public static func fitted(_ title: String, width: Int) -> (text: String, cut: Bool) {
+        var parts = title.components(separatedBy: " · ")
+        while parts.count > 1 && parts.joined(separator: " · ").count > width { parts.removeLast() }
+        let text = parts.joined(separator: " · ")
+        guard text.count > width else { return (text, false) }
+        return (String(text.prefix(max(0, width - 1))) + "…", true)
+    }
+
+    /// A box around `rect` with `title` in its top edge, fitted to it (see `fitted`).
     public mutating func box(_ rect: Rect, title: String, focused: Bool) {
         guard rect.width >= 2, rect.height >= 2 else { return }
         let role: ColorRole = focused ? .borderFocused : .border
@@ -77,7 +91,9 @@ public struct CellGrid: Equatable, Sendable {
         self[right, rect.y] = Cell("┐", role: role)
         self[rect.x, bottom] = Cell("└", role: role)
         self[right, bottom] = Cell("┘", role: role)
-        put(" \(title) ", x: rect.x + 2, y: rect.y, role: focused ? .borderFocused : .title, limit: rect.width - 4)
+        let fitted = Self.fitted(title, width: rect.width - 6)
+        if fitted.cut { cutTitles.append(title) }
+        put(" \(fitted.text) ", x: rect.x + 2, y: rect.y, role: focused ? .borderFocused : .title, limit: rect.width - 4)
     }
 
     /// The characters, one line a row, trailing spaces trimmed (for snapshot tests).

@@ -16,13 +16,16 @@ public enum PaneID: Int, CaseIterable, Sendable {
 
 /// Where each pane goes for a terminal size.
 ///
-/// - 120 columns and more: page map over ranges on the left, hexdump over chase on the right.
+/// - 140 columns and more: page map over ranges on the left (60 columns or more: the ranges'
+///   columns and the legend whole), hexdump over chase on the right.
 /// - 80x24 up to that: page map beside ranges, then hexdump, then chase, full width.
 /// - 40x12 up to that (reduced): the focused pane alone; Tab changes it.
 /// - Below 40x12: no panes, a message.
 public struct Layout: Equatable {
     public static let minimum = (width: 40, height: 12)
     public static let full = (width: 80, height: 24)
+    /// From this width the panes stand in two columns, the hexdump's 80 on the right.
+    public static let twoColumns = 140
 
     public let width: Int
     public let height: Int
@@ -50,7 +53,7 @@ public struct Layout: Equatable {
         guard !isTooSmall else { return nil }
         let body = height - barRows
         if isReduced { return pane == focus ? Rect(x: 0, y: 0, width: width, height: body) : nil }
-        if width >= 120 {
+        if width >= Self.twoColumns {
             let right = 80
             let left = width - right
             let mapHeight = body * 3 / 5

@@ -25,11 +25,27 @@ enum PageGlyph {
         return (state.partlyFreeGlyph, state.isBacked ? .mixed : .of(state))
     }
 
-    /// "· free # alloc M mapped R rsv x freed"
-    static let legend = (PageState.all.map { "\($0.glyph) \($0.traits.legendLabel)" } + ["x freed"]).joined(separator: " ")
+    /// "· free", "# alloc", "M mapped", "R rsv", "F freeing", "x freed"
+    static let legendItems = PageState.all.map { "\($0.glyph) \($0.traits.legendLabel)" } + ["x freed"]
     /// A cell holding a backed page the roots do not reach, while the object map is shown.
     static let unreached: Unicode.Scalar = "!"
-    static let unreachedLegend = "! unreached " + legend
+
+    /// The legend's items (with "! unreached" first while the object map is shown), wrapped to
+    /// `width` columns: as many lines as they need, no item cut.
+    static func legendLines(width: Int, unreached: Bool) -> [String] {
+        var lines: [String] = [], line = ""
+        for item in (unreached ? ["! unreached"] : []) + legendItems {
+            if line.isEmpty {
+                line = item
+            } else if line.count + 1 + item.count <= width {
+                line += " " + item
+            } else {
+                lines.append(line)
+                line = item
+            }
+        }
+        return lines + [line]
+    }
 }
 
 /// Every page of the arena as a cell (or N pages a cell), with a ruler of addresses; the
@@ -41,6 +57,8 @@ final class PageMapPane: Pane {
     private(set) var topRow = 0
     /// The layout of the last `layout` step, which movement and clicks use.
     private(set) var map = MapGeometry(columns: 1, rows: 1, pagesPerCell: 1)
+    /// The legend's lines for the pane's width, worked out by `layout`.
+    private var legend: [String] = []
 
     func layout(_ rect: Rect, in app: InspectorApp) {
         guard let snapshot = app.snapshot else { return }
@@ -48,7 +66,8 @@ final class PageMapPane: Pane {
         let pages = snapshot.geometry.maxPages
         let gutter = inner.width >= 30 ? Self.gutterWidth : 0
         let columns = max(1, inner.width - gutter)
-        let rows = max(1, inner.height - 1)
+        legend = PageGlyph.legendLines(width: inner.width, unreached: app.shownObjectMap != nil)
+        let rows = max(1, inner.height - legend.count)
         let fit = MapGeometry.fit(pages: pages, columns: columns, rows: rows)
         map = MapGeometry(columns: columns, rows: rows, pagesPerCell: min(fit, zoomPagesPerCell ?? fit))
         let perRow = UInt64(map.columns) * UInt64(map.pagesPerCell)
@@ -112,9 +131,8 @@ final class PageMapPane: Pane {
         let cursorPage = app.navigation.page
         let perRow = UInt64(map.columns) * UInt64(map.pagesPerCell)
         let state = snapshot.pages.state(ofPage: cursorPage)
-        let title = "Pages · page \(cursorPage) \(state.name) · \(map.pagesPerCell)/cell"
-        let titleWithAddress = title + " · 0x" + String(snapshot.geometry.address(ofPage: cursorPage), radix: 16)
-        grid.box(rect, title: titleWithAddress.count <= rect.width - 6 ? titleWithAddress : title, focused: focused)
+        grid.box(rect, title: "Pages · page \(cursorPage) \(state.name) · \(map.pagesPerCell)/cell · 0x"
+                 + String(snapshot.geometry.address(ofPage: cursorPage), radix: 16), focused: focused)
         let gutter = inner.width - map.columns
         let firstPage = UInt64(topRow) * perRow
         guard firstPage < UInt64(pages) else { return }
@@ -144,6 +162,8 @@ final class PageMapPane: Pane {
                 grid[inner.x + gutter + column, inner.y + row] = Cell(glyph, role: isCursor ? .cursor : role, inverse: isCursor)
             }
         }
-        grid.put(unreached == nil ? PageGlyph.legend : PageGlyph.unreachedLegend, x: inner.x, y: inner.y + inner.height - 1, role: .dim, limit: inner.width)
+        for (index, line) in legend.enumerated() {
+            grid.put(line, x: inner.x, y: inner.y + inner.height - legend.count + index, role: .dim, limit: inner.width)
+        }
     }
 }

@@ -39,15 +39,19 @@ final class RootsPane: Pane {
             grid.put("no roots: the programs keep no arena globals or arena pointers in maps with BTF", x: inner.x, y: inner.y, role: .dim, limit: inner.width)
             return
         }
-        let nameWidth = min(24, roots.map(\.name.count).max() ?? 0)
-        let typeWidth = min(28, roots.map { ($0.type ?? "(untyped)").count }.max() ?? 0)
-        grid.put("name".rightPadded(to: nameWidth) + "  " + "type".rightPadded(to: typeWidth) + "  address       origin", x: inner.x, y: inner.y, role: .dim, limit: inner.width)
+        // Columns that fit whole: name, type and address, and the origin where there is room for it.
+        let nameWidth = min(24, max(4, roots.map(\.name.count).max() ?? 0))
+        let typeWidth = max(4, min(28, roots.map { ($0.type ?? "(untyped)").count }.max() ?? 0, inner.width - nameWidth - 16))
+        let originWidth = max(6, roots.map(\.origin.count).max() ?? 0)
+        let showsOrigin = nameWidth + typeWidth + 16 + originWidth <= inner.width
+        grid.put("name".rightPadded(to: nameWidth) + "  " + "type".rightPadded(to: typeWidth) + "  address" + (showsOrigin ? "       origin" : ""),
+                 x: inner.x, y: inner.y, role: .dim, limit: inner.width)
         for row in 0..<Self.visibleRows(rect) {
             let index = top + row
             guard index < roots.count else { break }
             let root = roots[index]
             let line = root.name.rightPadded(to: nameWidth) + "  " + (root.type ?? "(untyped)").rightPadded(to: typeWidth) + "  "
-                + Hexdump.paddedHex(root.address, width: 12) + "  " + root.origin + (root.note(in: geometry).map { " · " + $0 } ?? "")
+                + Hexdump.paddedHex(root.address, width: 12) + (showsOrigin ? "  " + root.origin + (root.note(in: geometry).map { " · " + $0 } ?? "") : "")
             let selected = index == selection
             grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 1 + row,
                      role: selected ? .selection : root.type == nil ? .dim : .text, inverse: selected && focused, limit: inner.width)

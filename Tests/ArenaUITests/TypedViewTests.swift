@@ -96,7 +96,7 @@ import ArenaText
         let mapCells = screen.lines.prefix(8).compactMap { $0.split(separator: "│").first }.joined()
         #expect(mapCells.filter { $0 == "!" }.count == 3, "pages 1014-1023 unreached: 3 cells of 4 pages")
         fixture.press(.enter)
-        #expect(fixture.screen.text.contains("Objects · struct arena_list_node · 98 · "), "Enter lists the type's objects")
+        #expect(fixture.screen.text.contains("Objects · struct arena_list_node · 98"), "Enter lists the type's objects")
         let first = try #require(fixture.screen.lines.first { $0.contains("│0       ") }, "\(fixture.screen.text)")
         let address = try #require(parseNumber(String(first.split(separator: " ").last { $0.hasPrefix("0x") } ?? "")))
         fixture.press(.enter)
