@@ -36,6 +36,10 @@ public struct ArenaScope: ParsableCommand {
         let conventions = CommandLineConventions(arguments ?? Array(CommandLine.arguments.dropFirst()),
                                                  subcommands: configuration.subcommands.map { $0._commandName } + ["help"])
         CommandLineConventions.indenting.store(conventions.pretty, ordering: .relaxed)
+        if conventions.arguments == ["--generate-completion-script", "bash"] {
+            print(BashCompletion.script, terminator: "")
+            Self.exit()
+        }
         do {
             try refuseWhatTheParserLetsThrough(conventions.arguments)
             var command = try parseAsRoot(conventions.arguments)

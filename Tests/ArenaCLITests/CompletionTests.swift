@@ -33,6 +33,11 @@ import Testing
         #expect(try Self.complete(["info", ""], in: folder) == ["run.arec"], "recordings, not other files")
         #expect(try Self.complete(["snapshot", "--replay", "r"], in: folder) == ["run.arec"])
         #expect(try Self.complete(["objects", "--emulate", "list", "--shape", ""], in: folder) == ["htab.shape"])
+        // The default command's options before any subcommand, as for `arenascope --emulate list`.
+        #expect(try Self.complete(["--em"], in: folder) == ["--emulate"])
+        #expect(try Self.complete(["--emulate", "l"], in: folder) == ["list", "leaky"])
+        #expect(try Self.complete(["--emulate", "list", "--the"], in: folder) == ["--theme"])
+        #expect(try Self.complete(["sn"], in: folder) == ["snapshot"], "subcommands as before")
         // Map ids come from the live arenas where this user may list them; here it runs, and says nothing on stderr.
         _ = try Self.complete(["snapshot", "--map-id", ""], in: folder)
     }
