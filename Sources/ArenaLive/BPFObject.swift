@@ -55,6 +55,11 @@ final class BPFObject {
         bpf_map__fd(try map(name))
     }
 
+    /// The kernel's id of the map called `name`.
+    func mapID(_ name: String) throws(LiveError) -> UInt32 {
+        try LiveMap.info(try mapFD(name)).id
+    }
+
     func program(_ name: String) throws(LiveError) -> OpaquePointer {
         guard let program = bpf_object__find_program_by_name(handle, name) else {
             throw .system(call: "finding program \(name)", errno: ENOENT)

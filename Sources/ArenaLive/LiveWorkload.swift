@@ -74,15 +74,11 @@ public final class LiveWorkload {
     }
 
     /// Map ids of the main arena and the NO_USER_CONV one.
-    public var arenaID: UInt32 { get throws(LiveError) { try mapID("arena", in: object) } }
-    public var narrowArenaID: UInt32 { get throws(LiveError) { try mapID("arena32", in: narrowObject) } }
+    public var arenaID: UInt32 { get throws(LiveError) { try object.mapID("arena") } }
+    public var narrowArenaID: UInt32 { get throws(LiveError) { try narrowObject.mapID("arena32") } }
 
     /// The main arena's map fd (owned by this object).
     public var arenaFD: Int32 { get throws(LiveError) { try object.mapFD("arena") } }
-
-    private func mapID(_ name: String, in object: BPFObject) throws(LiveError) -> UInt32 {
-        try LiveMap.info(try object.mapFD(name)).id
-    }
 
     @discardableResult
     private func run(_ program: String, in object: BPFObject? = nil, _ a: UInt64 = 0, _ b: UInt64 = 0, _ c: UInt64 = 0) throws(LiveError) -> (UInt64, UInt64) {

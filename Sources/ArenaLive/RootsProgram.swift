@@ -62,9 +62,7 @@ public final class RootsProgram {
     }
 
     /// The arena's map id.
-    public var arenaID: UInt32 {
-        get throws(LiveError) { try LiveMap.info(try object.mapFD("arena")).id }
-    }
+    public var arenaID: UInt32 { get throws(LiveError) { try object.mapID("arena") } }
 
     /// Adds `count` (at most 32) elements with values `first`…; returns the elements in the list.
     @discardableResult

@@ -14,9 +14,7 @@ public final class ListProgram {
         object = try BPFObject(.shapes_list)
     }
 
-    public var arenaID: UInt32 {
-        get throws(LiveError) { try LiveMap.info(try object.mapFD("arena")).id }
-    }
+    public var arenaID: UInt32 { get throws(LiveError) { try object.mapID("arena") } }
 
     /// Adds `count` elements (at most 64 a call), valued from `first`; the elements in the list.
     @discardableResult
@@ -43,9 +41,7 @@ public final class HashTableProgram {
         object = try BPFObject(.shapes_htab)
     }
 
-    public var arenaID: UInt32 {
-        get throws(LiveError) { try LiveMap.info(try object.mapFD("arena")).id }
-    }
+    public var arenaID: UInt32 { get throws(LiveError) { try object.mapID("arena") } }
 
     /// Inserts `count` elements (at most 64 a call); the first call makes `buckets` buckets
     /// (a power of two, at most 64). The elements in the table.
