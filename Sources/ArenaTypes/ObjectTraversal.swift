@@ -80,9 +80,6 @@ public struct ObjectTraversal {
         func append(_ slots: [TypeLayout.Slot], of owner: TypeRef) -> Range<Int> {
             let first = tables.slotOffsets.count
             for slot in slots {
-                // A field the shape types points to its type, whatever the BTF says it is.
-                let slot = shape.fieldTypes[ResolvedShape.SlotKey(type: owner, offset: slot.offset)]
-                    .map { TypeLayout.Slot(offset: slot.offset, pointee: $0.pointee, path: slot.path, isInteger: false) } ?? slot
                 if let count = shape.counts[ResolvedShape.SlotKey(type: owner, offset: slot.offset)] {
                     tables.slotCounts.append(Int32(tables.counts.count))
                     tables.counts.append(count)
@@ -97,11 +94,14 @@ public struct ObjectTraversal {
             }
             return first..<tables.slotOffsets.count
         }
-        /// The integer fields the shape types, which the layout has no slot for.
-        func castSlots(of owner: TypeRef, besides slots: [TypeLayout.Slot]) -> [TypeLayout.Slot] {
-            let taken = Set(slots.map(\.offset))
-            return shape.fieldTypes.filter { $0.key.type == owner && !taken.contains($0.key.offset) }.sorted { $0.key.offset < $1.key.offset }
-                .map { TypeLayout.Slot(offset: $0.key.offset, pointee: $0.value.pointee, path: $0.value.path, isInteger: false) }
+        /// The layout's slots, those of the fields the shape types replaced by slots pointing
+        /// to their types, whatever the BTF says they are (an integer outside an array, which
+        /// the layout has no slot for, gets one).
+        func shaped(_ slots: [TypeLayout.Slot], of owner: TypeRef) -> [TypeLayout.Slot] {
+            let casts = shape.fieldTypes.filter { $0.key.type == owner }
+            guard !casts.isEmpty else { return slots }
+            let typed = casts.map { TypeLayout.Slot(offset: $0.key.offset, pointee: $0.value.pointee, path: $0.value.path, isInteger: false) }
+            return (slots.filter { casts[ResolvedShape.SlotKey(type: owner, offset: $0.offset)] == nil } + typed).sorted { $0.offset < $1.offset }
         }
         var stopIndices: [String: Int32] = [:]
         func stopIndex(_ name: String) -> Int32 {
@@ -118,7 +118,7 @@ public struct ObjectTraversal {
                 if layoutLimit == nil && clock() - started > options.timeLimit { layoutLimit = ObjectMap.Limit.time(options.timeLimit) }
                 let layout = layoutLimit == nil ? layout(of: ref, budget: &layoutBudget) : TypeLayout()
                 if layoutLimit == nil && layoutBudget.refused { layoutLimit = ObjectMap.Limit.layout(options.maxLayoutSteps) }
-                tables.infos[Int(index)].slots = append(layout.fixed + castSlots(of: ref, besides: layout.fixed), of: ref)
+                tables.infos[Int(index)].slots = append(shaped(layout.fixed, of: ref), of: ref)
                 let firstSite = tables.unionSites.count
                 let typeName = catalog.name(of: ref)
                 for site in layout.unions.indices {
