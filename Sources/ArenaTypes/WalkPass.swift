@@ -195,11 +195,8 @@ struct WalkPass {
         var pointers = 0
         for slot in member where tables.slotPointees[slot] >= 0 {
             guard let value = walk.word(at: address + tables.slotOffsets[slot]), value != 0, let target = decoder.target(of: value) else { continue }
-            for inner in tables.infos[Int(tables.slotPointees[slot])].slots where !tables.slotIsInteger[inner] {
-                guard let word = walk.word(at: target + tables.slotOffsets[inner]), word != 0 else { continue }
-                guard case .backed = PointerTarget(word, decoder: decoder, pages: pages) else { return nil }
-                pointers += 1
-            }
+            guard let held = backedPointers(tables.infos[Int(tables.slotPointees[slot])].slots, objectAt: target) else { return nil }
+            pointers += held
         }
         return pointers
     }
@@ -207,11 +204,20 @@ struct WalkPass {
     /// True when every non-null pointer in `slots` of the object at `address` (but those
     /// whose offset is in `skipped`) leads into a backed page.
     private func fits(_ slots: Range<Int>, objectAt address: UInt64, outside skipped: Range<UInt64> = 0..<0) -> Bool {
-        slots.allSatisfy { slot in
-            guard !skipped.contains(tables.slotOffsets[slot]), let value = walk.word(at: address + tables.slotOffsets[slot]), value != 0 else { return true }
-            if case .backed = PointerTarget(value, decoder: decoder, pages: pages) { return true }
-            return tables.slotIsInteger[slot]
+        backedPointers(slots, objectAt: address, outside: skipped) != nil
+    }
+
+    /// How many non-null pointers `slots` of the object at `address` (but those whose offset is
+    /// in `skipped`) hold, all leading into backed pages; nil when one leads elsewhere. Integers
+    /// read as addresses neither count nor contradict.
+    private func backedPointers(_ slots: Range<Int>, objectAt address: UInt64, outside skipped: Range<UInt64> = 0..<0) -> Int? {
+        var pointers = 0
+        for slot in slots where !tables.slotIsInteger[slot] && !skipped.contains(tables.slotOffsets[slot]) {
+            guard let value = walk.word(at: address + tables.slotOffsets[slot]), value != 0 else { continue }
+            guard case .backed = PointerTarget(value, decoder: decoder, pages: pages) else { return nil }
+            pointers += 1
         }
+        return pointers
     }
 
     /// Follows the pointer in `slot` of the object at `index`, whose field lies at `field`;
