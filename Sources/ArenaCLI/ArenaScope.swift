@@ -33,8 +33,7 @@ public struct ArenaScope: ParsableCommand {
         // A file-size limit (ulimit -f) makes a write fail with EFBIG, reported like a full
         // disk with what was kept, instead of killing the process mid-file.
         signal(SIGXFSZ, SIG_IGN)
-        let conventions = CommandLineConventions(arguments ?? Array(CommandLine.arguments.dropFirst()),
-                                                 subcommands: configuration.subcommands.map { $0._commandName } + ["help"])
+        let conventions = CommandLineConventions(arguments ?? Array(CommandLine.arguments.dropFirst()), subcommands: commandNames)
         CommandLineConventions.indenting.store(conventions.pretty, ordering: .relaxed)
         if conventions.arguments == ["--generate-completion-script", "bash"] {
             print(BashCompletion.script, terminator: "")
@@ -71,15 +70,17 @@ public struct ArenaScope: ParsableCommand {
 }
 
 extension ArenaScope {
+    /// The subcommands' names, and help.
+    static var commandNames: [String] { configuration.subcommands.map { $0._commandName } + ["help"] }
+
     /// `help nosuch` and `--version extra` printed help or the version and exited 0: a
     /// script's typo must fail (64).
     static func refuseWhatTheParserLetsThrough(_ arguments: [String]) throws(CLIError) {
         if arguments.contains("--version") && arguments.count > 1 {
             throw CLIError("--version takes no other arguments (see 'arenascope help')", status: .usage)
         }
-        let names = configuration.subcommands.map { $0._commandName } + ["help"]
-        if arguments.first == "help", arguments.count > 1, let wanted = arguments.dropFirst().first(where: { !names.contains($0) }) {
-            let close = closeMatches(to: wanted, among: names)
+        if arguments.first == "help", arguments.count > 1, let wanted = arguments.dropFirst().first(where: { !commandNames.contains($0) }) {
+            let close = closeMatches(to: wanted, among: commandNames)
             throw CLIError("no command '\(wanted)'" + (close.isEmpty ? "" : " (did you mean \(close.map { "'\($0)'" }.joined(separator: ", "))?)")
                            + " (see 'arenascope help')", status: .usage)
         }

@@ -21,8 +21,12 @@ enum Prompt: Equatable {
 }
 
 extension Prompt {
-    var isShapeType: Bool {
-        if case .shapeType = self { true } else { false }
+    /// Whether its answer is a type name, which Tab completes.
+    var takesTypeName: Bool {
+        switch self {
+        case .viewAsType, .shapeType: true
+        case .gotoAddress, .search, .seekFrame: false
+        }
     }
 }
 
@@ -37,7 +41,7 @@ extension InspectorApp {
         case .backspace:
             overlay = .prompt(prompt, String(text.dropLast()))
             message = nil
-        case .tab where prompt == .viewAsType || prompt.isShapeType:
+        case .tab where prompt.takesTypeName:
             let (completed, candidates) = TypeMemory.complete(text, among: catalog.entries.map(\.name))
             overlay = .prompt(prompt, completed)
             message = candidates
