@@ -5,7 +5,6 @@ enum Completions {
     /// The live arenas' map ids, where this user may list maps; none otherwise (a completion
     /// never prints an error).
     static func arenaIDs() -> [String] {
-        guard let summaries = try? LiveArenaSummary.withoutSampler() else { return [] }
-        return summaries.map { String($0.record.id) }
+        ((try? LiveSource.arenaIDs()) ?? []).map(String.init)
     }
 }

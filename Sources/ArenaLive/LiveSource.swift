@@ -29,11 +29,11 @@ public final class LiveSource: ArenaSource {
 
     /// Attaches to arena `mapID`; fails with a clear `LiveError` when it does not exist,
     /// is not an arena, or the caller lacks the capabilities.
-    /// The ids of the arenas whose map is called `name` (as the kernel keeps names: at most
-    /// 15 characters), from the maps' info alone.
-    public static func arenaIDs(named name: String) throws(LiveError) -> [UInt32] {
-        let kept = String(name.utf8.prefix(15)) ?? name
-        return try ArenaMaps.records().filter { $0.name == kept }.map(\.id)
+    /// The ids of the arenas, or of those whose map is called `name` (as the kernel keeps
+    /// names: at most 15 characters), from the maps' info alone.
+    public static func arenaIDs(named name: String? = nil) throws(LiveError) -> [UInt32] {
+        let kept = name.map { String($0.utf8.prefix(15)) ?? $0 }
+        return try ArenaMaps.records().filter { kept == nil || $0.name == kept }.map(\.id)
     }
 
     public init(mapID: UInt32, keepAlive: Bool = false, sampler: ArenaSampler? = nil) throws(LiveError) {
