@@ -35,8 +35,9 @@ public struct ArenaScope: ParsableCommand {
         signal(SIGXFSZ, SIG_IGN)
         let conventions = CommandLineConventions(arguments ?? Array(CommandLine.arguments.dropFirst()), subcommands: commandNames)
         CommandLineConventions.indenting.store(conventions.pretty, ordering: .relaxed)
-        if conventions.arguments == ["--generate-completion-script", "bash"] {
-            print(BashCompletion.script, terminator: "")
+        if conventions.arguments.count == 2, conventions.arguments[0] == "--generate-completion-script",
+           let shell = CompletionShell(rawValue: conventions.arguments[1]) {
+            print(ShellCompletion.script(for: shell), terminator: "")
             Self.exit()
         }
         do {
