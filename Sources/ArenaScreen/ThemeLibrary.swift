@@ -1,3 +1,4 @@
+import ArenaText
 import Foundation
 
 /// Finds themes by name or path.
@@ -17,11 +18,8 @@ public enum ThemeLibrary {
                                environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
         var folders: [String] = []
         if let custom = environment["ARENASCOPE_THEMES"], !custom.isEmpty { folders.append(custom) }
-        let home = environment["HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
-        for (variable, fallback) in [("XDG_CONFIG_HOME", "/.config"), ("XDG_DATA_HOME", "/.local/share")] {
-            if let base = environment[variable].flatMap({ $0.hasPrefix("/") ? $0 : nil }) ?? home.map({ $0 + fallback }) {
-                folders.append(base + "/arenascope/themes")
-            }
+        for base in [UserFolders.config(environment), UserFolders.data(environment)].compactMap({ $0 }) {
+            folders.append(base + "/arenascope/themes")
         }
         var directory = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {

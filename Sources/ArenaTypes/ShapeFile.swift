@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaText
 import Foundation
 
 /// Shape files on disk: read (bounded), found beside a `--btf` object (`prog.bpf.o` →
@@ -37,8 +38,7 @@ public enum ShapeFile {
 
     /// Where shape files are kept by program name.
     public static func folder(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") { return config + "/arenascope/shapes" }
-        return environment["HOME"].map { $0 + "/.config/arenascope/shapes" }
+        UserFolders.config(environment).map { $0 + "/arenascope/shapes" }
     }
 
     /// The shape files of the programs named, from the shapes folder.
