@@ -9,12 +9,11 @@ final class ChasePane: Pane {
     static let firstHops = 512
     static let mostHops = 1 << 20
     private(set) var maxHops = firstHops
-    private(set) var selection = 0
+    private(set) var list = ListCursor()
     /// The chain walked for the current sample and chain start, and the first 16 bytes of
     /// the nodes shown: worked out by `layout`, drawn by `render`.
     private var walked: (key: ChainKey, result: Result<ChaseResult, PaneError>)?
     private var previews: (key: PreviewKey?, lines: [Int: String]) = (nil, [:])
-    private var top = 0
 
     /// What the previews were read for: the chain and the rows shown.
     private struct PreviewKey: Equatable {
@@ -27,7 +26,7 @@ final class ChasePane: Pane {
 
     /// Starts over at the chain's first node.
     func reset() {
-        selection = 0
+        list.reset()
         maxHops = Self.firstHops
     }
 
@@ -51,14 +50,12 @@ final class ChasePane: Pane {
 
     func layout(_ rect: Rect, in app: InspectorApp) {
         guard case .success(let chain)? = chain(app), let walked else { return }
-        let rows = max(1, rect.inner.height - 2)
-        selection = min(selection, max(0, chain.hops.count - 1))
-        top = max(0, selection - rows + 1)
-        let key = PreviewKey(chain: walked.key, top: top, rows: rows)
+        list.fit(count: chain.hops.count, rows: rect.inner.height - 2)
+        let key = PreviewKey(chain: walked.key, top: list.top, rows: list.rows)
         guard previews.key != key else { return }
         var reader = app.reader()
         var lines: [Int: String] = [:]
-        for index in top..<min(chain.hops.count, top + rows) {
+        for index in list.visible {
             let bytes = try? reader?.read(chain.hops[index].address, length: 16)
             lines[index] = bytes.map { $0.map(Hexdump.hexByte).joined(separator: " ") } ?? ""
         }
@@ -66,10 +63,9 @@ final class ChasePane: Pane {
     }
 
     func perform(_ command: Command, in app: InspectorApp) {
-        if let moved = listSelection(selection, after: command, page: max(1, (app.rect(of: .chase)?.height ?? 4) - 4)) {
-            selection = moved
+        if list.move(command) {
             // Moving past the last node of a chain cut at the limit walks further: End to the end.
-            if case .success(let chain)? = walked?.result, chain.stop == .max, selection >= chain.hops.count - 1 {
+            if case .success(let chain)? = walked?.result, chain.stop == .max, list.selection >= chain.hops.count - 1 {
                 maxHops = command == .end ? Self.mostHops : min(Self.mostHops, maxHops * 2)
             }
             return
@@ -77,10 +73,10 @@ final class ChasePane: Pane {
         switch command {
         case .activate:
             guard case .success(let chain)? = chain(app), !chain.hops.isEmpty else { return }
-            app.jump(to: chain.hops[min(selection, chain.hops.count - 1)].address, remember: true)
-            app.focus = .hexdump
+            app.jump(to: chain.hops[min(list.selection, chain.hops.count - 1)].address, remember: true)
+            app.focus(.hexdump)
         case .toggleFields: app.toggleFields()
-        case .chainThroughField: app.message = "select a pointer field in the field view first (v, then arrows)"
+        case .chainThroughField: app.say("select a pointer field in the field view first (v, then arrows)")
         default: break
         }
     }
@@ -100,13 +96,11 @@ final class ChasePane: Pane {
         case .failure(let error):
             grid.put(error.text, x: inner.x, y: inner.y + 1, role: .error, limit: inner.width)
         case .success(let chain):
-            for row in 0..<inner.height - 2 {
-                let index = top + row
-                guard index < chain.hops.count else { break }
+            for (row, index) in list.visible.enumerated() where index < chain.hops.count {
                 let hop = chain.hops[index]
                 let line = String(index).leftPadded(to: 4) + "  " + Hexdump.paddedHex(hop.address, width: 12) + "  pg " + String(hop.page).leftPadded(to: 7)
                     + "  → " + Hexdump.paddedHex(hop.value, width: 12) + "  " + (previews.lines[index] ?? "")
-                let selected = index == selection
+                let selected = index == list.selection
                 grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 1 + row,
                          role: selected ? .selection : .text, inverse: selected && focused, limit: inner.width)
             }

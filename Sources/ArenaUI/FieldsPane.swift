@@ -9,11 +9,10 @@ import ArenaTypes
 final class FieldsPane: Pane {
     /// The address of the value shown.
     private(set) var address: UInt64 = 0
-    private(set) var selection = 0
+    private(set) var list = ListCursor()
     /// The value's fields (or why it cannot be decoded), worked out by `layout`.
     private(set) var lines: Result<[FieldLine], PaneError>?
     private var typeName = "?"
-    private var top = 0
     /// What `lines` were decoded for.
     private var decodedFor: DecodeKey?
 
@@ -24,7 +23,7 @@ final class FieldsPane: Pane {
     /// Shows the value at `address` from its first field.
     func show(_ address: UInt64) {
         self.address = address
-        selection = 0
+        list.reset()
     }
 
     /// Decodes the value, once for each sample.
@@ -51,7 +50,7 @@ final class FieldsPane: Pane {
     /// the arena whose type the BTF does not give (`void *`, an only-declared struct), or why
     /// a shape cannot name it; nil for any other field.
     func untypedField(in app: InspectorApp) -> Result<String, PaneError>? {
-        let lines = shownLines
+        let lines = shownLines, selection = list.selection
         guard selection < lines.count, let ref = app.types.remembered[address], lines[selection].target != nil,
               lines[selection].pointee.map({ app.catalog.size(of: $0) ?? 0 == 0 }) ?? true else { return nil }
         var path = [lines[selection].name], depth = lines[selection].depth
@@ -72,16 +71,11 @@ final class FieldsPane: Pane {
 
     func layout(_ rect: Rect, in app: InspectorApp) {
         decode(app)
-        let rows = max(1, rect.inner.height - 1)
-        selection = min(selection, max(0, shownLines.count - 1))
-        top = max(0, selection - rows + 1)
+        list.fit(count: shownLines.count, rows: rect.inner.height - 1)
     }
 
     func perform(_ command: Command, in app: InspectorApp) {
-        if let moved = listSelection(selection, after: command, page: max(1, (app.rect(of: .chase)?.height ?? 4) - 4)) {
-            selection = moved
-            return
-        }
+        if list.move(command) { return }
         switch command {
         case .activate: activateField(app)
         case .toggleFields: app.toggleFields()
@@ -95,11 +89,11 @@ final class FieldsPane: Pane {
     private func activateField(_ app: InspectorApp) {
         decode(app)
         let lines = shownLines
-        guard selection < lines.count else { return }
-        let line = lines[selection]
+        guard list.selection < lines.count else { return }
+        let line = lines[list.selection]
         guard let target = line.target else {
             app.jump(to: line.address, remember: true)
-            app.message = line.value == "NULL" ? "\(line.name) is NULL" : nil
+            app.say(line.value == "NULL" ? "\(line.name) is NULL" : nil)
             return
         }
         app.jump(to: target, remember: true)
@@ -107,12 +101,12 @@ final class FieldsPane: Pane {
             app.show(pointee, at: target)
         } else {
             // No type to show it as: the chain from the target, not the old value's fields.
-            app.navigation.chain(from: target, offset: 0)
+            app.chain(from: target, offset: 0)
             app.showChain()
-            app.focus = .hexdump
+            app.focus(.hexdump)
             let type = line.pointee.map { app.catalog.name(of: $0) } ?? "void"
-            app.message = type == "void" ? "\(line.name) is untyped (void *): its bytes are in the hexdump"
-                : "\(type) is only declared in the BTF known: its bytes are in the hexdump (--btf FILE can define it)"
+            app.say(type == "void" ? "\(line.name) is untyped (void *): its bytes are in the hexdump"
+                : "\(type) is only declared in the BTF known: its bytes are in the hexdump (--btf FILE can define it)")
         }
     }
 
@@ -120,14 +114,14 @@ final class FieldsPane: Pane {
     private func chainThroughField(_ app: InspectorApp) {
         decode(app)
         let lines = shownLines
-        guard selection < lines.count, lines[selection].typeName.hasSuffix("*") else {
-            app.message = "select a pointer field in the field view first (v, then arrows)"
+        guard list.selection < lines.count, lines[list.selection].typeName.hasSuffix("*") else {
+            app.say("select a pointer field in the field view first (v, then arrows)")
             return
         }
-        let line = lines[selection]
-        app.navigation.chain(from: address, offset: line.address - address, field: line.name)
+        let line = lines[list.selection]
+        app.chain(from: address, offset: line.address - address, field: line.name)
         app.showChain()
-        app.message = "chain follows \(line.name) (+\(line.address - address))"
+        app.say("chain follows \(line.name) (+\(line.address - address))")
     }
 
     func render(_ rect: Rect, in app: InspectorApp, focused: Bool, into grid: inout CellGrid) {
@@ -143,13 +137,11 @@ final class FieldsPane: Pane {
         }
         let nameWidth = min(24, (lines.map { $0.depth * 2 + $0.name.count }.max() ?? 0) + 2)
         let typeWidth = min(28, (lines.map(\.typeName.count).max() ?? 0) + 2)
-        for row in 0..<inner.height - 1 {
-            let index = top + row
-            guard index < lines.count else { break }
+        for (row, index) in list.visible.enumerated() where index < lines.count {
             let line = lines[index]
             let name = String(repeating: " ", count: line.depth * 2) + line.name
             let text = line.offset.rightPadded(to: 7) + name.rightPadded(to: nameWidth) + line.typeName.rightPadded(to: typeWidth) + line.value
-            let selected = index == selection
+            let selected = index == list.selection
             let role: ColorRole = selected ? .selection : line.target != nil ? .pointer : .text
             grid.put(text.rightPadded(to: inner.width), x: inner.x, y: inner.y + row, role: role, inverse: selected && focused, limit: inner.width)
         }

@@ -8,6 +8,9 @@ import ArenaText
 final class HexdumpPane: Pane {
     /// The address of the first row shown.
     private(set) var top: UInt64 = 0
+    /// Rows shown and bytes a row at the last layout, which movement steps by.
+    private var rows = 1
+    private var perRow = 16
 
     /// Shows `address` near the top, two rows of context above it (after a jump).
     func reveal(_ address: UInt64, pageStart: UInt64) {
@@ -24,41 +27,41 @@ final class HexdumpPane: Pane {
         let page = geometry.page(containing: cursor) ?? 0
         let pageStart = geometry.address(ofPage: page)
         _ = app.bytes(of: page)
-        let perRow = Self.bytesPerRow(inner)
+        perRow = Self.bytesPerRow(inner)
+        rows = max(1, inner.height)
         let current = top >= pageStart && top < pageStart + geometry.pageSize ? Int(top - pageStart) / perRow : 0
-        let row = scrolled(top: current, toShow: Int(cursor - pageStart) / perRow, rows: max(1, inner.height))
+        let row = scrolled(top: current, toShow: Int(cursor - pageStart) / perRow, rows: rows)
         top = pageStart + UInt64(row * perRow)
     }
 
     func perform(_ command: Command, in app: InspectorApp) {
         guard let geometry = app.snapshot?.geometry else { return }
-        let rows = Int64(max(1, (app.rect(of: .hexdump)?.height ?? 4) - 4))
         let cursor = app.navigation.address
-        let pageStart = geometry.address(ofPage: app.navigation.page)
+        // Home and End go to the ends of the page shown: the one holding the cursor word.
+        let pageStart = geometry.address(ofPage: geometry.page(containing: cursor) ?? 0)
+        let row = Int64(perRow), screen = Int64(rows * perRow)
         let target: Int64? = switch command {
-        case .moveUp: Int64(bitPattern: cursor) - 16
-        case .moveDown: Int64(bitPattern: cursor) + 16
+        case .moveUp: Int64(bitPattern: cursor) - row
+        case .moveDown: Int64(bitPattern: cursor) + row
         case .moveLeft: Int64(bitPattern: cursor) - 8
         case .moveRight: Int64(bitPattern: cursor) + 8
-        case .pageUp: Int64(bitPattern: cursor) - rows * 16
-        case .pageDown: Int64(bitPattern: cursor) + rows * 16
+        case .pageUp: Int64(bitPattern: cursor) - screen
+        case .pageDown: Int64(bitPattern: cursor) + screen
         case .home: Int64(pageStart)
         case .end: Int64(pageStart + geometry.pageSize - 8)
         default: nil
         }
         if let target {
-            let address = UInt64(max(Int64(geometry.userVMStart), min(Int64(geometry.userVMEnd) - 8, target)))
-            app.navigation.address = address
-            app.navigation.page = geometry.page(containing: address) ?? app.navigation.page
+            app.step(to: target)
             return
         }
         switch command {
         case .activate: followPointer(app)
         case .setChainOffset:
             if let offset = app.navigation.offsetInChainNode {
-                app.navigation.chain(from: app.navigation.chainNode, offset: offset)
+                app.chain(from: app.navigation.chainNode, offset: offset)
             } else {
-                app.navigation.chain(from: cursor, offset: 0)
+                app.chain(from: cursor, offset: 0)
             }
             app.showChain()
         case .viewAsType: app.beginViewAsType()
@@ -73,14 +76,14 @@ final class HexdumpPane: Pane {
         let cursor = app.navigation.address
         let word = (try? reader.word(at: cursor, width: app.navigation.pointer32 ? 4 : 8)) ?? 0
         guard let target = decoder.target(of: word) else {
-            app.message = "\(hex(word)) at \(hex(cursor)) is not an arena pointer"
+            app.say("\(hex(word)) at \(hex(cursor)) is not an arena pointer")
             return
         }
         let offset = app.navigation.offsetInChainNode ?? 0
         app.jump(to: target, remember: true)
-        app.navigation.chain(from: target, offset: offset, field: app.navigation.chainField)
+        app.chain(from: target, offset: offset, field: app.navigation.chainField)
         let backed = app.snapshot?.pages.state(ofPage: app.navigation.page).isBacked == true
-        app.message = backed ? nil : "\(hex(target)) points into an unbacked page"
+        app.say(backed ? nil : "\(hex(target)) points into an unbacked page")
     }
 
     func render(_ rect: Rect, in app: InspectorApp, focused: Bool, into grid: inout CellGrid) {

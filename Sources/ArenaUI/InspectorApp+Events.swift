@@ -13,7 +13,7 @@ extension InspectorApp {
         if case .prompt(let prompt, let text) = overlay { return handlePrompt(prompt, text, event) }
         layoutPanes()
         if case .click(let x, let y) = event { return handleClick(x: x, y: y) }
-        message = nil
+        say(nil)
         let binding = KeyBindings.binding(for: event)
         if case .help(let top) = overlay { return handleHelp(binding?.command, top: top) }
         guard let binding else { return .none }
@@ -34,7 +34,7 @@ extension InspectorApp {
     /// pane, the rest to the app.
     private func run(_ binding: KeyBinding) {
         guard applies(binding.mode) else {
-            message = binding.mode.unavailable
+            say(binding.mode.unavailable)
             return
         }
         if let pane = binding.pane {
@@ -72,15 +72,9 @@ extension InspectorApp {
         switch command {
         case .help: overlay = .help(top: 0)
         case .closeOverlay: overlay = nil
-        case .nextPane: focus = PaneID(rawValue: (focus.rawValue + 1) % PaneID.allCases.count)!
-        case .previousPane: focus = PaneID(rawValue: (focus.rawValue + PaneID.allCases.count - 1) % PaneID.allCases.count)!
-        case .back:
-            guard let previous = navigation.history.popLast() else {
-                message = "nothing to go back to"
-                return
-            }
-            jump(to: previous, remember: false)
-            if types.remembered[navigation.address] != nil, panes.showsFields { panes.fields.show(navigation.address) }
+        case .nextPane: focus(PaneID(rawValue: (focus.rawValue + 1) % PaneID.allCases.count)!)
+        case .previousPane: focus(PaneID(rawValue: (focus.rawValue + PaneID.allCases.count - 1) % PaneID.allCases.count)!)
+        case .back: goBack()
         case .gotoAddress: overlay = .prompt(.gotoAddress, "")
         case .search: overlay = .prompt(.search, "")
         case .seekFrame: overlay = .prompt(.seekFrame, "")
@@ -92,8 +86,8 @@ extension InspectorApp {
             }
         case .slower: if let playback { playback.changeSpeed(by: 0.5) } else { backend.scaleInterval(by: 2) }
         case .faster: if let playback { playback.changeSpeed(by: 2) } else { backend.scaleInterval(by: 0.5) }
-        case .togglePointerWidth: navigation.pointer32.toggle()
-        case .nextRoot: nextRoot()
+        case .togglePointerWidth: togglePointerWidth()
+        case .nextRoot: openNextRoot()
         case .stepForward: step(1, pausing: true)
         case .stepBack: step(-1, pausing: true)
         case .jumpForward: step(10, pausing: false)
@@ -108,31 +102,22 @@ extension InspectorApp {
         absorb(playback.step(frames, pausing: pausing))
     }
 
-    private func nextRoot() {
-        guard let roots = snapshot?.roots.filter({ $0.address != 0 }), !roots.isEmpty else {
-            message = "this source names no structure roots"
-            return
-        }
-        navigation.rootIndex = (navigation.rootIndex + 1) % roots.count
-        open(roots[navigation.rootIndex])
-    }
-
     private func toggleRecording() {
         guard let recording else {
-            message = "recording is not available here"
+            say("recording is not available here")
             return
         }
         if recording.isRecording {
-            message = recording.stop()
+            say(recording.stop())
         } else if let snapshot {
-            message = recording.start(with: snapshot, from: backend.source)
+            say(recording.start(with: snapshot, from: backend.source))
         }
     }
 
     private func handleClick(x: Int, y: Int) -> Reaction {
         for id in PaneID.allCases {
             guard let rect = layout.rect(id), rect.contains(x: x, y: y) else { continue }
-            focus = id
+            focus(id)
             panes.pane(id).click(x: x, y: y, in: rect, app: self)
             return .redraw
         }

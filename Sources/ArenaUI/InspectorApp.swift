@@ -16,14 +16,17 @@ public final class InspectorApp {
     public var recording: SessionRecording? {
         didSet { if let recording, recording !== oldValue { backend.addObserver(recording) } }
     }
-    /// The pane that keys act on.
-    public internal(set) var focus: PaneID = .pageMap
+    /// The pane that keys act on (`focus(_:)` moves it).
+    public private(set) var focus: PaneID = .pageMap
     public internal(set) var width: Int
     public internal(set) var height: Int
     var overlay: Overlay?
-    /// A line for the status bar until the next key.
-    var message: String?
-    var navigation = Navigation()
+    /// A line for the status bar until the next key (`say`).
+    private(set) var message: String?
+    /// Where the user is. Only the methods under "the cursor" below change it: panes ask them.
+    private(set) var navigation = Navigation()
+    /// Where `/` found its pattern last, so that searching again goes on after it.
+    var lastSearchMatch: UInt64?
     var pageBytes = PageBytes()
     var types = TypeMemory()
     var recentFrees = RecentFrees()
@@ -67,11 +70,11 @@ public final class InspectorApp {
     /// Folds a sampling outcome into the view state.
     public func absorb(_ outcome: SampleOutcome) {
         guard case .sampled(let snapshot) = outcome else { return }
-        if playback?.pauseAtEnd() == true { message = "end of the recording" }
+        if playback?.pauseAtEnd() == true { say("end of the recording") }
         if let diff = backend.lastDiff { recentFrees.add(diff.freed) }
         pageBytes.newSample()
         if navigation.address == 0 { focusOnFirstStructure(snapshot) }
-        navigation.page = min(navigation.page, snapshot.geometry.maxPages - 1)
+        navigation.select(page: min(navigation.page, snapshot.geometry.maxPages - 1))
     }
 
     private func focusOnFirstStructure(_ snapshot: Snapshot) {
@@ -82,7 +85,7 @@ public final class InspectorApp {
             jump(to: snapshot.geometry.address(ofPage: firstBacked.first), remember: false)
             navigation.chain(from: navigation.address, offset: 0)
         } else {
-            navigation.address = snapshot.geometry.userVMStart
+            navigation.move(to: snapshot.geometry.userVMStart, page: 0, remember: false)
             navigation.chain(from: navigation.address, offset: 0)
         }
     }
@@ -114,23 +117,79 @@ public final class InspectorApp {
     /// unreached pages and bad pointers from it.
     var shownObjectMap: ObjectMap? { panes.list == .objects ? panes.objects.worker.map : nil }
 
+    // MARK: the cursor: only these change it
+
     /// Moves the cursor to `address` (and the page map with it), showing it near the top of
     /// the hexdump; outside the arena it says so and stays.
     func jump(to address: UInt64, remember: Bool) {
         guard let geometry = snapshot?.geometry, let page = geometry.page(containing: address) else {
-            message = "\(hex(address)) is outside the arena"
+            say("\(hex(address)) is outside the arena")
             return
         }
         navigation.move(to: address, page: page, remember: remember)
         panes.hexdump.reveal(navigation.address, pageStart: geometry.address(ofPage: page))
     }
 
+    /// Enter on a page or a range: the hexdump at `address` (remembered), the chain from it.
+    func go(to address: UInt64) {
+        jump(to: address, remember: true)
+        navigation.chain(from: navigation.address, offset: 0)
+        focus(.hexdump)
+    }
+
+    /// Moves the hexdump's cursor word to `address`, kept inside the arena, and the page map
+    /// with it; a step, not a jump: nothing is remembered.
+    func step(to address: Int64) {
+        guard let geometry = snapshot?.geometry else { return }
+        let kept = UInt64(max(Int64(geometry.userVMStart), min(Int64(geometry.userVMEnd) - 8, address)))
+        navigation.move(to: kept, page: geometry.page(containing: kept) ?? navigation.page, remember: false)
+    }
+
+    /// Selects `page` in the page map alone (the hexdump stays until Enter).
+    func select(page: UInt32) {
+        guard let geometry = snapshot?.geometry else { return }
+        navigation.select(page: min(page, geometry.maxPages - 1))
+    }
+
+    /// The chain from `node` through the pointer at `offset` (named `field` when chosen by field).
+    func chain(from node: UInt64, offset: UInt64, field: String? = nil) {
+        navigation.chain(from: node, offset: offset, field: field)
+    }
+
+    /// Backspace: back to the address left last.
+    func goBack() {
+        guard let previous = navigation.takeLastLeft() else {
+            say("nothing to go back to")
+            return
+        }
+        jump(to: previous, remember: false)
+        if types.remembered[navigation.address] != nil, panes.showsFields { panes.fields.show(navigation.address) }
+    }
+
+    /// `o`: the next root, opened typed.
+    func openNextRoot() {
+        guard let roots = snapshot?.roots.filter({ $0.address != 0 }), !roots.isEmpty else {
+            say("this source names no structure roots")
+            return
+        }
+        open(roots[navigation.nextRoot(of: roots.count)])
+    }
+
+    /// `w`: 32-bit words read as pointers too, or not.
+    func togglePointerWidth() { navigation.pointer32.toggle() }
+
+    /// Moves the focus to the pane at `id`.
+    func focus(_ id: PaneID) { focus = id }
+
+    /// A line for the status bar until the next key; nil clears it.
+    func say(_ text: String?) { message = text }
+
     /// Shows the value at `address` as `ref` in the fields pane, and remembers the choice.
     func show(_ ref: TypeRef, at address: UInt64) {
         types.remember(ref, at: address)
         panes.fields.show(address)
         panes.showsFields = true
-        focus = .chase
+        focus(.chase)
     }
 
     /// Goes to `root`: the hexdump at its address, the chain from it, and the fields pane
@@ -141,10 +200,10 @@ public final class InspectorApp {
         let entry = root.type.flatMap { try? catalog.lookup($0) }
         if let entry, entry.size > 0, snapshot?.geometry.page(containing: root.address) != nil {
             show(entry.ref, at: root.address)
-            message = "root \(root.name): \(entry.name) at \(hex(root.address))"
+            say("root \(root.name): \(entry.name) at \(hex(root.address))")
         } else {
-            focus = .hexdump
-            message = "root \(root.name) at \(hex(root.address))" + (root.type.map { entry == nil ? " (\($0): not in the BTF known; --btf FILE adds types)" : " (\($0))" } ?? ", untyped")
+            focus(.hexdump)
+            say("root \(root.name) at \(hex(root.address))" + (root.type.map { entry == nil ? " (\($0): not in the BTF known; --btf FILE adds types)" : " (\($0))" } ?? ", untyped"))
         }
     }
 
@@ -157,7 +216,7 @@ public final class InspectorApp {
     /// `f`: the fields of the typed value or the chain.
     func toggleFields() {
         guard types.remembered[panes.fields.address] != nil else {
-            message = "no typed value yet: v views the cursor as a type"
+            say("no typed value yet: v views the cursor as a type")
             return
         }
         if panes.showsFields {
@@ -173,17 +232,17 @@ public final class InspectorApp {
     func beginViewAsType() {
         let catalog = catalog
         guard !catalog.isEmpty else {
-            message = "no types: the source carries no BTF for its structures"
+            say("no types: the source carries no BTF for its structures")
             return
         }
-        if focus == .ranges && panes.list == .roots, let roots = snapshot?.roots, panes.roots.selection < roots.count {
-            overlay = .prompt(.shapeType(roots[panes.roots.selection].name), roots[panes.roots.selection].type ?? "")
+        if focus == .ranges && panes.list == .roots, let root = panes.roots.selected(in: self) {
+            overlay = .prompt(.shapeType(root.name), root.type ?? "")
             return
         }
         if focus == .chase && panes.showsFields, let field = panes.fields.untypedField(in: self) {
             switch field {
             case .success(let field): overlay = .prompt(.shapeType(field), "")
-            case .failure(let why): message = why.text
+            case .failure(let why): say(why.text)
             }
             return
         }

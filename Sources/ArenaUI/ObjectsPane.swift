@@ -10,14 +10,11 @@ import ArenaTypes
 /// (`ObjectMapWorker`) and the pane shows its progress.
 final class ObjectsPane: Pane {
     let worker = ObjectMapWorker()
-    private(set) var selection = 0
-    private(set) var top = 0
+    private(set) var list = ListCursor()
     /// The type whose objects are listed, with the selection among the types to go back to.
     private(set) var opened: (type: String, typeSelection: Int)?
     /// The referrers of `worker.referencesTo` are listed (`R`).
     private(set) var showsReferences = false
-
-    private static func visibleRows(_ rect: Rect) -> Int { max(1, rect.inner.height - 1) }
 
     /// The rows of the list shown: the types and bad pointers, or one type's objects.
     private enum Row {
@@ -34,10 +31,9 @@ final class ObjectsPane: Pane {
         worker.collectReferences(to: address)
         showsReferences = true
         opened = nil
-        selection = 0
-        top = 0
+        list.reset()
         app.panes.show(.objects)
-        app.message = "who points at \(hex(address)): the next walk answers"
+        app.say("who points at \(hex(address)): the next walk answers")
     }
 
     private func rows(_ map: ObjectMap?) -> [Row] {
@@ -52,37 +48,33 @@ final class ObjectsPane: Pane {
         return map.types.map(Row.type) + map.findings.map(Row.finding) + untyped + map.badPointers.map(Row.bad)
     }
 
+    /// The column header above the list.
     func layout(_ rect: Rect, in app: InspectorApp) {
-        let count = rows(worker.map).count
-        selection = max(0, min(selection, count - 1))
-        top = scrolled(top: top, toShow: selection, rows: Self.visibleRows(rect))
+        list.fit(count: rows(worker.map).count, rows: rect.inner.height - 1)
     }
 
     func perform(_ command: Command, in app: InspectorApp) {
         if command == .moveLeft, showsReferences {
             showsReferences = false
             worker.collectReferences(to: nil)
-            selection = 0
+            list.reset()
             return
         }
         if command == .moveLeft, let opened {
             self.opened = nil
-            selection = opened.typeSelection
+            list.fit(count: rows(worker.map).count, rows: list.rows)
+            list.select(opened.typeSelection)
             return
         }
-        if let moved = listSelection(selection, after: command, page: app.rect(of: .ranges).map(Self.visibleRows) ?? 1) {
-            selection = moved
-            return
-        }
+        if list.move(command) { return }
         switch command {
         case .activate:
             let rows = rows(worker.map)
-            guard selection < rows.count else { return }
-            switch rows[selection] {
+            guard list.selection < rows.count else { return }
+            switch rows[list.selection] {
             case .type(let type):
-                opened = (type.type, selection)
-                selection = 0
-                top = 0
+                opened = (type.type, list.selection)
+                list.reset()
             case .bad(let pointer):
                 Self.goToField(at: pointer.address, saying: "\(pointer.path) = \(hex(pointer.value)) → \(pointer.target)", in: app)
             case .instance(let index, let address):
@@ -92,7 +84,7 @@ final class ObjectsPane: Pane {
                 // A root a map holds has no arena field to show: its value instead.
                 Self.goToField(at: reference.address ?? reference.value, saying: "\(reference.path) = \(hex(reference.value))", in: app)
             case .finding(_, let text):
-                app.message = text
+                app.say(text)
             }
         case .nextList: app.panes.nextList()
         default: break
@@ -102,8 +94,8 @@ final class ObjectsPane: Pane {
     /// The hexdump at a pointer field, with what it holds in the status line.
     private static func goToField(at address: UInt64, saying message: String, in app: InspectorApp) {
         app.jump(to: address, remember: true)
-        app.focus = .hexdump
-        app.message = message
+        app.focus(.hexdump)
+        app.say(message)
     }
 
     func render(_ rect: Rect, in app: InspectorApp, focused: Bool, into grid: inout CellGrid) {
@@ -146,9 +138,7 @@ final class ObjectsPane: Pane {
                      : "no roots: nothing to walk from (see O roots)", x: inner.x, y: inner.y + 1, role: .dim, limit: inner.width)
             return
         }
-        for row in 0..<Self.visibleRows(rect) {
-            let index = top + row
-            guard index < rows.count else { break }
+        for (row, index) in list.visible.enumerated() where index < rows.count {
             let (line, role): (String, ColorRole) = switch rows[index] {
             case .type(let type):
                 (type.type.rightPadded(to: typeWidth) + String(type.count).leftPadded(to: 10) + String(type.bytes).leftPadded(to: 13), .text)
@@ -161,7 +151,7 @@ final class ObjectsPane: Pane {
             case .finding(let label, let text):
                 (label.rightPadded(to: 10) + text, .dim)
             }
-            let selected = index == selection
+            let selected = index == list.selection
             grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 1 + row,
                      role: selected ? .selection : role, inverse: selected && focused, limit: inner.width)
         }

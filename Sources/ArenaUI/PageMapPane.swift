@@ -93,14 +93,12 @@ final class PageMapPane: Pane {
         default: nil
         }
         if let moved {
-            app.navigation.page = UInt32(clamping: max(0, min(last, moved)))
+            app.select(page: UInt32(clamping: max(0, min(last, moved))))
             return
         }
         switch command {
         case .activate:
-            app.jump(to: geometry.address(ofPage: app.navigation.page), remember: true)
-            app.navigation.chain(from: app.navigation.address, offset: 0)
-            app.focus = .hexdump
+            app.go(to: geometry.address(ofPage: app.navigation.page))
         case .zoomIn, .zoomOut:
             let fit = MapGeometry.fit(pages: geometry.maxPages, columns: map.columns, rows: map.rows)
             let current = min(fit, zoomPagesPerCell ?? fit)
@@ -117,7 +115,7 @@ final class PageMapPane: Pane {
         let row = y - inner.y
         guard column >= 0, column < map.columns, row < map.rows else { return }
         let page = (UInt64(topRow + row) * UInt64(map.columns) + UInt64(column)) * UInt64(map.pagesPerCell)
-        if page < UInt64(snapshot.geometry.maxPages) { app.navigation.page = UInt32(page) }
+        if page < UInt64(snapshot.geometry.maxPages) { app.select(page: UInt32(page)) }
     }
 
     func render(_ rect: Rect, in app: InspectorApp, focused: Bool, into grid: inout CellGrid) {

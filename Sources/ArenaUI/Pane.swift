@@ -19,28 +19,6 @@ extension Pane {
     func click(x: Int, y: Int, in rect: Rect, app: InspectorApp) {}
 }
 
-/// Where a list's selection goes for a movement command, `page` rows a screen (nil for any
-/// other command); at least 0, and the pane's layout step keeps it inside the list.
-func listSelection(_ selection: Int, after command: Command, page: Int) -> Int? {
-    let moved: Int? = switch command {
-    case .moveUp, .moveLeft: selection - 1
-    case .moveDown, .moveRight: selection + 1
-    case .pageUp: selection - page
-    case .pageDown: selection + page
-    case .home: 0
-    case .end: Int.max / 2
-    default: nil
-    }
-    return moved.map { max(0, $0) }
-}
-
-/// The first visible row that keeps `selected` in view of `rows` rows, starting from `top`.
-func scrolled(top: Int, toShow selected: Int, rows: Int) -> Int {
-    if selected < top { return selected }
-    if selected >= top + rows { return selected - rows + 1 }
-    return top
-}
-
 /// Why a pane cannot show what it was asked to, as text to show in its place.
 struct PaneError: Error, Equatable {
     let text: String

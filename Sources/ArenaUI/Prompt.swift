@@ -37,20 +37,20 @@ extension InspectorApp {
         case .escape: overlay = nil
         case .character("\u{15}"):
             overlay = .prompt(prompt, "")
-            message = nil
+            say(nil)
         case .backspace:
             overlay = .prompt(prompt, String(text.dropLast()))
-            message = nil
+            say(nil)
         case .tab where prompt.takesTypeName:
             let (completed, candidates) = TypeMemory.complete(text, among: catalog.entries.map(\.name))
             overlay = .prompt(prompt, completed)
-            message = candidates
+            say(candidates)
         case .character(let character) where text.count < 200 && character.isASCII && !character.isNewline:
             overlay = .prompt(prompt, text + String(character))
-            message = nil
+            say(nil)
         case .enter:
             overlay = nil
-            message = nil
+            say(nil)
             switch prompt {
             case .gotoAddress: gotoAddress(text)
             case .search: search(text)
@@ -66,52 +66,62 @@ extension InspectorApp {
     private func gotoAddress(_ text: String) {
         let trimmed = text.trimmingSpaces
         guard let value = parseNumber(trimmed) else {
-            message = "'\(trimmed)' is not an address (use decimal or 0x hex)"
+            say("'\(trimmed)' is not an address (use decimal or 0x hex)")
             return
         }
-        jump(to: value, remember: true)
-        navigation.chain(from: navigation.address, offset: 0)
-        focus = .hexdump
+        go(to: value)
     }
 
     static let searchLimit = 16384
 
-    /// Searches backed pages from the cursor on for a byte pattern, at most `searchLimit` pages.
+    /// Searches backed pages from the cursor on for a byte pattern, at most `searchLimit` pages;
+    /// a match may run from one page into the next. The cursor goes to the word holding the
+    /// match's first byte; searching again goes on after the match.
     private func search(_ text: String) {
         let words = text.split(separator: " ").flatMap { word -> [Substring] in
             stride(from: 0, to: word.count, by: 2).map { word.dropFirst($0).prefix(2) }
         }
         let pattern = words.compactMap { UInt8($0, radix: 16) }
         guard !pattern.isEmpty, pattern.count == words.count, pattern.count <= 64 else {
-            message = "search takes up to 64 hex bytes, e.g. de c0 a5"
+            say("search takes up to 64 hex bytes, e.g. de c0 a5")
             return
         }
         guard let geometry = snapshot?.geometry else { return }
         let cursor = navigation.address
-        var page = geometry.page(containing: cursor) ?? 0
-        var from = Int(cursor - geometry.address(ofPage: page)) + 1
+        // After the last match while the cursor still holds it, else after the cursor word's first byte.
+        let start = lastSearchMatch.map { $0 & ~7 == cursor ? $0 + 1 : cursor + 1 } ?? cursor + 1
+        guard var page = geometry.page(containing: start) else { return }
+        var from = Int(start - geometry.address(ofPage: page))
+        // The end of the page before, when it was backed and read: a match may begin there.
+        var carried: [UInt8] = []
         var scanned = 0
         while page < geometry.maxPages && scanned < Self.searchLimit {
-            if let bytes = bytes(of: page) {
-                scanned += 1
-                if let index = Self.find(pattern, in: bytes, from: from) {
-                    let found = geometry.address(ofPage: page) + UInt64(index)
-                    jump(to: found, remember: true)
-                    navigation.address = found
-                    message = "found at \(hex(found))"
-                    focus = .hexdump
-                    return
-                }
+            guard let bytes = bytes(of: page) else {
+                carried = []
+                page += 1
+                from = 0
+                continue
             }
+            scanned += 1
+            if let index = Self.find(pattern, in: carried + bytes, from: from) {
+                let found = geometry.address(ofPage: page) - UInt64(carried.count) + UInt64(index)
+                jump(to: found, remember: true)
+                lastSearchMatch = found
+                say("found at \(hex(found))" + (found & 7 == 0 ? "" : " (the cursor is on its word)"))
+                focus(.hexdump)
+                return
+            }
+            // Only bytes at or after where the search began: a match may start in them.
+            carried = Array(bytes[max(from, bytes.count - (pattern.count - 1))...])
             page += 1
             from = 0
         }
-        message = scanned >= Self.searchLimit ? "not found in the next \(Self.searchLimit) backed pages" : "not found after \(hex(cursor))"
+        say(scanned >= Self.searchLimit ? "not found in the next \(Self.searchLimit) backed pages" : "not found after \(hex(cursor))")
     }
 
     static func find(_ pattern: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
         guard pattern.count <= bytes.count, from <= bytes.count - pattern.count else { return nil }
-        for start in from...(bytes.count - pattern.count) where bytes[start] == pattern[0] {
+        for start in max(0, from)...(bytes.count - pattern.count) where bytes[start] == pattern[0] {
             if bytes[start..<start + pattern.count].elementsEqual(pattern) { return start }
         }
         return nil
@@ -125,9 +135,9 @@ extension InspectorApp {
             absorb(playback.show(frame: playback.timeline.frame(atTime: seconds), pausing: true))
         } else if let frame = Int(trimmed), frame >= 0 {
             absorb(playback.show(frame: frame, pausing: true))
-            if frame > playback.lastFrame { message = "the last frame is \(playback.lastFrame)" }
+            if frame > playback.lastFrame { say("the last frame is \(playback.lastFrame)") }
         } else {
-            message = "'\(trimmed)' is neither a frame number nor a time like 12.5s"
+            say("'\(trimmed)' is neither a frame number nor a time like 12.5s")
         }
     }
 
@@ -143,18 +153,18 @@ extension InspectorApp {
             _ = try catalog.lookup(holdsPointer ? String(type.dropLast()).trimmingSpaces : type)
             panes.objects.worker.declare(try Shape(parsing: line, origin: "the inspector"))
         } catch {
-            message = "\(error)"
+            say("\(error)")
             return
         }
         guard let file = backend.source.shapeFile else {
-            message = "'\(line)' holds for this session (the source has no shape file: --shape FILE keeps it)"
+            say("'\(line)' holds for this session (the source has no shape file: --shape FILE keeps it)")
             return
         }
         do {
             try ShapeFile.append(line, to: file)
-            message = "saved '\(line)' in \(file)"
+            say("saved '\(line)' in \(file)")
         } catch {
-            message = "'\(line)' holds for this session; \(error)"
+            say("'\(line)' holds for this session; \(error)")
         }
     }
 
@@ -163,7 +173,7 @@ extension InspectorApp {
         do {
             show(try catalog.lookup(name.trimmingSpaces).ref, at: navigation.address)
         } catch {
-            message = error.description
+            say(error.description)
         }
     }
 }

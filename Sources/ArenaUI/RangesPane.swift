@@ -5,8 +5,7 @@ import ArenaText
 /// Free ranges and allocated extents (the runs of the page map), sortable by address or size.
 final class RangesPane: Pane {
     private(set) var sortBySize = false
-    private(set) var selection = 0
-    private(set) var top = 0
+    private(set) var list = ListCursor()
     /// The runs in the order shown, and the sample and order they were sorted for.
     private var sorted: (runs: [PageRun], sample: Int, bySize: Bool) = ([], -1, false)
 
@@ -20,30 +19,22 @@ final class RangesPane: Pane {
         return sorted.runs
     }
 
-    private static func visibleRows(_ rect: Rect) -> Int { max(1, rect.inner.height - 2) }
-
+    /// The summary and the column header above the list.
     func layout(_ rect: Rect, in app: InspectorApp) {
-        selection = max(0, min(selection, runs(app).count - 1))
-        top = scrolled(top: top, toShow: selection, rows: Self.visibleRows(rect))
+        list.fit(count: runs(app).count, rows: rect.inner.height - 2)
     }
 
     func perform(_ command: Command, in app: InspectorApp) {
-        let count = runs(app).count
-        if let moved = listSelection(selection, after: command, page: app.rect(of: .ranges).map(Self.visibleRows) ?? 1) {
-            selection = min(moved, max(0, count - 1))
-            return
-        }
+        if list.move(command) { return }
         switch command {
         case .nextList: app.panes.nextList()
         case .toggleSort:
             sortBySize.toggle()
-            selection = 0
-            top = 0
+            list.reset()
         case .activate:
             let runs = runs(app)
-            guard let geometry = app.snapshot?.geometry, selection < runs.count else { return }
-            app.jump(to: geometry.address(ofPage: runs[selection].first), remember: true)
-            app.navigation.chainNode = app.navigation.address
+            guard let geometry = app.snapshot?.geometry, list.selection < runs.count else { return }
+            app.go(to: geometry.address(ofPage: runs[list.selection].first))
         default: break
         }
     }
@@ -61,15 +52,13 @@ final class RangesPane: Pane {
         let header = wide ? "first page  address        pages  state" : "first   pages  state"
         grid.put(header, x: inner.x, y: inner.y + 1, role: .dim, limit: inner.width)
         let runs = sorted.runs
-        for row in 0..<Self.visibleRows(rect) {
-            let index = top + row
-            guard index < runs.count else { break }
+        for (row, index) in list.visible.enumerated() where index < runs.count {
             let run = runs[index]
             let address = Hexdump.paddedHex(snapshot.geometry.address(ofPage: run.first), width: 12)
             let line = wide
                 ? String(run.first).leftPadded(to: 10) + "  " + address + "  " + String(run.count).leftPadded(to: 6) + "  " + run.state.name
                 : String(run.first).leftPadded(to: 7) + " " + String(run.count).leftPadded(to: 6) + "  " + run.state.name
-            let selected = index == selection
+            let selected = index == list.selection
             grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 2 + row,
                      role: selected ? .selection : .of(run.state), inverse: selected && focused, limit: inner.width)
         }

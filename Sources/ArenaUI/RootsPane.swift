@@ -5,26 +5,24 @@ import ArenaText
 /// The arena's roots: name, type, address and where each was found. It takes the allocator
 /// ranges' place while shown (`O`); Enter opens the selected root, typed.
 final class RootsPane: Pane {
-    private(set) var selection = 0
-    private(set) var top = 0
+    private(set) var list = ListCursor()
 
-    private static func visibleRows(_ rect: Rect) -> Int { max(1, rect.inner.height - 1) }
+    /// The selected root, if there is one.
+    func selected(in app: InspectorApp) -> StructureRoot? {
+        guard let roots = app.snapshot?.roots, list.selection < roots.count else { return nil }
+        return roots[list.selection]
+    }
 
+    /// The column header above the list.
     func layout(_ rect: Rect, in app: InspectorApp) {
-        let count = app.snapshot?.roots.count ?? 0
-        selection = max(0, min(selection, count - 1))
-        top = scrolled(top: top, toShow: selection, rows: Self.visibleRows(rect))
+        list.fit(count: app.snapshot?.roots.count ?? 0, rows: rect.inner.height - 1)
     }
 
     func perform(_ command: Command, in app: InspectorApp) {
-        if let moved = listSelection(selection, after: command, page: app.rect(of: .ranges).map(Self.visibleRows) ?? 1) {
-            selection = moved
-            return
-        }
+        if list.move(command) { return }
         switch command {
         case .activate:
-            guard let roots = app.snapshot?.roots, selection < roots.count else { return }
-            app.open(roots[selection])
+            if let root = selected(in: app) { app.open(root) }
         case .nextList: app.panes.nextList()
         default: break
         }
@@ -46,13 +44,11 @@ final class RootsPane: Pane {
         let showsOrigin = nameWidth + typeWidth + 16 + originWidth <= inner.width
         grid.put("name".rightPadded(to: nameWidth) + "  " + "type".rightPadded(to: typeWidth) + "  address" + (showsOrigin ? "       origin" : ""),
                  x: inner.x, y: inner.y, role: .dim, limit: inner.width)
-        for row in 0..<Self.visibleRows(rect) {
-            let index = top + row
-            guard index < roots.count else { break }
+        for (row, index) in list.visible.enumerated() where index < roots.count {
             let root = roots[index]
             let line = root.name.rightPadded(to: nameWidth) + "  " + (root.type ?? "(untyped)").rightPadded(to: typeWidth) + "  "
                 + Hexdump.paddedHex(root.address, width: 12) + (showsOrigin ? "  " + root.origin + (root.note(in: geometry).map { " · " + $0 } ?? "") : "")
-            let selected = index == selection
+            let selected = index == list.selection
             grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 1 + row,
                      role: selected ? .selection : root.type == nil ? .dim : .text, inverse: selected && focused, limit: inner.width)
         }
