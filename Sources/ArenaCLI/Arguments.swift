@@ -22,7 +22,8 @@ public struct NumberArgument: ExpressibleByArgument, Sendable, CustomStringConve
 
 /// Milliseconds between samples or frames, as `--interval` takes them.
 enum SamplingInterval {
-    static let range: ClosedRange<UInt32> = 10...60_000
+    /// The sampler's own range, in milliseconds.
+    static let range = UInt32(SamplingBackend.intervals.lowerBound * 1000)...UInt32(SamplingBackend.intervals.upperBound * 1000)
 
     static func validate(_ milliseconds: UInt32) throws {
         guard range.contains(milliseconds) else {

@@ -82,9 +82,14 @@ public final class SamplingBackend {
 
     public func addObserver(_ observer: SampleObserver) { observers.append(observer) }
 
-    /// Samples `factor` times as far apart, between 25 ms and 10 s.
+    /// The seconds between samples that `--interval` accepts and `<`/`>` keep to.
+    public static let intervals: ClosedRange<Double> = 0.01...60
+
+    /// Samples `factor` times as far apart, kept inside `intervals`; an interval already
+    /// outside them (a recording's frames) only moves toward them, never the other way.
     public func scaleInterval(by factor: Double) {
-        interval = max(0.025, min(10, interval * factor))
+        let scaled = interval * factor
+        interval = factor < 1 ? min(interval, max(Self.intervals.lowerBound, scaled)) : max(interval, min(Self.intervals.upperBound, scaled))
     }
 
     /// True when sampling stopped because the arena is gone.

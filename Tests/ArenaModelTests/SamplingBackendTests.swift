@@ -117,9 +117,19 @@ final class ScriptedObserver: SampleObserver {
         now = 5
         #expect(backend.tick() == nil && backend.timeUntilNextSample == .infinity)
         backend.scaleInterval(by: 1000)
-        #expect(backend.interval == 10)
+        #expect(backend.interval == 60)
         backend.scaleInterval(by: 0.0001)
-        #expect(backend.interval == 0.025)
+        #expect(backend.interval == 0.01, "the range --interval accepts")
+    }
+
+    /// At the ends of the range `>` is never slower and `<` never faster, however the interval got there.
+    @Test(arguments: [0.01, 0.005, 60.0, 120.0]) func scalingNeverGoesTheWrongWay(interval: Double) {
+        let backend = SamplingBackend(source: ScriptedSource([]), interval: interval, clock: { 0 })
+        backend.scaleInterval(by: 0.5)
+        #expect(backend.interval <= interval, "faster from \(interval) s gave \(backend.interval) s")
+        let faster = backend.interval
+        backend.scaleInterval(by: 2)
+        #expect(backend.interval >= faster, "slower from \(faster) s gave \(backend.interval) s")
     }
 
     @Test func observersSeeEverySampleAndATornObserverRetakesIt() {
