@@ -15,19 +15,27 @@ public enum ObjectWalk {
         var snapshot = snapshot
         var attempt = 1
         while true {
-            var map = try walk(source, catalog: catalog, snapshot: snapshot, options: options)
+            let map = try walk(source, catalog: catalog, snapshot: snapshot, options: options)
             if map.badPointers.isEmpty { return map }
             let fresh = try resample()
-            let held = try stillBad(map.badPointers, source: source, in: fresh)
-            if held.count == map.badPointers.count { return map }
-            if attempt == attempts {
-                map.badPointers = held
-                map.torn = true
-                return map
-            }
+            if let confirmed = try confirmed(map, source: source, fresh: fresh, attempt: attempt) { return confirmed }
             snapshot = fresh
             attempt += 1
         }
+    }
+
+    /// The second look at a walk's bad pointers in `fresh`, the source's latest sample: the
+    /// map as walked when they all hold up; nil when some do not and the walk is to be taken
+    /// again; on the last of `attempts`, the map with the bad pointers that held, marked torn.
+    public static func confirmed(_ map: ObjectMap, source: ArenaSource, fresh: Snapshot, attempt: Int) throws -> ObjectMap? {
+        guard !map.badPointers.isEmpty else { return map }
+        let held = try stillBad(map.badPointers, source: source, in: fresh)
+        if held.count == map.badPointers.count { return map }
+        guard attempt >= attempts else { return nil }
+        var map = map
+        map.badPointers = held
+        map.torn = true
+        return map
     }
 
     /// One walk, page bytes read in bulk through the source, with the source's shapes.

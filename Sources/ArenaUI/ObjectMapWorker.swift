@@ -7,7 +7,10 @@ import Synchronization
 /// pages are copied in one bulk read (on the key path: 11 ms for 5,900 pages, measured);
 /// a worker thread walks the copy while keys and samples go on, and `poll` picks the result
 /// up. The next walk starts from the latest sample once the last is done, and no sooner than
-/// a second, or four times the last walk, after it: the rate the walk can afford.
+/// a second, or four times the last walk, after it: the rate the walk can afford. A walk's bad
+/// pointers get `ObjectWalk`'s second look before it is shown: one that does not hold up in
+/// the latest sample (the program rewrote it while the copy was walked) means the walk is taken
+/// again at once, as `arenascope objects` takes it.
 final class ObjectMapWorker {
     /// Addresses kept of each type, for the pane's instance lists.
     static let instancesPerType = 10_000
@@ -48,6 +51,8 @@ final class ObjectMapWorker {
     private var startedAt = 0.0
     private var shownFound = 0
     private var mapSample = -1
+    /// Walks in a row whose bad pointers did not hold up.
+    private var tornWalks = 0
     private var nextStart = -Double.infinity
     private let clock: () -> Double
 
@@ -82,12 +87,21 @@ final class ObjectMapWorker {
             self.running = nil
             // A question asked while this walk ran is answered by the next one, at once.
             nextStart = runningReferencesTo == referencesTo ? now + max(1, 4 * (now - startedAt)) : -.infinity
-            switch result {
-            case .success(let map):
+            do {
+                let walked = try result.get()
+                guard let fresh = backend.latest,
+                      let map = try ObjectWalk.confirmed(walked, source: backend.source, fresh: fresh, attempt: tornWalks + 1) else {
+                    tornWalks += 1
+                    mapSample = -1
+                    nextStart = -.infinity
+                    return false
+                }
+                tornWalks = 0
                 self.map = map
                 mapReferencesTo = runningReferencesTo
                 failure = nil
-            case .failure(let error): failure = "the walk failed: \(error)"
+            } catch {
+                failure = "the walk failed: \(error)"
             }
             return true
         }
