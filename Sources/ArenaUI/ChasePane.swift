@@ -5,6 +5,11 @@ import ArenaText
 /// The path of followed pointers, and the chain from the chain's node through the pointer
 /// at the chosen offset, node by node, with the reason it stops.
 final class ChasePane: Pane {
+    /// The fields pane shares this place and handles these too.
+    static let bindings = [
+        KeyBinding([.character("f")], "f", .toggleFields, "fields or chain in the pane", pane: .chase),
+        KeyBinding([.character("n")], "n", .chainThroughField, "chain via the selected field", pane: .chase),
+    ]
     /// Nodes walked at first, and at most once moving past the end has walked further.
     static let firstHops = 512
     static let mostHops = 1 << 20

@@ -6,6 +6,11 @@ import ArenaText
 /// bytes changed since the previous sample highlighted, the cursor word inverted.
 /// Only printable ASCII reaches the ASCII column.
 final class HexdumpPane: Pane {
+    static let bindings = [
+        KeyBinding([.character("c")], "c", .setChainOffset, "chain through the cursor word", pane: .hexdump),
+        KeyBinding([.character("v")], "v", .viewAsType, "as type (root, void *: shape)", pane: .hexdump),
+        KeyBinding([.character("R")], "R", .whoPointsHere, "who points at the cursor", pane: .hexdump),
+    ]
     /// The address of the first row shown.
     private(set) var top: UInt64 = 0
     /// Rows shown and bytes a row at the last layout, which movement steps by.

@@ -310,6 +310,16 @@ final class Panes {
         }
     }
 
+    /// The bindings of the place at `id`, as the pane that owns the place declares them.
+    static func bindings(of id: PaneID) -> [KeyBinding] {
+        switch id {
+        case .pageMap: PageMapPane.bindings
+        case .ranges: RangesPane.bindings
+        case .hexdump: HexdumpPane.bindings
+        case .chase: ChasePane.bindings
+        }
+    }
+
     func pane(_ id: PaneID) -> Pane {
         switch id {
         case .pageMap: pageMap

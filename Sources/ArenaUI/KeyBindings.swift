@@ -29,8 +29,9 @@ public enum SourceMode: Sendable {
     }
 }
 
-/// One key binding: the keys, what they do, where, and the help text. The help screen is
-/// generated from this table (lazygit's way).
+/// One key binding: the keys, what they do, where, and the help text. The app declares its
+/// own and each pane its own (lazygit's way); the help and the man page's KEYS are generated
+/// from them.
 public struct KeyBinding: Sendable {
     public let keys: [InputEvent]
     public let label: String
@@ -42,7 +43,7 @@ public struct KeyBinding: Sendable {
     public let mode: SourceMode
 
     /// The binding's line in the help.
-    var helpLine: String { label.rightPadded(to: 6) + help }
+    public var helpLine: String { label.rightPadded(to: 6) + help }
 
     init(_ keys: [InputEvent], _ label: String, _ command: Command, _ help: String, pane: PaneID? = nil, mode: SourceMode = .any) {
         self.keys = keys
@@ -55,7 +56,8 @@ public struct KeyBinding: Sendable {
 }
 
 public enum KeyBindings {
-    public static let all: [KeyBinding] = [
+    /// The app's own bindings, and movement and Enter, which go to the focused pane.
+    static let app: [KeyBinding] = [
         KeyBinding([.up, .character("k")], "↑ k", .moveUp, "move up"),
         KeyBinding([.down, .character("j")], "↓ j", .moveDown, "move down"),
         KeyBinding([.left, .character("h")], "← h", .moveLeft, "move left (hex: a word back)"),
@@ -78,15 +80,6 @@ public enum KeyBindings {
         KeyBinding([.character("?")], "?", .help, "this help"),
         KeyBinding([.escape], "Esc", .closeOverlay, "close help or a prompt"),
         KeyBinding([.character("q")], "q", .quit, "quit"),
-        KeyBinding([.character("+"), .character("=")], "+", .zoomIn, "zoom in: fewer pages a cell", pane: .pageMap),
-        KeyBinding([.character("-")], "-", .zoomOut, "zoom out: more pages a cell", pane: .pageMap),
-        KeyBinding([.character("s")], "s", .toggleSort, "sort ranges: address/size", pane: .ranges),
-        KeyBinding([.character("O")], "O", .nextList, "ranges, roots, objects in turn", pane: .ranges),
-        KeyBinding([.character("c")], "c", .setChainOffset, "chain through the cursor word", pane: .hexdump),
-        KeyBinding([.character("v")], "v", .viewAsType, "as type (root, void *: shape)", pane: .hexdump),
-        KeyBinding([.character("R")], "R", .whoPointsHere, "who points at the cursor", pane: .hexdump),
-        KeyBinding([.character("f")], "f", .toggleFields, "fields or chain in the pane", pane: .chase),
-        KeyBinding([.character("n")], "n", .chainThroughField, "chain via the selected field", pane: .chase),
         KeyBinding([.character("r")], "r", .toggleRecording, "start or stop recording", mode: .sampled),
         KeyBinding([.character(".")], ".", .stepForward, "next frame", mode: .replay),
         KeyBinding([.character(",")], ",", .stepBack, "previous frame", mode: .replay),
@@ -95,20 +88,26 @@ public enum KeyBindings {
         KeyBinding([.character("t")], "t", .seekFrame, "go to a frame or time", mode: .replay),
     ]
 
+    /// Every binding: the app's, then each place's, as its panes declare them (`Pane.bindings`).
+    public static let all: [KeyBinding] = app + PaneID.allCases.flatMap(Panes.bindings)
+
     public static func binding(for event: InputEvent) -> KeyBinding? {
         all.first { $0.keys.contains(event) }
     }
 
-    /// The help text: the bindings grouped by where they apply, the ones that apply
-    /// everywhere first, then each pane's and each kind of source's under a heading.
+    /// The help text: the bindings that apply everywhere first, then the panes' under a heading
+    /// for each column of the wide layout (its places' titles: the help then fits 80x24), then
+    /// the recording's and the replay's.
     public static var helpLines: [String] {
         let everywhere = all.filter { $0.pane == nil && $0.mode == .any }.map(\.helpLine)
-        var groups: [(heading: String, bindings: [KeyBinding])] = []
-        // Panes side by side in the layout share a heading, so the help fits 80x24.
-        for (heading, panes) in [("Page map and ranges", [PaneID.pageMap, .ranges]), ("Hexdump, chase and fields", [.hexdump, .chase])] {
-            groups.append((heading, all.filter { $0.pane.map(panes.contains) ?? false }))
+        let wide = Layout(width: Layout.twoColumns, height: Layout.full.height, focus: .pageMap)
+        let columns = Dictionary(grouping: PaneID.allCases) { wide.rect($0)?.x ?? 0 }.sorted { $0.key < $1.key }.map { $0.value.sorted { $0.rawValue < $1.rawValue } }
+        var groups: [(heading: String, bindings: [KeyBinding])] = columns.map { places in
+            let titles = places.map(\.title)
+            let heading = titles.count == 1 ? titles[0] : titles.dropLast().joined(separator: ", ") + " and " + titles.last!.lowercased()
+            return (heading, all.filter { $0.pane.map(places.contains) ?? false })
         }
         groups.append(("Recording and replay", all.filter { $0.mode != .any }))
-        return everywhere + groups.flatMap { group in ["· \(group.heading)"] + group.bindings.map(\.helpLine) }
+        return everywhere + groups.filter { !$0.bindings.isEmpty }.flatMap { group in ["· \(group.heading)"] + group.bindings.map(\.helpLine) }
     }
 }

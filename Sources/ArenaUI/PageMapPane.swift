@@ -51,6 +51,10 @@ enum PageGlyph {
 /// Every page of the arena as a cell (or N pages a cell), with a ruler of addresses; the
 /// cursor is the shared selected page.
 final class PageMapPane: Pane {
+    static let bindings = [
+        KeyBinding([.character("+"), .character("=")], "+", .zoomIn, "zoom in: fewer pages a cell", pane: .pageMap),
+        KeyBinding([.character("-")], "-", .zoomOut, "zoom out: more pages a cell", pane: .pageMap),
+    ]
     static let gutterWidth = 9
     /// Pages a cell stands for; nil fits the whole arena in the pane.
     private(set) var zoomPagesPerCell: UInt32?

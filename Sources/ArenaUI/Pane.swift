@@ -5,6 +5,9 @@ import ArenaScreen
 /// scroll position to its rectangle in `layout`, and draws in `render`, which only reads.
 /// What panes share (the sample, the cursor, page bytes, types) lives in `InspectorApp`.
 protocol Pane: AnyObject {
+    /// The keys of the commands this pane's place handles, whichever pane has the focus; a
+    /// pane that shares a place (roots, objects, fields) handles its place's commands.
+    static var bindings: [KeyBinding] { get }
     /// The command bound to this pane, or a movement while it has the focus.
     func perform(_ command: Command, in app: InspectorApp)
     /// Fits scroll positions to `rect` before the pane is drawn or moved in.
@@ -16,6 +19,7 @@ protocol Pane: AnyObject {
 }
 
 extension Pane {
+    static var bindings: [KeyBinding] { [] }
     func click(x: Int, y: Int, in rect: Rect, app: InspectorApp) {}
 }
 

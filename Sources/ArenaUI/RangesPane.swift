@@ -4,6 +4,11 @@ import ArenaText
 
 /// Free ranges and allocated extents (the runs of the page map), sortable by address or size.
 final class RangesPane: Pane {
+    /// `O` goes round the lists this place shows (ranges, roots, objects): each handles it.
+    static let bindings = [
+        KeyBinding([.character("s")], "s", .toggleSort, "sort ranges: address/size", pane: .ranges),
+        KeyBinding([.character("O")], "O", .nextList, "ranges, roots, objects in turn", pane: .ranges),
+    ]
     private(set) var sortBySize = false
     private(set) var list = ListCursor()
     /// The runs in the order shown, and the sample and order they were sorted for.

@@ -60,6 +60,23 @@ import ArenaText
         for binding in KeyBindings.all { #expect(text.contains(binding.help), "help lists \(binding.label) at 80x24") }
     }
 
+    /// Each pane's keys come from the pane, and the help lists them under a heading naming its place.
+    @Test func everyPanesKeysAreUnderItsPlacesHeading() {
+        let lines = KeyBindings.helpLines
+        for id in PaneID.allCases {
+            let bindings = KeyBindings.all.filter { $0.pane == id }
+            #expect(!bindings.isEmpty, "\(id.title) declares keys")
+            for binding in bindings {
+                guard let at = lines.firstIndex(of: binding.helpLine) else {
+                    Issue.record("\(binding.label) is not in the help")
+                    continue
+                }
+                let heading = lines[..<at].last { $0.hasPrefix("· ") } ?? ""
+                #expect(heading.lowercased().contains(id.title.lowercased()), "\(binding.label) under '\(heading)'")
+            }
+        }
+    }
+
     @Test func helpScrollsWhereItDoesNotFit() throws {
         let fixture = try Fixture(width: 40, height: 12)
         fixture.press(.character("?"))
