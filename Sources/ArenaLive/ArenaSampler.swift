@@ -124,6 +124,8 @@ public final class ArenaSampler {
     /// Where the kernel's direct map and page array start (and its memory-encryption mask),
     /// for the sampler's page-table walk: read from /proc/kallsyms once, when first needed.
     private static let kernelBases = KernelSymbols.addresses(of: ["page_offset_base", "vmemmap_base", "sme_me_mask"])
+    /// Reads of the iterator that may say EAGAIN in one pass before it is an error.
+    static let busyReads = 100
 
     /// Runs the iterator once. `target` 0 describes every arena (counts only). `walkOnly`
     /// walks and counts the free ranges and does nothing else: the baseline of benchmarks.
@@ -150,11 +152,16 @@ public final class ArenaSampler {
         defer { close(iterator) }
         let recordSize = MemoryLayout<as_record>.size
         var filled = 0
+        var busy = 0
         while true {
             if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
             let count = retryingInterrupted { buffer.withUnsafeMutableBytes { read(iterator, $0.baseAddress! + filled, $0.count - filled) } }
             if count < 0 {
-                if errno == EAGAIN { continue }
+                // A blocking iterator says EAGAIN only when the kernel is busy; a bounded number of times.
+                if errno == EAGAIN && busy < Self.busyReads {
+                    busy += 1
+                    continue
+                }
                 throw .system(call: "reading the bpf_map iterator", errno: errno)
             }
             if count == 0 { break }

@@ -72,7 +72,6 @@ struct as_record {
     as_u32 reserved_runs;   /* runs written to the `reserved_runs` map (target only) */
     as_u64 free_pages;
     as_u64 reserved_pages;
-    as_u64 walk_steps;
     as_u64 refcnt;          /* the map's reference count, the iterator's own included */
     as_u32 vma_count;       /* user mappings of the arena (capped at AS_MAX_VMAS) */
     as_u32 pids_known;      /* 1: `pids` names the mapping processes (the kernel has mm->owner) */

@@ -245,7 +245,6 @@ static __always_inline __u64 kernel_address(__u64 kern_vm_start, __u64 user_vm_s
 struct probe_state {
     __u64 kern_vm_start;
     __u64 user_vm_start;
-    __u64 probed_pages;
     __u64 failed_pages;
     __u32 page;        /* next page to probe */
     __u32 span_end;    /* end (exclusive) of the span being probed */
@@ -310,7 +309,6 @@ static long probe_step(__u32 index, struct probe_state *state)
         return 1;
     __u32 page = state->page++;
     __u64 address = kernel_address(state->kern_vm_start, state->user_vm_start, page);
-    state->probed_pages++;
     /* Claimed pages are nearly all backed, and a plain load costs a third of the helper
      * call; it cannot tell a zero word from a fault, so zero goes on to the helper. */
     __u64 word = first_word(address);
@@ -561,7 +559,7 @@ int sample_arenas(struct bpf_iter__bpf_map *ctx)
             .status = (__u32)zero_words->words[3],
             .store = !cfg->walk_only,
         };
-        record.walk_steps = bpf_loop(AS_MAX_RANGES + 1, walk_step, &walk, 0);
+        bpf_loop(AS_MAX_RANGES + 1, walk_step, &walk, 0);
         record.status = walk.status;
         record.free_ranges = walk.count;
         record.free_pages = walk.free_pages;
