@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "LiveTestSupport", dependencies: ["ArenaLive"], path: "Tests/LiveTestSupport"),
         .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "ArenaRecording", "ArenaTypes", "ArenaUI", "ArenaExport", "CLibBPF", "LiveTestSupport"]),
         .testTarget(name: "ArenaSignalsTests", dependencies: ["ArenaSignals"]),
-        .testTarget(name: "ArenaExportTests", dependencies: ["ArenaExport", "ArenaModel", "ArenaTypes"]),
+        .testTarget(name: "ArenaExportTests", dependencies: ["ArenaExport", "ArenaModel", "ArenaTypes", "ArenaEmulator"]),
         .testTarget(name: "ArenaCLITests", dependencies: ["ArenaCLI", "arenascope", "ArenaLive", "CLibBPF", "ArenaExport", "LiveTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

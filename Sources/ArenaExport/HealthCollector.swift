@@ -6,25 +6,33 @@ import ArenaTypes
 /// sampled from the pass that first sees it; a gone one is forgotten (its series go). A
 /// sample that stays torn after the backend's retries is counted as an error and the
 /// arena's last good figures stand: a torn sample is never exported. Sources never keep an
-/// arena alive (`LiveSource` drops its reader once nobody else uses the arena).
+/// arena alive (a walk's reader is dropped after it). The arenas come from an `ArenaHost`:
+/// this host's (`LiveHost`) or a test's emulated ones.
 public final class HealthCollector {
-    private let sampler: ArenaSampler
+    private let host: any ArenaHost
     private let objects: ObjectTraversal.Options?
     private let typeFiles: ProgramTypeFiles
     /// Told once per arena and reason when an object walk fails (a shape that does not fit its types…).
     private let report: (String) -> Void
     private var reported: [UInt32: String] = [:]
     /// Each arena's source and the backend that samples it (and retries torn samples).
-    private var watched: [UInt32: (source: LiveSource, backend: SamplingBackend)] = [:]
+    private var watched: [UInt32: (source: any HostedArena, backend: SamplingBackend)] = [:]
     private var lastGood: [UInt32: ArenaHealth] = [:]
     public private(set) var durations = SampleDurations()
 
-    /// Loads the sampler: fails at once, with what is missing, where this process may not.
-    /// With `objects`, each pass also walks every arena's object map with these limits, with
-    /// `typeFiles` added to the arenas of their programs; `report` hears why a walk failed.
-    public init(objects: ObjectTraversal.Options?, typeFiles: ProgramTypeFiles = ProgramTypeFiles(),
-                report: @escaping (String) -> Void = { _ in }) throws(LiveError) {
-        sampler = try ArenaSampler()
+    /// Watches this host's arenas: loads the sampler, failing at once, with what is missing,
+    /// where this process may not. With `objects`, each pass also walks every arena's object
+    /// map with these limits, with `typeFiles` added to the arenas of their programs; `report`
+    /// hears why a walk failed.
+    public convenience init(objects: ObjectTraversal.Options?, typeFiles: ProgramTypeFiles = ProgramTypeFiles(),
+                            report: @escaping (String) -> Void = { _ in }) throws(LiveError) {
+        self.init(host: try LiveHost(), objects: objects, typeFiles: typeFiles, report: report)
+    }
+
+    /// Watches the arenas of `host`.
+    public init(host: any ArenaHost, objects: ObjectTraversal.Options?, typeFiles: ProgramTypeFiles = ProgramTypeFiles(),
+                report: @escaping (String) -> Void = { _ in }) {
+        self.host = host
         self.objects = objects
         self.typeFiles = typeFiles
         self.report = report
@@ -32,7 +40,7 @@ public final class HealthCollector {
 
     /// One pass over the arenas there are now; their figures, by id.
     public func collect() -> [ArenaHealth] {
-        guard let records = try? sampler.records() else {
+        guard let records = try? host.arenas() else {
             durations.recordError()
             return Array(lastGood.values)
         }
@@ -47,8 +55,8 @@ public final class HealthCollector {
             case .sampled(let snapshot):
                 lastGood[record.id] = ArenaHealth(
                     id: record.id, name: record.name, maxPages: record.maxPages, stats: snapshot.stats,
-                    programs: Self.distinct(source.programs.map(\.name)),
-                    processes: Self.distinct(source.processCommands.map(\.comm)),
+                    programs: Self.distinct(source.programNames),
+                    processes: Self.distinct(source.processNames),
                     objects: objectFigures(record.id, source, snapshot) ?? lastGood[record.id]?.objects)
                 durations.record(seconds: monotonicSeconds() - start)
             case .gone:
@@ -68,9 +76,9 @@ public final class HealthCollector {
         return names.filter { seen.insert($0).inserted }
     }
 
-    private func watch(_ id: UInt32) -> (source: LiveSource, backend: SamplingBackend)? {
+    private func watch(_ id: UInt32) -> (source: any HostedArena, backend: SamplingBackend)? {
         if let known = watched[id] { return known }
-        guard let source = try? LiveSource(mapID: id, sampler: sampler) else { return nil }
+        guard let source = host.source(for: id) else { return nil }
         let pair = (source, SamplingBackend(source: source, interval: 0, clock: monotonicSeconds))
         watched[id] = pair
         return pair
@@ -78,9 +86,9 @@ public final class HealthCollector {
 
     /// The object map's figures, where asked for and the arena has roots; nil otherwise
     /// (or when the walk failed: the last ones stand, and why is reported once).
-    private func objectFigures(_ id: UInt32, _ live: LiveSource, _ snapshot: Snapshot) -> ObjectFigures? {
+    private func objectFigures(_ id: UInt32, _ live: any HostedArena, _ snapshot: Snapshot) -> ObjectFigures? {
         guard let objects, !snapshot.roots.isEmpty else { return nil }
-        let added = typeFiles.matching(programs: live.programs.map(\.name))
+        let added = typeFiles.matching(programs: live.programNames)
         let source = SourceWithTypes(live, adding: added.blobs, shapes: added.shapes)
         // The walk binds a page reader to the arena; it goes with the walk, so that the
         // arena does not outlive its owner until the next pass.
