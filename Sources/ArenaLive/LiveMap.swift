@@ -29,28 +29,40 @@ enum LiveMap {
             close(fd)
             throw error
         }
-        guard info.type == arenaType else {
-            close(fd)
-            throw .notArena(id: id, name: name(of: info), type: info.type)
-        }
-        return (fd, Identity(name: name(of: info), maxPages: info.max_entries))
+        return (fd, try arena(fd, info).identity)
     }
 
-    /// The id of the arena pinned at `path`.
-    static func arenaID(pinnedAt path: String) throws(LiveError) -> UInt32 {
+    /// An fd for the arena pinned at `path`, its id and identity: the map the pin holds, used
+    /// as it is (finding it again by id would need CAP_SYS_ADMIN and could find another map
+    /// that took the id meanwhile). The caller closes the fd.
+    static func openArena(pinnedAt path: String) throws(LiveError) -> (fd: Int32, id: UInt32, identity: Identity) {
         let fd = bpf_obj_get(path)
         guard fd >= 0 else {
             let code = -fd
             switch code {
             case ENOENT: throw .noSuchPin(path: path)
-            case EPERM, EACCES: throw .refusal("open the pinned object \(path)", needs: [.bpf])
+            // EACCES: the pin's own permissions in bpffs; EPERM: the bpf() call itself.
+            case EACCES: throw .notPermitted(action: "open the pinned object \(path)", capability: "read access to it (its bpffs permissions)")
+            case EPERM: throw .refusal("open the pinned object \(path)", needs: [.bpf])
             default: throw .system(call: "BPF_OBJ_GET \(path)", errno: code)
             }
         }
-        defer { close(fd) }
-        guard let info = try? self.info(fd) else { throw .unreadable("\(path) is not a pinned BPF map") }
-        guard info.type == arenaType else { throw .notArena(id: info.id, name: name(of: info), type: info.type) }
-        return info.id
+        guard let info = try? self.info(fd) else {
+            close(fd)
+            throw .unreadable("\(path) is not a pinned BPF map")
+        }
+        let (id, identity) = try arena(fd, info)
+        return (fd, id, identity)
+    }
+
+    /// The id and identity of the map behind `fd`, whose info is `info`, checked to be an
+    /// arena; `fd` is closed when it is not.
+    private static func arena(_ fd: Int32, _ info: bpf_map_info) throws(LiveError) -> (id: UInt32, identity: Identity) {
+        guard info.type == arenaType else {
+            close(fd)
+            throw .notArena(id: info.id, name: name(of: info), type: info.type)
+        }
+        return (info.id, Identity(name: name(of: info), maxPages: info.max_entries))
     }
 
     static func info(_ fd: Int32) throws(LiveError) -> bpf_map_info {

@@ -36,10 +36,23 @@ public final class LiveSource: ArenaSource {
         return try ArenaMaps.records().filter { kept == nil || $0.name == kept }.map(\.id)
     }
 
-    public init(mapID: UInt32, keepAlive: Bool = false, sampler: ArenaSampler? = nil) throws(LiveError) {
+    public convenience init(mapID: UInt32, keepAlive: Bool = false, sampler: ArenaSampler? = nil) throws(LiveError) {
         try KernelSupport.requireArenas()
         try Capability.requireLiveInspection()
         let (fd, identity) = try LiveMap.openArena(id: mapID)
+        try self.init(fd: fd, mapID: mapID, identity: identity, keepAlive: keepAlive, sampler: sampler)
+    }
+
+    /// Attaches to the arena pinned at `path`: the map the pin holds.
+    public convenience init(pinnedAt path: String, keepAlive: Bool = false) throws(LiveError) {
+        try KernelSupport.requireArenas()
+        try Capability.requireLiveInspection()
+        let (fd, mapID, identity) = try LiveMap.openArena(pinnedAt: path)
+        try self.init(fd: fd, mapID: mapID, identity: identity, keepAlive: keepAlive, sampler: nil)
+    }
+
+    /// Attaches through `fd`, the arena's, which it closes or (`keepAlive`) holds.
+    private init(fd: Int32, mapID: UInt32, identity: LiveMap.Identity, keepAlive: Bool, sampler: ArenaSampler?) throws(LiveError) {
         self.mapID = mapID
         self.keepAlive = keepAlive
         self.identity = identity
@@ -53,18 +66,15 @@ public final class LiveSource: ArenaSource {
         }
     }
 
-    /// Attaches to the arena pinned at `path`.
-    public convenience init(pinnedAt path: String, keepAlive: Bool = false) throws(LiveError) {
-        try self.init(mapID: try Self.mapID(pinnedAt: path), keepAlive: keepAlive)
-    }
-
     deinit {
         if let heldFD { close(heldFD) }
     }
 
     /// The map id of the arena pinned at `path`.
     public static func mapID(pinnedAt path: String) throws(LiveError) -> UInt32 {
-        try LiveMap.arenaID(pinnedAt: path)
+        let (fd, id, _) = try LiveMap.openArena(pinnedAt: path)
+        close(fd)
+        return id
     }
 
     public var capabilities: SourceCapabilities { [.pageBytes, .types, .keepAlive] }
