@@ -4,6 +4,8 @@ import Glibc
 import ArenaEmulator
 import ArenaLive
 import ArenaRecording
+import ArenaScreen
+import ArenaTerminal
 import ArenaTypes
 
 /// Exit statuses of arenascope, documented in the README. All are below 128.
@@ -109,6 +111,16 @@ public struct CLIError: Error, CustomStringConvertible {
             }
         case let error as BTFFileError:
             if case .notFound = error { self.init(error.description, status: .noInput) } else { self.init(error.description, status: .dataError) }
+        case let error as TypeError:
+            switch error {
+            case .unknownType: self.init(error.description, status: .usage)
+            case .badBTF: self.init(error.description, status: .dataError)
+            case .noTypes: self.init(error.description, status: .unavailable)
+            case .unreadable: self.init(error.description, status: .unreadable)
+            }
+        case let error as ThemeError:
+            if case .notFound = error { self.init(error.description, status: .usage) } else { self.init(error.description, status: .dataError) }
+        case let error as TerminalError: self.init(error.description, status: .noTerminal)
         default: self.init(String(describing: error), status: .failure)
         }
     }

@@ -45,7 +45,7 @@ struct ChaseCommand: ParsableCommand {
         if let field {
             guard let nodeType else { throw CLIError("root \(root.root ?? "") is untyped: give --type for --field", status: .usage) }
             let catalog = try TypeLookup.catalog(of: arenaSource)
-            let entry = try TypeLookup.entry(nodeType, in: catalog)
+            let entry = try catalog.lookup(nodeType)
             guard let (fieldOffset, _) = catalog.field(field, in: entry.ref) else {
                 let close = closeMatches(to: field, among: catalog.fieldNames(of: entry.ref))
                 throw CLIError("\(entry.name) has no field '\(field)'" + (close.isEmpty ? "" : " (did you mean \(close.map { "'\($0)'" }.joined(separator: ", "))?)"), status: .usage)

@@ -27,11 +27,7 @@ enum LivePicker {
         }
         let entries = arenas.map { PickerEntry(id: $0.record.id, line: ArenaListing.line($0, withRange: false) + "  " + ArenaListing.details($0)) }
         let picker = ArenaPicker(header: ArenaListing.header(withRange: false), entries: entries, width: 80, height: 24)
-        do {
-            try TerminalSession.run(picker, theme: theme, noColor: view.noColor)
-        } catch {
-            throw CLIError(error.description, status: .usage)
-        }
+        try TerminalSession.run(picker, theme: theme, noColor: view.noColor)
         guard let id = picker.chosen else { return .cancelled }
         return .picked(try LiveSource(mapID: id))
     }

@@ -82,7 +82,7 @@ struct DecodeCommand: ParsableCommand {
         guard !catalog.isEmpty else { throw CLIError("no types: the source carries no BTF for its structures (--btf FILE adds some)", status: .unavailable) }
         let (address, wanted) = try root.start(address: addr, type: typeName, in: snapshot)
         guard let wanted else { throw CLIError("root \(root.root ?? "") is untyped (a void * or an integer): give --type", status: .usage) }
-        let entry = try TypeLookup.entry(wanted, in: catalog)
+        let entry = try catalog.lookup(wanted)
         var reader = ArenaReader(snapshot: snapshot, source: opened)
         let decoder = TypeDecoder(catalog: catalog, pointers: PointerDecoder(geometry: snapshot.geometry, acceptsLow32: ptr32 ? true : nil))
         let decoded = try decoder.decode(entry.ref, at: address, reader: &reader)
@@ -94,15 +94,6 @@ struct DecodeCommand: ParsableCommand {
 enum TypeLookup {
     static func catalog(of source: ArenaSource) throws -> TypeCatalog {
         TypeCatalog(try source.typeBlobs())
-    }
-
-    /// The type called `name`; an unknown one is a usage error that suggests close names.
-    static func entry(_ name: String, in catalog: TypeCatalog) throws -> TypeCatalog.Entry {
-        do {
-            return try catalog.lookup(name)
-        } catch {
-            throw CLIError(error.description, status: .usage)
-        }
     }
 }
 

@@ -28,14 +28,9 @@ struct ViewOptions: ParsableArguments {
         }
     }
 
-    /// The chosen theme, or a one-line error naming the problem.
+    /// The chosen theme (`ThemeError` where it cannot be had).
     func loadTheme() throws -> Theme {
-        do {
-            return try ThemeLibrary.load(theme)
-        } catch {
-            if case .notFound = error { throw CLIError(error.description, status: .usage) }
-            throw CLIError(error.description, status: .dataError)
-        }
+        try ThemeLibrary.load(theme)
     }
 
     /// NO_COLOR (any non-empty value) turns colours off.
@@ -62,10 +57,6 @@ struct ViewOptions: ParsableArguments {
                                             tally: try? RecordCommand.tally(of: backend.source, seconds: 0.005))
         }
         defer { if let recording = app.recording, recording.isRecording { print(recording.stop()) } }
-        do {
-            try TerminalSession.run(app, theme: theme, noColor: noColor)
-        } catch {
-            throw CLIError(error.description, status: .noTerminal)
-        }
+        try TerminalSession.run(app, theme: theme, noColor: noColor)
     }
 }

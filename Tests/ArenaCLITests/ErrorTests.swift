@@ -34,6 +34,9 @@ import Foundation
         (["snapshot", "--emulate", "list", "--steps", "99999999999999"], 64, "--steps must be at most"),
         (["--emulate", "list", "--steps-per-sample", "100001"], 64, "--steps-per-sample"),
         (["record", "--emulate", "list", "--steps-per-frame", "99999999999", "-o", "/tmp/never-written.arec"], 64, "--steps-per-frame"),
+        // Mapped where every library error is (CLIError.init), not at each call.
+        (["decode", "--emulate", "list", "--addr", "0x7f0000000000", "--type", "struct nosuch"], 64, "no type named 'struct nosuch'"),
+        (["demo", "--headless", "--samples", "1", "--theme", "nosuch"], 64, "unknown theme 'nosuch'"),
     ]
 
     @Test(arguments: cases.indices)
