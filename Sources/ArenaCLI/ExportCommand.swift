@@ -117,7 +117,7 @@ struct ExportCommand: ParsableCommand {
                 // A pass longer than the interval: the next one starts now, not in a burst.
                 nextSample = max(nextSample, monotonicSeconds())
             }
-            usleep(UInt32(min(100_000, max(1_000, (nextSample - monotonicSeconds()) * 1e6))))
+            sleep(until: nextSample, slice: 0.1, unless: { signals.isRaised })
         }
         serving?.stop()
     }

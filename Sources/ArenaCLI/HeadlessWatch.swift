@@ -1,4 +1,5 @@
 import ArenaModel
+import ArenaSignals
 import ArenaText
 import Foundation
 
@@ -11,11 +12,13 @@ struct HeadlessWatch {
         guard case .sampled(let snapshot) = first else { throw CLIError(describe(first), status: .unavailable) }
         print(SnapshotText.summary(snapshot))
         print(PageMapText.render(snapshot.pages, columns: 64, rows: 16))
+        // Ctrl-C ends it as the last sample would: the page map is printed once more.
+        let interrupt = SignalWatch([SIGINT, SIGTERM])
         var taken = 0
         while taken < samples {
             let wait = backend.timeUntilNextSample
             if wait.isInfinite { break }
-            if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+            guard sleep(until: monotonicSeconds() + wait, unless: { interrupt.isRaised }) else { break }
             guard let outcome = backend.tick() else { continue }
             taken += 1
             print(describe(outcome))

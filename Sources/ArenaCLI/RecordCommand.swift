@@ -81,7 +81,7 @@ struct RecordCommand: ParsableCommand {
             if time() > timeLimit { break }
             let wait = backend.timeUntilNextSample
             if !emulated && wait > 0 {
-                Thread.sleep(forTimeInterval: min(wait, 0.05))
+                sleep(until: monotonicSeconds() + wait, unless: { interrupt.isRaised })
                 continue
             }
             switch backend.sampleNow() {

@@ -32,6 +32,7 @@ final class BackgroundProcess {
     }
 
     var stderr: String { (try? String(contentsOf: outputFolder.appendingPathComponent("stderr"), encoding: .utf8)) ?? "" }
+    var stdout: String { (try? String(contentsOf: outputFolder.appendingPathComponent("stdout"), encoding: .utf8)) ?? "" }
 
     /// True while the program runs (it is reaped once it has exited).
     var isRunning: Bool {

@@ -48,6 +48,14 @@ import Testing
         #expect(try BinaryRunner.run(["snapshot", "--replay", "/nonexistent.arec"]).stdout.isEmpty, "without --json, stdout stays empty")
     }
 
+    /// Ctrl-C (or SIGTERM) ends the headless demo as its last sample would: status 0, the page map once more.
+    @Test func theHeadlessDemoEndsCleanlyOnASignal() throws {
+        let demo = try BackgroundProcess(BinaryRunner.binary.path, ["demo", "--headless", "--samples", "100000"])
+        #expect(demo.wait(upTo: 20) { demo.stdout.contains("sample    3") }, "\(demo.stderr)")
+        #expect(demo.stop() == 0)
+        #expect(demo.stdout.components(separatedBy: "page map: ").count == 3, "the first and the last page map")
+    }
+
     @Test func withoutATerminalThatDrawsTheDemoIsText() throws {
         // Output into a pipe: the default command runs the headless demo.
         let piped = try BinaryRunner.run([])
