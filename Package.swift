@@ -70,9 +70,10 @@ let package = Package(
         .target(name: "RecordingForgery", dependencies: ["CZlib"], path: "Tests/RecordingForgery"),
         // The live suites' one gate: run where the kernel allows live arenas, skip saying why.
         .target(name: "LiveTestSupport", dependencies: ["ArenaLive"], path: "Tests/LiveTestSupport"),
-        .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "ArenaRecording", "ArenaTypes", "ArenaUI", "ArenaExport", "CLibBPF", "LiveTestSupport"]),
+        .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "ArenaRecording", "ArenaTypes", "ArenaUI", "ArenaExport", "ArenaEmulator", "ArenaText", "CLibBPF", "LiveTestSupport", "EmulatedHost"]),
         .testTarget(name: "ArenaSignalsTests", dependencies: ["ArenaSignals"]),
-        .testTarget(name: "ArenaExportTests", dependencies: ["ArenaExport", "ArenaModel", "ArenaTypes", "ArenaEmulator"]),
+        .testTarget(name: "ArenaExportTests", dependencies: ["ArenaExport", "ArenaModel", "ArenaTypes", "ArenaEmulator", "EmulatedHost"]),
+        .target(name: "EmulatedHost", dependencies: ["ArenaExport", "ArenaEmulator", "ArenaModel"], path: "Tests/EmulatedHost"),
         .testTarget(name: "ArenaCLITests", dependencies: ["ArenaCLI", "arenascope", "ArenaLive", "CLibBPF", "ArenaExport", "LiveTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

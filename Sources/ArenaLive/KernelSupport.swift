@@ -50,6 +50,9 @@ public enum KernelSupport {
     }
 
     static let hasArenas = btfHasName("bpf_arena")
+    /// 6.13+: free pages are a range tree allocated best fit (the emulator's rules); 6.9-6.12
+    /// keep a maple tree of allocated ranges, allocated first fit.
+    static let allocatesFromRangeTree = btfHasName("range_tree")
 
     /// The running kernel's release, as `uname -r` prints it.
     public static let release: String = {
