@@ -3,15 +3,16 @@ import ArenaScreen
 import ArenaText
 
 extension InspectorApp {
-    /// Handles one event; returns what the front end should do.
+    /// Handles one event; returns what the front end should do. The panes are prepared for
+    /// what it changed before it returns.
     public func handle(_ event: InputEvent) -> Reaction {
+        defer { prepare() }
         if case .resize(let newWidth, let newHeight) = event {
             width = newWidth
             height = newHeight
             return .redraw
         }
         if case .prompt(let prompt, let text) = overlay { return handlePrompt(prompt, text, event) }
-        layoutPanes()
         if case .click(let x, let y) = event { return handleClick(x: x, y: y) }
         say(nil)
         let binding = KeyBindings.binding(for: event)

@@ -44,6 +44,7 @@ public final class InspectorApp {
         self.height = height
         playback = backend.source.timeline.map { Playback(timeline: $0, backend: backend) }
         if let snapshot = backend.latest { focusOnFirstStructure(snapshot) }
+        prepare()
     }
 
     var snapshot: Snapshot? { backend.latest }
@@ -61,8 +62,11 @@ public final class InspectorApp {
 
     /// Takes the sample the backend says is due; returns true when the screen should change.
     public func tick() -> Bool {
-        let walked = panes.list == .objects && panes.objects.worker.poll(backend: backend, catalog: catalog)
-        guard let outcome = backend.tick() else { return walked }
+        let walked = panes.list == .objects && panes.objects.worker.poll(backend: backend, catalog: catalog, alreadyRead: pageBytes.cached)
+        guard let outcome = backend.tick() else {
+            if walked { prepare() }
+            return walked
+        }
         absorb(outcome)
         return true
     }
@@ -73,8 +77,10 @@ public final class InspectorApp {
         if playback?.pauseAtEnd() == true { say("end of the recording") }
         if let diff = backend.lastDiff { recentFrees.add(diff.freed) }
         pageBytes.newSample()
+        panes.objects.worker.newSample(backend.sampleCount)
         if navigation.address == 0 { focusOnFirstStructure(snapshot) }
         navigation.select(page: min(navigation.page, snapshot.geometry.maxPages - 1))
+        prepare()
     }
 
     private func focusOnFirstStructure(_ snapshot: Snapshot) {
@@ -92,11 +98,13 @@ public final class InspectorApp {
 
     // MARK: what panes share
 
-    /// The bytes of `page` in this sample, read through the source once a sample; nil when
-    /// the page is not backed or could not be read (`pageBytes.failure` says why).
+    /// The bytes of `page` in this sample, read through the source once a sample (or taken
+    /// from the object walk's copy of this sample); nil when the page is not backed or could
+    /// not be read (`pageBytes.failure` says why).
     func bytes(of page: UInt32) -> [UInt8]? {
         guard let snapshot else { return nil }
-        return pageBytes.bytes(page, in: snapshot, source: backend.source)
+        let copied = panes.objects.worker.copied.flatMap { $0.sample == backend.sampleCount ? $0.pages : nil }
+        return pageBytes.bytes(page, in: snapshot, source: backend.source, copied: copied?.bytes)
     }
 
     /// A reader of this sample's bytes: never asks for an unbacked page.
@@ -251,14 +259,17 @@ public final class InspectorApp {
 
     // MARK: drawing
 
-    /// Fits every shown pane's scroll position to its rectangle.
-    func layoutPanes() {
+    /// The collect step (btop's collect before draw), after every sample, key and walk: fits
+    /// every shown pane to its rectangle and works out what it will show, reading page bytes
+    /// through `pageBytes` (once a sample). `render` then only reads: drawing never reaches
+    /// the source.
+    func prepare() {
         for id in PaneID.allCases {
             if let rect = layout.rect(id) { panes.pane(id).layout(rect, in: self) }
         }
     }
 
-    /// Draws the whole screen: the layout step first, then every pane, the bars, the help.
+    /// Draws the whole screen from what `prepare` worked out: every pane, the bars, the help.
     public func render() -> CellGrid {
         var grid = CellGrid(width: width, height: height)
         let layout = layout
@@ -273,7 +284,6 @@ public final class InspectorApp {
             }
             return grid
         }
-        layoutPanes()
         for id in PaneID.allCases {
             if let rect = layout.rect(id) { panes.pane(id).render(rect, in: self, focused: focus == id, into: &grid) }
         }

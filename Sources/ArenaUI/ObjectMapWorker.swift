@@ -26,7 +26,7 @@ final class ObjectMapWorker {
     }
 
     /// The bytes of a sample's backed pages, one after another.
-    private struct PageCopy: Sendable {
+    struct PageCopy: Sendable {
         var storage: [UInt8] = []
         var slots: [UInt32: Int] = [:]
         let pageSize: Int
@@ -37,6 +37,9 @@ final class ObjectMapWorker {
     }
 
     private(set) var map: ObjectMap?
+    /// The last walk's copy and the sample it was taken of: the inspector's other reads of
+    /// that sample take their pages from it instead of reading them again.
+    private(set) var copied: (sample: Int, pages: PageCopy)?
     /// The address whose referrers the walks collect (`R`), and the one `map.references` are for.
     private(set) var referencesTo: UInt64?
     private var mapReferencesTo: UInt64?
@@ -76,7 +79,9 @@ final class ObjectMapWorker {
     }
 
     /// Picks up a finished walk, starts one when due; true when the pane should be drawn again.
-    func poll(backend: SamplingBackend, catalog: TypeCatalog) -> Bool {
+    /// `alreadyRead` gives the pages of the latest sample read already, which the copy takes
+    /// instead of reading them again.
+    func poll(backend: SamplingBackend, catalog: TypeCatalog, alreadyRead: (UInt32) -> [UInt8]? = { _ in nil }) -> Bool {
         let now = clock()
         if let running {
             guard let result = running.result.withLock({ $0.take() }) else {
@@ -108,11 +113,17 @@ final class ObjectMapWorker {
         let asked = referencesTo != nil && !referencesAnswered
         guard let snapshot = backend.latest, backend.sampleCount != mapSample || asked, now >= nextStart else { return false }
         mapSample = backend.sampleCount
-        start(snapshot, source: backend.source, catalog: catalog, now: now)
+        start(snapshot, sample: backend.sampleCount, source: backend.source, catalog: catalog, alreadyRead: alreadyRead, now: now)
         return true
     }
 
-    private func start(_ snapshot: Snapshot, source: ArenaSource, catalog: TypeCatalog, now: Double) {
+    /// Lets go of the copy once its sample is not the latest.
+    func newSample(_ sample: Int) {
+        if copied?.sample != sample { copied = nil }
+    }
+
+    private func start(_ snapshot: Snapshot, sample: Int, source: ArenaSource, catalog: TypeCatalog,
+                       alreadyRead: (UInt32) -> [UInt8]?, now: Double) {
         let backed = snapshot.pages.backedPages
         guard backed.count <= Self.maxCopiedPages else {
             failure = "\(backed.count) backed pages: more than the inspector copies (\(Self.maxCopiedPages)); arenascope objects walks it"
@@ -129,12 +140,17 @@ final class ObjectMapWorker {
         }
         var copy = PageCopy(pageSize: Int(snapshot.geometry.pageSize))
         copy.storage.reserveCapacity(backed.count * copy.pageSize)
+        func keep(_ page: UInt32, _ bytes: some Collection<UInt8>) {
+            guard bytes.count == copy.pageSize else { return }
+            copy.slots[page] = copy.slots.count
+            copy.storage.append(contentsOf: bytes)
+        }
+        var unread: [UInt32] = []
+        for page in backed {
+            if let bytes = alreadyRead(page) { keep(page, bytes) } else { unread.append(page) }
+        }
         do {
-            try source.withBytes(ofPages: backed) { page, bytes in
-                guard bytes.count == copy.pageSize else { return }
-                copy.slots[page] = copy.slots.count
-                copy.storage.append(contentsOf: bytes)
-            }
+            try source.withBytes(ofPages: unread) { page, bytes in keep(page, bytes) }
         } catch {
             failure = "the pages could not be read: \(error)"
             nextStart = now + 1
@@ -147,6 +163,7 @@ final class ObjectMapWorker {
         runningReferencesTo = referencesTo
         let options = ObjectTraversal.Options(maxObjects: Self.maxObjects, referencesTo: referencesTo, instancesPerType: Self.instancesPerType, shape: shape)
         let frozen = copy
+        copied = (sample, frozen)
         Thread.detachNewThread {
             var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: options)
             let result = Result {

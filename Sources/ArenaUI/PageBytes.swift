@@ -16,9 +16,14 @@ struct PageBytes {
 
     /// The bytes of `page` in `snapshot`, or nil when it is not backed or unreadable
     /// (`failure(page)` then says why).
-    mutating func bytes(_ page: UInt32, in snapshot: Snapshot, source: ArenaSource) -> [UInt8]? {
+    /// `copied` gives the bytes already copied of this sample, if any (the object walk's).
+    mutating func bytes(_ page: UInt32, in snapshot: Snapshot, source: ArenaSource, copied: ((UInt32) -> [UInt8]?)? = nil) -> [UInt8]? {
         guard snapshot.pages.state(ofPage: page).isBacked else { return nil }
         if let cached = current[page] { return cached }
+        if let bytes = copied?(page) {
+            current[page] = bytes
+            return bytes
+        }
         do {
             let fetched = try source.pageBytes(page)
             guard fetched.count == Int(snapshot.geometry.pageSize) else {
