@@ -10,9 +10,10 @@ final class RunningServer: Sendable {
     let server: MetricsServer
     private let serving: ServingThread
 
-    init(maxConnections: Int = MetricsServer.defaultMaxConnections) throws {
+    /// `page` is the Prometheus answer.
+    init(maxConnections: Int = MetricsServer.defaultMaxConnections, page: String = "metric 1\n") throws {
         server = try MetricsServer(ListenAddress("127.0.0.1:0")!, maxConnections: maxConnections)
-        serving = server.start { format in format == .openMetrics ? "open\n# EOF\n" : "metric 1\n" }
+        serving = server.start { format in format == .openMetrics ? "open\n# EOF\n" : page }
     }
 
     func stop() { serving.stop() }
@@ -134,6 +135,32 @@ final class RunningServer: Sendable {
         let deadline = monotonicSeconds() + 30
         while finished.load(ordering: .acquiring) < 200 && monotonicSeconds() < deadline { usleep(10_000) }
         #expect(answered.load(ordering: .relaxed) == 200, "of 200 parallel scrapers")
+    }
+
+    /// Clients that ask and never read a large answer fill their sockets; the one thread
+    /// goes on answering others, and closes them once their time to take it is up.
+    @Test func clientsThatNeverReadTheirAnswerHoldNobodyUp() throws {
+        let page = String(repeating: "arenascope_arena_pages{arena=\"1\",state=\"free\"} 1\n", count: 200_000)
+        let running = try RunningServer(page: page)
+        defer { running.stop() }
+        let port = running.server.port
+        let stalled = try (0..<16).map { _ in try #require(LoopbackClient.connection(port: port)) }
+        defer { stalled.forEach { close($0) } }
+        for fd in stalled {
+            var small: Int32 = 4096
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+            _ = Array("GET /metrics HTTP/1.1\r\n\r\n".utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        }
+        usleep(200_000)
+        var slowest = 0.0
+        for _ in 0..<5 {
+            let start = monotonicSeconds()
+            let answer = running.exchange("GET /metrics HTTP/1.1\r\n\r\n", readTimeout: 5)
+            slowest = max(slowest, monotonicSeconds() - start)
+            #expect(answer?.hasSuffix(page) == true, "the whole page, \(page.utf8.count) bytes")
+        }
+        #expect(slowest < 1, "the slowest of 5 scrapes beside 16 clients that never read took \(slowest) s")
+        #expect(!closedByServer(stalled[0]), "held while their time to read lasts")
     }
 
     @Test func aPortInUseIsAClearError() throws {
