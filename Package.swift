@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(name: "arenascope", dependencies: ["ArenaCLI"]),
         .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaScreen", "ArenaUI", "ArenaCLI", "ArenaText", "ArenaTypes", "ArenaExport", "RecordingForgery"]),
         .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel"]),
-        .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel"]),
+        .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel", "ArenaTypes"]),
         .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaScreen", "ArenaText", "ArenaModel", "ArenaEmulator", "ArenaRecording", "ArenaTypes"], exclude: ["Snapshots"]),
         .testTarget(name: "ArenaTypesTests", dependencies: ["ArenaTypes", "ArenaModel"], exclude: ["Hostile", "Shapes"]),
         .testTarget(name: "ArenaRecordingTests", dependencies: ["ArenaRecording", "ArenaModel", "ArenaEmulator", "ArenaTypes", "RecordingForgery"], exclude: ["Damaged"]),

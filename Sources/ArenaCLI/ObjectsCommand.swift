@@ -52,6 +52,8 @@ struct ObjectsCommand: ParsableCommand {
         let (opened, snapshot) = try source.openSampled()
         let options = ObjectTraversal.Options(maxObjects: maxObjects)
         let map = try Self.walk(opened, snapshot, options: options)
+        let allocators = SlabAllocator.reports(catalog: try TypeLookup.catalog(of: opened), snapshot: snapshot, source: opened)
+        let liveByType = Dictionary(allocators.map { ($0.dataType, $0.live.count) }, uniquingKeysWith: +)
         if let diff, let timeline = opened.timeline {
             guard (0..<timeline.frameCount).contains(diff) else {
                 throw CLIError("--diff \(diff): the recording has frames 0 to \(timeline.frameCount - 1)", status: .usage)
@@ -71,6 +73,24 @@ struct ObjectsCommand: ParsableCommand {
                 json.string(type.type, "type")
                 json.number(type.count, "count")
                 json.number(type.bytes, "bytes")
+                if let live = liveByType[type.type] { json.number(live, "live") }
+                json.endObject()
+            }
+            json.endArray()
+            json.beginArray("allocators")
+            for report in allocators {
+                json.beginObject()
+                json.string("slab", "kind")
+                json.string(report.root, "root")
+                json.string(report.descriptorType, "descriptor")
+                json.string(report.dataType, "type")
+                json.number(report.live.count, "live")
+                json.number(report.free.count, "free")
+                json.number(report.leaves, "leaves")
+                json.number(report.emptyLeaves, "empty_leaves")
+                json.beginArray("contradictions")
+                for contradiction in report.contradictions { json.string(contradiction) }
+                json.endArray()
                 json.endObject()
             }
             json.endArray()
@@ -144,7 +164,14 @@ struct ObjectsCommand: ParsableCommand {
               + "\(map.unreachedPages.count) backed but unreached; \(share) of the backed bytes reachable")
         let width = min(40, map.types.map(\.type.count).max() ?? 0)
         for type in map.types {
-            print("  " + type.type.rightPadded(to: width) + String(type.count).leftPadded(to: 10) + String(type.bytes).leftPadded(to: 12) + " bytes")
+            print("  " + type.type.rightPadded(to: width) + String(type.count).leftPadded(to: 10) + String(type.bytes).leftPadded(to: 12) + " bytes"
+                  + (liveByType[type.type].map { ", \($0) live" } ?? ""))
+        }
+        for report in allocators {
+            print("allocator  slab of \(report.descriptorType) from \(report.root): \(report.live.count) live \(report.dataType), "
+                  + "\(report.free.count) free (still pointed at, recycled later) in \(report.leaves) leaves"
+                  + (report.emptyLeaves > 0 ? "; \(report.emptyLeaves) leaves hold no live slot" : ""))
+            for contradiction in report.contradictions { print("allocator  the bookkeeping contradicts itself: \(contradiction)") }
         }
         for finding in map.findings { print(finding.label.rightPadded(to: 11) + finding.text) }
         for pointer in map.badPointers.prefix(20) {

@@ -76,7 +76,7 @@ import Testing
 
     @Test(arguments: Shell.allCases) func optionValuesAreCompleted(shell: Shell) throws {
         let folder = try Folder()
-        #expect(try Self.complete(["snapshot", "--emulate", ""], shell: shell, in: folder) == ["list", "hashtab", "rbtree", "frag", "churn", "leaky"])
+        #expect(try Self.complete(["snapshot", "--emulate", ""], shell: shell, in: folder) == ["list", "hashtab", "rbtree", "frag", "churn", "leaky", "slab"])
         #expect(try Self.complete(["objects", "--emulate", "h"], shell: shell, in: folder) == ["hashtab"])
         #expect(try Self.complete(["snapshot", "--replay", "r"], shell: shell, in: folder) == ["run.arec"])
         #expect(try Self.complete(["info", ""], shell: shell, in: folder) == ["run.arec"], "recordings, not other files")

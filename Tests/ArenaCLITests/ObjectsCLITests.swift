@@ -34,6 +34,25 @@ import Glibc
         #expect(map["truncated"] as? Bool == false)
     }
 
+    /// Reachability follows the slots ever handed out; the allocator's bitmaps say which are
+    /// live (issue 25: 357 reachable while 93 tasks lived).
+    @Test func aSlabAllocatorsBitmapsGiveTheLiveObjects() throws {
+        let map = try Self.objects(["--emulate", "slab", "--steps", "800"])
+        let source = try EmulatedSource(workload: "slab", seed: 1)
+        source.advance(800)
+        let workload = try #require(source.workload as? SlabWorkload)
+        #expect(workload.liveSlots < workload.slotsMade - 100, "a burst came and went: \(workload.liveSlots) live of \(workload.slotsMade)")
+        let allocator = try #require((map["allocators"] as? [[String: Any]])?.first)
+        #expect(allocator["root"] as? String == "sdt_state.root" && allocator["descriptor"] as? String == "struct sdt_desc")
+        #expect(allocator["live"] as? Int == workload.liveSlots && allocator["free"] as? Int == workload.slotsMade - workload.liveSlots)
+        #expect((allocator["contradictions"] as? [Any])?.isEmpty == true)
+        let data = try #require((map["types"] as? [[String: Any]])?.first { $0["type"] as? String == "struct sdt_data" })
+        #expect(data["count"] as? Int == workload.slotsMade, "every slot handed out is reachable")
+        #expect(data["live"] as? Int == workload.liveSlots, "and the live ones are told apart")
+        let text = try BinaryRunner.run(["objects", "--emulate", "slab", "--steps", "800"])
+        #expect(text.stdout.contains("allocator  slab of struct sdt_desc from sdt_state.root: \(workload.liveSlots) live struct sdt_data"), "\(text.stdout)")
+    }
+
     @Test func theLeakyWorkloadsLeaksAndDanglingPointerAreFound() throws {
         let map = try Self.objects(["--emulate", "leaky", "--steps", "320"])
         #expect((map["unreached_pages"] as? [Int])?.count == 10, "a page forgotten every 32 steps")
@@ -84,7 +103,7 @@ import Glibc
     /// Every workload describes its memory fully: only `leaky` (which leaks on purpose) has
     /// unreached pages. The churn demo's extents are their pages (its shape), not a 16-byte
     /// header each with the rest "unreached" (issue 22: 35,510 false leak pages).
-    @Test(arguments: ["list", "hashtab", "rbtree", "frag", "churn", "leaky"])
+    @Test(arguments: ["list", "hashtab", "rbtree", "frag", "churn", "leaky", "slab"])
     func onlyALeakingWorkloadHasUnreachedPages(workload: String) throws {
         let map = try Self.objects(["--emulate", workload, "--steps", "20000"])
         let unreached = try #require(map["unreached_pages"] as? [Int])

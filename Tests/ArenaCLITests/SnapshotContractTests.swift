@@ -84,6 +84,6 @@ import Foundation
         let result = try BinaryRunner.run(["workloads"])
         #expect(result.status == 0)
         let names = result.stdout.split(separator: "\n").map { $0.split(separator: " ").first.map(String.init) ?? "" }
-        #expect(names == ["list", "hashtab", "rbtree", "frag", "churn", "leaky"])
+        #expect(names == ["list", "hashtab", "rbtree", "frag", "churn", "leaky", "slab"])
     }
 }

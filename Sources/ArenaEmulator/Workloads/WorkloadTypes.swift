@@ -50,6 +50,30 @@ enum WorkloadTypes {
                 .field("prev", btf.pointer(to: extent), at: 0), .field("pages", u32, at: 8),
                 .bitfield("magic", u16, bitOffset: 96, bits: 16), .bitfield("spare", u16, bitOffset: 112, bits: 16),
             ])
+        case SlabWorkload.name:
+            let s32 = btf.int("s32", size: 4, signed: true)
+            let id = btf.structure("sdt_id", size: 8, [.field("idx", s32, at: 0), .field("gen", s32, at: 4)])
+            let payload = btf.array(of: u64, count: UInt32(SlabWorkload.dataSize / 8 - 1), index: u32)
+            let data = btf.structure("sdt_data", size: UInt32(SlabWorkload.dataSize), [.field("tid", id, at: 0), .field("payload", payload, at: 8)])
+            let chunk = btf.declareStruct()
+            let descriptor = btf.structure("sdt_desc", size: UInt32(SlabWorkload.descriptorSize), [
+                .field("allocated", btf.array(of: u64, count: UInt32(SlabWorkload.bitmapWords), index: u32), at: 0),
+                .field("nr_free", u64, at: UInt32(8 * SlabWorkload.bitmapWords)),
+                .field("chunk", btf.pointer(to: chunk), at: UInt32(8 * SlabWorkload.bitmapWords + 8)),
+            ])
+            let entries = UInt32(SlabWorkload.entries)
+            let slots = btf.union("", size: entries * 8, [
+                .field("descs", btf.array(of: btf.pointer(to: descriptor), count: entries, index: u32), at: 0),
+                .field("data", btf.array(of: btf.pointer(to: data), count: entries, index: u32), at: 0),
+            ])
+            btf.define(chunk, name: "sdt_chunk", size: entries * 8, members: [.field("", slots, at: 0)])
+            let void = btf.record(.pointer, sizeOrType: 0)
+            let pool = btf.structure("sdt_pool", size: 32, [
+                .field("slab", void, at: 0), .field("elem_size", u64, at: 8), .field("max_elems", u64, at: 16), .field("idx", u64, at: 24),
+            ])
+            _ = btf.structure("sdt_allocator", size: 40, [.field("pool", pool, at: 0), .field("root", btf.pointer(to: descriptor), at: 32)])
+            let tasks = btf.array(of: btf.pointer(to: data), count: UInt32(SlabWorkload.maxTasks), index: u32)
+            _ = btf.structure("task_table", size: UInt32(8 + 8 * SlabWorkload.maxTasks), [.field("count", u64, at: 0), .field("tasks", tasks, at: 8)])
         default:
             break
         }

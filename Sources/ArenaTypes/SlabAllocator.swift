@@ -1,0 +1,204 @@
+import ArenaModel
+import ArenaText
+
+/// A slab allocator of fixed-size slots indexed by a radix tree of descriptors, as sched_ext's
+/// `sdt_alloc` builds it, recognised by its types' layout (names do not matter): a descriptor
+/// holds an `allocated` bitmap of 64-bit words, a free count and a pointer to a chunk; a chunk
+/// is an array of N pointers (N no more than the bitmap's bits), read as the descriptors below
+/// in interior chunks and as the data slots in the leaves (a union of the two arrays). In a
+/// leaf, bit i says whether the data slot chunk[i] points to is live; a freed slot stays
+/// pointed at (recycled later), so reachability alone counts every slot ever handed out.
+public struct SlabAllocator: Sendable, Equatable {
+    public let descriptor: TypeRef
+    public let chunk: TypeRef
+    public let data: TypeRef
+    let bitmapOffset: UInt64
+    let bitmapWords: Int
+    let freeCountOffset: UInt64
+    let chunkOffset: UInt64
+    /// Pointers a chunk holds.
+    let entries: Int
+    /// Levels of descriptors are bounded (sched_ext's tree has 3).
+    static let maxLevels = 8
+
+    /// The slab allocators whose types `catalog` holds.
+    public static func recognised(in catalog: TypeCatalog) -> [SlabAllocator] {
+        catalog.entries.filter { $0.kind == .structure && !$0.isForwardOnly }.compactMap { recognise(catalog.canonical($0.ref), in: catalog) }
+    }
+
+    private static func recognise(_ descriptor: TypeRef, in catalog: TypeCatalog) -> SlabAllocator? {
+        let fields = catalog.flattenedFields(of: descriptor)
+        guard let bitmap = fields.first(where: { catalog.isArrayOfWords($0.ref) }),
+              let words = catalog.arrayCount(bitmap.ref),
+              let freeCount = fields.first(where: { catalog.isWord($0.ref) }),
+              let chunkField = fields.first(where: { field in catalog.pointee(of: field.ref).map { catalog.isStructure($0) } ?? false }),
+              let chunk = catalog.pointee(of: chunkField.ref).map(catalog.canonical),
+              let chunkSize = catalog.size(of: chunk), chunkSize % 8 == 0 else { return nil }
+        let entries = Int(chunkSize / 8)
+        guard entries > 0, entries <= 64 * Int(words) else { return nil }
+        // The chunk: an array of `entries` pointers to descriptors and one to the data, both at 0.
+        var pointsToDescriptors = false
+        var data: TypeRef?
+        for field in catalog.flattenedFields(of: chunk) where field.offset == 0 && catalog.arrayCount(field.ref) == UInt32(entries) {
+            guard let element = catalog.arrayElement(field.ref), let target = catalog.pointee(of: element).map(catalog.canonical) else { continue }
+            if target == catalog.canonical(descriptor) {
+                pointsToDescriptors = true
+            } else if catalog.isStructure(target), catalog.size(of: target) ?? 0 > 0 {
+                data = target
+            }
+        }
+        guard pointsToDescriptors, let data else { return nil }
+        return SlabAllocator(descriptor: catalog.canonical(descriptor), chunk: chunk, data: data, bitmapOffset: bitmap.offset,
+                             bitmapWords: Int(words), freeCountOffset: freeCount.offset, chunkOffset: chunkField.offset, entries: entries)
+    }
+
+    /// Every recognised slab allocator's bookkeeping under `snapshot`'s roots, read from `source`.
+    public static func reports(catalog: TypeCatalog, snapshot: Snapshot, source: ArenaSource) -> [Report] {
+        var reader = ArenaReader(snapshot: snapshot, source: source)
+        return recognised(in: catalog).flatMap { allocator in
+            allocator.rootDescriptors(snapshot.roots, catalog: catalog, reader: &reader).map {
+                allocator.read(root: $0.name, at: $0.address, catalog: catalog, reader: &reader)
+            }
+        }
+    }
+
+    /// What the allocator's bookkeeping says from one root descriptor.
+    public struct Report: Sendable, Equatable {
+        /// The root it was read from ("sdt_state.root").
+        public let root: String
+        public let descriptorType: String
+        public let dataType: String
+        public var leaves = 0
+        /// Data slots the leaves' bitmaps mark live, and those they mark free (still pointed at).
+        public var live: [UInt64] = []
+        public var free: [UInt64] = []
+        /// Leaves with no live slot: their chunks could be given back.
+        public var emptyLeaves = 0
+        /// Where the bookkeeping contradicts itself (a free count that does not match its
+        /// bitmap, a bit set for an empty slot), or could not be read.
+        public var contradictions: [String] = []
+    }
+
+    /// The descriptors `roots` lead to: roots of the descriptor type, and descriptor pointers
+    /// among a root's fields (`sdt_state.root`).
+    public func rootDescriptors(_ roots: [StructureRoot], catalog: TypeCatalog, reader: inout ArenaReader) -> [(name: String, address: UInt64)] {
+        var found: [(String, UInt64)] = []
+        for root in roots {
+            guard let name = root.type, let entry = try? catalog.lookup(name) else { continue }
+            let ref = catalog.canonical(entry.ref)
+            if ref == descriptor {
+                found.append((root.name, root.address))
+                continue
+            }
+            for field in catalog.flattenedFields(of: ref) where catalog.pointee(of: field.ref).map(catalog.canonical) == descriptor {
+                if let address = try? reader.word(at: root.address + field.offset), address != 0 {
+                    found.append((root.name + "." + field.path, address))
+                }
+            }
+        }
+        return found
+    }
+
+    /// Reads the tree under the descriptor at `address`: interior descriptors down to the
+    /// leaves (all at one depth, found from the first path down), then each leaf's bitmap
+    /// against its chunk's slots.
+    public func read(root name: String, at address: UInt64, catalog: TypeCatalog, reader: inout ArenaReader) -> Report {
+        var report = Report(root: name, descriptorType: catalog.name(of: descriptor), dataType: catalog.name(of: data))
+        let decoder = PointerDecoder(geometry: reader.geometry)
+        func slots(of descriptor: UInt64) throws -> [UInt64] {
+            let chunk = try reader.word(at: descriptor + chunkOffset)
+            guard chunk != 0 else { return [] }
+            let bytes = try reader.read(chunk, length: UInt64(8 * entries))
+            return bytes.withUnsafeBytes { raw in (0..<entries).map { raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self) } }
+        }
+        /// True when the word at `address` reads as a descriptor: its chunk pointer leads into
+        /// a backed page and its free count is no more than a chunk holds.
+        func isDescriptor(_ address: UInt64) -> Bool {
+            guard let chunk = try? reader.word(at: address + chunkOffset), let target = decoder.target(of: chunk),
+                  (try? reader.backedPage(at: target)) != nil, let free = try? reader.word(at: address + freeCountOffset) else { return false }
+            return free <= UInt64(entries)
+        }
+        do {
+            // The leaves' depth: down the first slot held until it no longer leads to a descriptor.
+            var depth = 0, probe = address
+            while depth < Self.maxLevels, let next = try slots(of: probe).first(where: { $0 != 0 }), isDescriptor(next) {
+                probe = next
+                depth += 1
+            }
+            var level = [address]
+            for _ in 0..<depth {
+                level = try level.flatMap { try slots(of: $0).filter { $0 != 0 } }
+            }
+            for leaf in level {
+                try readLeaf(leaf, slots: try slots(of: leaf), into: &report, reader: &reader)
+            }
+        } catch {
+            report.contradictions.append("the tree under \(name) could not be read: \(error)")
+        }
+        return report
+    }
+
+    private func readLeaf(_ leaf: UInt64, slots: [UInt64], into report: inout Report, reader: inout ArenaReader) throws {
+        let bitmap = try reader.read(leaf + bitmapOffset, length: UInt64(8 * bitmapWords))
+        let freeCount = try reader.word(at: leaf + freeCountOffset)
+        func isSet(_ index: Int) -> Bool { bitmap[index / 8] & (1 << UInt8(index % 8)) != 0 }
+        report.leaves += 1
+        var liveHere = 0
+        for (index, slot) in slots.enumerated() {
+            if isSet(index) {
+                guard slot != 0 else {
+                    report.contradictions.append("leaf \(hex(leaf)): slot \(index) is marked allocated but holds no pointer")
+                    continue
+                }
+                report.live.append(slot)
+                liveHere += 1
+            } else if slot != 0 {
+                report.free.append(slot)
+            }
+        }
+        let marked = (0..<entries).filter(isSet).count
+        if freeCount != UInt64(entries - marked) {
+            report.contradictions.append("leaf \(hex(leaf)): its free count says \(freeCount), its bitmap \(entries - marked) free of \(entries)")
+        }
+        if liveHere == 0 { report.emptyLeaves += 1 }
+    }
+}
+
+extension TypeCatalog {
+    /// A struct's fields with their byte offsets, anonymous members' fields in their place.
+    func flattenedFields(of ref: TypeRef, depth: Int = 0) -> [(path: String, offset: UInt64, ref: TypeRef)] {
+        guard depth < 4, let (resolvedRef, type) = resolved(ref), type.kind == .structure || type.kind == .union else { return [] }
+        var fields: [(String, UInt64, TypeRef)] = []
+        for member in type.members where member.bitfieldSize == 0 && member.bitOffset % 8 == 0 {
+            let memberRef = TypeRef(blob: resolvedRef.blob, id: member.type)
+            let offset = UInt64(member.bitOffset / 8)
+            if member.name.isEmpty {
+                fields += flattenedFields(of: memberRef, depth: depth + 1).map { ($0.path, offset + $0.offset, $0.ref) }
+            } else {
+                fields.append((member.name, offset, memberRef))
+            }
+        }
+        return fields
+    }
+
+    func isStructure(_ ref: TypeRef) -> Bool { resolved(ref)?.type.kind == .structure }
+
+    /// An 8-byte integer.
+    func isWord(_ ref: TypeRef) -> Bool {
+        guard let (_, type) = resolved(ref) else { return false }
+        return type.kind == .int && type.size == 8
+    }
+
+    func arrayCount(_ ref: TypeRef) -> UInt32? {
+        guard let (_, type) = resolved(ref), type.kind == .array else { return nil }
+        return type.count
+    }
+
+    func arrayElement(_ ref: TypeRef) -> TypeRef? {
+        guard let (resolvedRef, type) = resolved(ref), type.kind == .array else { return nil }
+        return TypeRef(blob: resolvedRef.blob, id: type.referenced)
+    }
+
+    /// An array of 8-byte integers (a bitmap).
+    func isArrayOfWords(_ ref: TypeRef) -> Bool { arrayElement(ref).map(isWord) ?? false }
+}
