@@ -50,9 +50,11 @@ struct ObjectsCommand: ParsableCommand {
 
     func run() throws {
         let (opened, snapshot) = try source.openSampled()
-        let options = ObjectTraversal.Options(maxObjects: maxObjects)
+        var allocators = SlabAllocator.reports(catalog: try TypeLookup.catalog(of: opened), snapshot: snapshot, source: opened)
+        var options = ObjectTraversal.Options(maxObjects: maxObjects)
+        options.watched = allocators.reduce(into: Set<UInt64>()) { $0.formUnion($1.slots) }
         let map = try Self.walk(opened, snapshot, options: options)
-        let allocators = SlabAllocator.reports(catalog: try TypeLookup.catalog(of: opened), snapshot: snapshot, source: opened)
+        for index in allocators.indices { allocators[index].judge(using: map) }
         let liveByType = Dictionary(allocators.map { ($0.dataType, $0.live.count) }, uniquingKeysWith: +)
         if let diff, let timeline = opened.timeline {
             guard (0..<timeline.frameCount).contains(diff) else {
@@ -88,6 +90,18 @@ struct ObjectsCommand: ParsableCommand {
                 json.number(report.free.count, "free")
                 json.number(report.leaves, "leaves")
                 json.number(report.emptyLeaves, "empty_leaves")
+                json.beginArray("leaks")
+                for leak in report.leaks { json.number(leak) }
+                json.endArray()
+                json.beginArray("stale_pointers")
+                for reference in report.stale {
+                    json.beginObject()
+                    if let address = reference.address { json.number(address, "addr") } else { json.null("addr") }
+                    json.string(reference.path, "path")
+                    json.number(reference.value, "value")
+                    json.endObject()
+                }
+                json.endArray()
                 json.beginArray("contradictions")
                 for contradiction in report.contradictions { json.string(contradiction) }
                 json.endArray()
@@ -172,6 +186,13 @@ struct ObjectsCommand: ParsableCommand {
                   + "\(report.free.count) free (still pointed at, recycled later) in \(report.leaves) leaves"
                   + (report.emptyLeaves > 0 ? "; \(report.emptyLeaves) leaves hold no live slot" : ""))
             for contradiction in report.contradictions { print("allocator  the bookkeeping contradicts itself: \(contradiction)") }
+            for reference in report.stale.prefix(20) {
+                print("stale      \(reference.path)\(reference.address.map { " at \(hex($0))" } ?? "") = \(hex(reference.value)) → a free \(report.dataType) slot")
+            }
+            for leak in report.leaks.prefix(20) {
+                print("leak       \(report.dataType) at \(hex(leak)): live, and nothing reached from the roots points to it but the allocator")
+            }
+            if report.stale.count > 20 || report.leaks.count > 20 { print("           … more (--json lists them all)") }
         }
         for finding in map.findings { print(finding.label.rightPadded(to: 11) + finding.text) }
         for pointer in map.badPointers.prefix(20) {

@@ -20,6 +20,9 @@ public struct ObjectTraversal {
         public var maxLayoutSteps: Int
         /// What the types do not say: cast roots, counted arrays, containers, owned memory.
         public var shape: Shape
+        /// Addresses whose referrers the walk collects, each one's pointers exactly to it
+        /// (`ObjectMap.watchedReferences`): the slots an allocator hands out.
+        public var watched: Set<UInt64> = []
 
         public init(maxObjects: Int = 1_000_000, timeLimit: Double = 10, referencesTo: UInt64? = nil, instancesPerType: Int = 0,
                     maxLayoutSteps: Int = 1 << 22, shape: Shape = Shape()) {
@@ -167,7 +170,8 @@ public struct ObjectTraversal {
             }
         }
 
-        var pass = WalkPass(walk: walk, tables: tables, pages: snapshot.pages, referencePage: options.referencesTo.flatMap { geometry.page(containing: $0) })
+        var pass = WalkPass(walk: walk, tables: tables, pages: snapshot.pages, referencePage: options.referencesTo.flatMap { geometry.page(containing: $0) },
+                            watched: options.watched)
         // Past the object bound nothing more is added, but what was added is still read.
         var levelStart = 0, timedOut = false
         while (levelStart < pass.walk.addresses.count || !pass.pendingUnions.isEmpty) && !timedOut {
@@ -194,6 +198,7 @@ public struct ObjectTraversal {
         walk = pass.walk
         let decoder = pass.decoder, infos = tables.infos, slotPaths = tables.slotPaths, choices = tables.choices
         let counts = pass.counts, byteTotals = pass.byteTotals, bad = pass.bad, references = pass.references
+        let watchedFields = pass.watchedReferences
         let pageSize = Int(geometry.pageSize)
 
         // "table.buckets[5].first->next": the root, then each field followed, then the slot.
@@ -228,6 +233,14 @@ public struct ObjectTraversal {
             referencesFound = roots.filter { $0.origin.hasPrefix("map ") && leadsThere($0.address) }
                 .map { ObjectMap.Reference(address: nil, path: $0.name, value: $0.address) }
                 + fields.map { ObjectMap.Reference(address: $0.address, path: path($0.object, $0.slot), value: $0.value) }
+        }
+        var watchedReferences: [UInt64: [ObjectMap.Reference]] = [:]
+        for root in roots where root.origin.hasPrefix("map ") && options.watched.contains(root.address) {
+            watchedReferences[root.address, default: []].append(ObjectMap.Reference(address: nil, path: root.name, value: root.address))
+        }
+        for field in watchedFields {
+            let target = decoder.target(of: field.value) ?? field.value
+            watchedReferences[target, default: []].append(ObjectMap.Reference(address: field.address, path: path(field.object, field.slot), value: field.value))
         }
         let reachedPages = walk.reachedPages
         let reached = Set(reachedPages)
@@ -274,6 +287,7 @@ public struct ObjectTraversal {
             backedBytes: UInt64(backed.count) * UInt64(pageSize),
             limit: walk.limit ?? layoutLimit,
             references: referencesFound,
+            watchedReferences: watchedReferences,
             instances: instances,
             containers: containers,
             ambiguities: containerAmbiguities + unionAmbiguities,

@@ -77,6 +77,25 @@ public struct SlabAllocator: Sendable, Equatable {
         /// Where the bookkeeping contradicts itself (a free count that does not match its
         /// bitmap, a bit set for an empty slot), or could not be read.
         public var contradictions: [String] = []
+        /// The leaves' chunk slots: the allocator's own pointers to its slots.
+        public var ownFields: Set<UInt64> = []
+        /// Pointers, reached from the roots and not the allocator's own, to free slots: an
+        /// object-level use after free (`judge`).
+        public var stale: [ObjectMap.Reference] = []
+        /// Live slots that nothing reached from the roots points to but the allocator: leaks.
+        public var leaks: [UInt64] = []
+
+        /// Every slot, live or free: what a walk watches for `judge`.
+        public var slots: Set<UInt64> { Set(live).union(free) }
+
+        /// Finds the stale pointers and the leaks from the referrers of `slots` that `map`
+        /// collected; leaks only where the walk was whole (a truncated walk misses referrers).
+        public mutating func judge(using map: ObjectMap) {
+            let own = ownFields
+            let foreign = { (slot: UInt64) in (map.watchedReferences[slot] ?? []).filter { $0.address.map { !own.contains($0) } ?? true } }
+            stale = free.flatMap(foreign)
+            leaks = map.truncated ? [] : live.filter { foreign($0).isEmpty }
+        }
     }
 
     /// The descriptors `roots` lead to: roots of the descriptor type, and descriptor pointers
@@ -144,7 +163,9 @@ public struct SlabAllocator: Sendable, Equatable {
         func isSet(_ index: Int) -> Bool { bitmap[index / 8] & (1 << UInt8(index % 8)) != 0 }
         report.leaves += 1
         var liveHere = 0
+        let chunk = try reader.word(at: leaf + chunkOffset)
         for (index, slot) in slots.enumerated() {
+            if slot != 0 { report.ownFields.insert(chunk + UInt64(8 * index)) }
             if isSet(index) {
                 guard slot != 0 else {
                     report.contradictions.append("leaf \(hex(leaf)): slot \(index) is marked allocated but holds no pointer")

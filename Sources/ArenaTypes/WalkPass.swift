@@ -48,6 +48,9 @@ struct WalkPass {
     let pages: PageMap
     let decoder: PointerDecoder
     let referencePage: UInt32?
+    /// Addresses whose referrers are collected (`Options.watched`), and those found.
+    let watched: Set<UInt64>
+    var watchedReferences: [(object: Int, slot: Int, address: UInt64, value: UInt64)] = []
     var counts: [Int], byteTotals: [UInt64]
     var chosen: [Int], rejected: [Int]
     var bad: [(object: Int, slot: Int, address: UInt64, value: UInt64, target: String)] = []
@@ -61,11 +64,12 @@ struct WalkPass {
     /// Pointers followed to an only-declared type, by `tables.stopTypes` index.
     var stopped: [Int]
 
-    init(walk: Walk, tables: WalkTables, pages: PageMap, referencePage: UInt32?) {
+    init(walk: Walk, tables: WalkTables, pages: PageMap, referencePage: UInt32?, watched: Set<UInt64> = []) {
         self.walk = walk
         self.tables = tables
         self.pages = pages
         self.referencePage = referencePage
+        self.watched = watched
         decoder = PointerDecoder(geometry: walk.geometry)
         counts = Array(repeating: 0, count: tables.infos.count)
         byteTotals = Array(repeating: 0, count: tables.infos.count)
@@ -233,6 +237,7 @@ struct WalkPass {
             return
         }
         if page == referencePage { references.append((index, slot, field, value)) }
+        if !watched.isEmpty && watched.contains(target) { watchedReferences.append((index, slot, field, value)) }
         walk.markReached(page)
         let pointee = tables.slotPointees[slot]
         guard typed, pointee >= 0 else {

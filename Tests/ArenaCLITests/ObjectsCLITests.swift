@@ -46,6 +46,12 @@ import Glibc
         #expect(allocator["root"] as? String == "sdt_state.root" && allocator["descriptor"] as? String == "struct sdt_desc")
         #expect(allocator["live"] as? Int == workload.liveSlots && allocator["free"] as? Int == workload.slotsMade - workload.liveSlots)
         #expect((allocator["contradictions"] as? [Any])?.isEmpty == true)
+        // Its two bugs: one exiting task in 64 never frees its slot, and last_exited outlives its task.
+        #expect(!workload.leakedSlots.isEmpty && Set(allocator["leaks"] as? [UInt64] ?? []) == Set(workload.leakedSlots), "exactly the leaked slots")
+        let stale = try #require(allocator["stale_pointers"] as? [[String: Any]])
+        let last = try #require(workload.lastExited)
+        #expect(stale.map { $0["path"] as? String } == (last.isFree ? ["tasks.last_exited"] : []), "\(stale)")
+        #expect(stale.first.map { $0["value"] as? UInt64 == last.data } ?? true)
         let data = try #require((map["types"] as? [[String: Any]])?.first { $0["type"] as? String == "struct sdt_data" })
         #expect(data["count"] as? Int == workload.slotsMade, "every slot handed out is reachable")
         #expect(data["live"] as? Int == workload.liveSlots, "and the live ones are told apart")

@@ -6,7 +6,9 @@ import ArenaModel
 /// in the leaves to the data). A freed slot's bit is cleared and its data zeroed past its id;
 /// the chunk keeps pointing at it and the next allocation there recycles it (its generation
 /// goes up). Tasks come and go; the live ones are also held in a task table, as the
-/// scheduler's task storage holds them.
+/// scheduler's task storage holds them. Two bugs on purpose, as real schedulers have them:
+/// one exiting task in 64 leaves the table without its slot being freed (a leak), and the
+/// table keeps a pointer to the last task that exited (`last_exited`: stale once freed).
 public final class SlabWorkload: Workload {
     public static let name = "slab"
     public static let summary = "sched_ext's sdt_alloc: recycled fixed-size slots under a radix tree of bitmaps"
@@ -30,6 +32,9 @@ public final class SlabWorkload: Workload {
     /// Leaf descriptors in order, and the live slots: (leaf, index, data address).
     private var leaves: [UInt64] = []
     private var live: [(leaf: Int, index: Int, data: UInt64)] = []
+    /// Slots whose tasks exited without freeing them, and exits so far.
+    public private(set) var leakedSlots: [UInt64] = []
+    private var exits = 0
     /// Data slots handed out so far (the pool's `idx`), and the pool's current page.
     private var made: UInt64 = 0
     private var poolPage: UInt64 = 0
@@ -121,6 +126,14 @@ public final class SlabWorkload: Workload {
         let (leafIndex, index, data) = live[position]
         live[position] = live[live.count - 1]
         live.removeLast()
+        exits += 1
+        arena.bpfStorePointer(globals + Self.tableOffset + 8 + UInt64(8 * Self.maxTasks), data)
+        if exits % 64 == 0 {
+            leakedSlots.append(data)
+            writeTask(at: position)
+            writeTask(at: live.count)
+            return
+        }
         let leaf = leaves[leafIndex]
         if freeCount(leaf) == 0 { setBit(root, leafIndex, false) }
         setBit(leaf, index, false)
@@ -143,8 +156,9 @@ public final class SlabWorkload: Workload {
         return data
     }
 
-    /// struct task_table { u64 count; struct sdt_data *tasks[256]; }: the live tasks, in
-    /// `live`'s order; writes its count and the entry at `position` (NULL past the last).
+    /// struct task_table { u64 count; struct sdt_data *tasks[256]; struct sdt_data *last_exited; }:
+    /// the live tasks, in `live`'s order; writes its count and the entry at `position` (NULL
+    /// past the last).
     private func writeTask(at position: Int) {
         let table = globals + Self.tableOffset
         arena.bpfStore(table, UInt64(live.count))
@@ -157,8 +171,15 @@ public final class SlabWorkload: Workload {
          StructureRoot(name: "tasks", address: globals + Self.tableOffset, type: "struct task_table", origin: Self.rootOrigin)]
     }
 
-    /// Slots live now (for tests: what the bookkeeping must say).
-    public var liveSlots: Int { live.count }
+    /// Slots live now, leaked ones included (for tests: what the bookkeeping must say).
+    public var liveSlots: Int { live.count + leakedSlots.count }
+    /// The task that exited last (`last_exited`), and whether its slot is free now (not
+    /// leaked, not handed out again).
+    public var lastExited: (data: UInt64, isFree: Bool)? {
+        let data = arena.bpfLoadPointer(globals + Self.tableOffset + 8 + UInt64(8 * Self.maxTasks))
+        guard data != 0 else { return nil }
+        return (data, !leakedSlots.contains(data) && !live.contains { $0.data == data })
+    }
     /// Data slots ever made (live and recycled).
     public var slotsMade: Int { Int(made) }
 }

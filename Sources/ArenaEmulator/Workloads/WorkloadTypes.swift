@@ -73,7 +73,9 @@ enum WorkloadTypes {
             ])
             _ = btf.structure("sdt_allocator", size: 40, [.field("pool", pool, at: 0), .field("root", btf.pointer(to: descriptor), at: 32)])
             let tasks = btf.array(of: btf.pointer(to: data), count: UInt32(SlabWorkload.maxTasks), index: u32)
-            _ = btf.structure("task_table", size: UInt32(8 + 8 * SlabWorkload.maxTasks), [.field("count", u64, at: 0), .field("tasks", tasks, at: 8)])
+            _ = btf.structure("task_table", size: UInt32(16 + 8 * SlabWorkload.maxTasks), [
+                .field("count", u64, at: 0), .field("tasks", tasks, at: 8), .field("last_exited", btf.pointer(to: data), at: UInt32(8 + 8 * SlabWorkload.maxTasks)),
+            ])
         default:
             break
         }
