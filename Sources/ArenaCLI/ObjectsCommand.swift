@@ -94,13 +94,7 @@ struct ObjectsCommand: ParsableCommand {
                 for leak in report.leaks { json.number(leak) }
                 json.endArray()
                 json.beginArray("stale_pointers")
-                for reference in report.stale {
-                    json.beginObject()
-                    if let address = reference.address { json.number(address, "addr") } else { json.null("addr") }
-                    json.string(reference.path, "path")
-                    json.number(reference.value, "value")
-                    json.endObject()
-                }
+                for reference in report.stale { json.reference(reference) }
                 json.endArray()
                 json.beginArray("contradictions")
                 for contradiction in report.contradictions { json.string(contradiction) }
@@ -268,13 +262,7 @@ struct RefsCommand: ParsableCommand {
             var json = JSONWriter()
             json.beginObject()
             json.beginArray("refs")
-            for reference in map.references {
-                json.beginObject()
-                if let address = reference.address { json.number(address, "addr") } else { json.null("addr") }
-                json.string(reference.path, "path")
-                json.number(reference.value, "value")
-                json.endObject()
-            }
+            for reference in map.references { json.reference(reference) }
             json.endArray()
             json.endObject()
             print(json.printed)
@@ -284,5 +272,16 @@ struct RefsCommand: ParsableCommand {
         for reference in map.references {
             print("\(reference.path) \(reference.address.map { "at \(hex($0))" } ?? "(a root, in a map)") = \(hex(reference.value))")
         }
+    }
+}
+
+extension JSONWriter {
+    /// A pointer found by a walk: where it lies (null for a root a map holds), its path, its value.
+    mutating func reference(_ reference: ObjectMap.Reference) {
+        beginObject()
+        if let address = reference.address { number(address, "addr") } else { null("addr") }
+        string(reference.path, "path")
+        number(reference.value, "value")
+        endObject()
     }
 }

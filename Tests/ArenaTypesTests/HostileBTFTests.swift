@@ -1,5 +1,5 @@
 import ArenaModel
-import ArenaTypes
+@testable import ArenaTypes
 import Foundation
 import Testing
 
@@ -111,6 +111,25 @@ import Testing
         #expect(monotonicSeconds() - started < 5)
         #expect(map.truncated && map.limit?.contains("100000 members and elements") == true, "\(map.limit ?? "no limit")")
         #expect(map.objects == 1 && map.reachedPages == [0, 1, 2, 3], "the root, on every page its 128 MiB span reaches in the arena")
+    }
+
+    /// Named structs whose members are anonymous structs 16 wide, nested 4 deep, each holding
+    /// 16 named structs: finding which structs embed which looked at every one (the fuzzer's
+    /// input took over 10 s); the look is bounded, whatever the nesting.
+    @Test func embeddingsThroughAnonymousMembersAreLookedForWithinABudget() throws {
+        var btf = BTFBuilder()
+        let u64 = btf.int("u64", size: 8)
+        let leaf = btf.structure("node", size: 8, [.field("v", u64, at: 0)])
+        var inner = btf.structure("", size: 16 * 8, (0..<16).map { .field("n\($0)", leaf, at: UInt32($0) * 8) })
+        var size: UInt32 = 16 * 8
+        for _ in 1..<4 {
+            inner = btf.structure("", size: size * 16, (0..<16).map { .field("", inner, at: UInt32($0) * size) })
+            size *= 16
+        }
+        for index in 0..<4 { _ = btf.structure("holder\(index)", size: size, [.field("", inner, at: 0)]) }
+        let catalog = TypeCatalog([TypeBlob(origin: "crafted", btf: btf.build())])
+        let embedded = catalog.embeddings().values.reduce(0) { $0 + $1.count }
+        #expect(embedded > 0 && embedded <= TypeCatalog.maxEmbeddingVisits, "\(embedded) embeddings")
     }
 
     @Test func lawfulDeepNestingDecodesWhole() throws {
