@@ -50,7 +50,13 @@ struct ObjectsCommand: ParsableCommand {
 
     func run() throws {
         let (opened, snapshot) = try source.openSampled()
-        var allocators = SlabAllocator.reports(catalog: try TypeLookup.catalog(of: opened), snapshot: snapshot, source: opened)
+        let catalog = try TypeLookup.catalog(of: opened)
+        var allocators = SlabAllocator.reports(catalog: catalog, snapshot: snapshot, source: opened)
+        if !allocators.isEmpty {
+            let shape = try ObjectWalk.shape(of: opened)
+            var reader = ArenaReader(snapshot: snapshot, source: opened)
+            for index in allocators.indices { try allocators[index].check(shape, catalog: catalog, roots: snapshot.roots, reader: &reader) }
+        }
         var options = ObjectTraversal.Options(maxObjects: maxObjects)
         options.watched = allocators.reduce(into: Set<UInt64>()) { $0.formUnion($1.slots) }
         let map = try Self.walk(opened, snapshot, options: options)
@@ -95,6 +101,16 @@ struct ObjectsCommand: ParsableCommand {
                 json.endArray()
                 json.beginArray("stale_pointers")
                 for reference in report.stale { json.reference(reference) }
+                json.endArray()
+                json.beginArray("violations")
+                for violation in report.violations {
+                    json.beginObject()
+                    json.number(violation.address, "addr")
+                    json.string(violation.field, "field")
+                    json.string(violation.expected, "expected")
+                    json.number(violation.found, "found")
+                    json.endObject()
+                }
                 json.endArray()
                 json.beginArray("contradictions")
                 for contradiction in report.contradictions { json.string(contradiction) }
@@ -186,7 +202,10 @@ struct ObjectsCommand: ParsableCommand {
             for leak in report.leaks.prefix(20) {
                 print("leak       \(report.dataType) at \(hex(leak)): live, and nothing reached from the roots points to it but the allocator")
             }
-            if report.stale.count > 20 || report.leaks.count > 20 { print("           … more (--json lists them all)") }
+            for violation in report.violations.prefix(20) {
+                print("invariant  \(report.dataType) at \(hex(violation.address)): \(violation.field) is \(violation.found), the shape's check wants \(violation.expected)")
+            }
+            if report.stale.count > 20 || report.leaks.count > 20 || report.violations.count > 20 { print("           … more (--json lists them all)") }
         }
         for finding in map.findings { print(finding.label.rightPadded(to: 11) + finding.text) }
         for pointer in map.badPointers.prefix(20) {

@@ -10,6 +10,7 @@ import ArenaText
 ///     struct arena_list_node in struct hashtab_elem.hash_node    # a container
 ///     struct churn_extent owns pages * 4096                      # memory past the type
 ///     struct sdt_chunk reads descs                               # a union's member
+///     check struct sdt_data.tid.idx == slot                      # a promise about live objects
 public struct Shape: Sendable, Equatable {
     /// How many elements a pointer field leads to: a constant, or a sibling field's value.
     public enum Count: Sendable, Equatable {
@@ -32,6 +33,12 @@ public struct Shape: Sendable, Equatable {
     /// `type` owns `multiplier` bytes, times the value of `field` when there is one, from its start.
     public struct Owned: Sendable, Equatable { public let type: String, field: String?, multiplier: UInt64, place: Place }
     public struct UnionMember: Sendable, Equatable { public let type: String, member: String, place: Place }
+    /// What the integer `field` of every live `type` holds (`equal`) or not: the index of the
+    /// allocator slot it lies in, or a number.
+    public struct Check: Sendable, Equatable {
+        public enum Expected: Sendable, Equatable { case slot, constant(UInt64) }
+        public let type: String, field: String, equal: Bool, expected: Expected, place: Place
+    }
 
     public var roots: [RootType] = []
     public var fieldTypes: [FieldType] = []
@@ -39,10 +46,13 @@ public struct Shape: Sendable, Equatable {
     public var containers: [Container] = []
     public var owned: [Owned] = []
     public var unionMembers: [UnionMember] = []
+    public var checks: [Check] = []
 
     public init() {}
 
-    public var isEmpty: Bool { roots.isEmpty && fieldTypes.isEmpty && counts.isEmpty && containers.isEmpty && owned.isEmpty && unionMembers.isEmpty }
+    public var isEmpty: Bool {
+        roots.isEmpty && fieldTypes.isEmpty && counts.isEmpty && containers.isEmpty && owned.isEmpty && unionMembers.isEmpty && checks.isEmpty
+    }
 
     /// The declarations of both, `other`'s after this one's.
     public func merging(_ other: Shape) -> Shape {
@@ -53,6 +63,7 @@ public struct Shape: Sendable, Equatable {
         merged.containers += other.containers
         merged.owned += other.owned
         merged.unionMembers += other.unionMembers
+        merged.checks += other.checks
         return merged
     }
 
@@ -77,6 +88,10 @@ public struct Shape: Sendable, Equatable {
     }
 
     private mutating func parse(_ line: String, at place: Place) throws(ShapeError) {
+        if line.hasPrefix("check ") {
+            checks.append(try Self.check(String(line.dropFirst(6)), at: place))
+            return
+        }
         if let equals = line.firstIndex(of: "=") {
             let root = line[..<equals].trimmingSpaces, type = line[line.index(after: equals)...].trimmingSpaces
             guard !type.isEmpty else { throw .syntax(place, "no type after '='") }
@@ -111,7 +126,7 @@ public struct Shape: Sendable, Equatable {
         }
         // struct htab.buckets[n_buckets]
         guard line.hasSuffix("]"), let open = line.lastIndex(of: "["), let dot = line[..<open].lastIndex(of: ".") else {
-            throw .syntax(place, "not a declaration: expected 'ROOT = TYPE', 'TYPE.FIELD = TYPE *', 'TYPE.FIELD[COUNT]', 'TYPE in TYPE.MEMBER', 'TYPE owns BYTES' or 'TYPE reads MEMBER'")
+            throw .syntax(place, "not a declaration: expected 'ROOT = TYPE', 'TYPE.FIELD = TYPE *', 'TYPE.FIELD[COUNT]', 'TYPE in TYPE.MEMBER', 'TYPE owns BYTES', 'TYPE reads MEMBER' or 'check TYPE.FIELD == slot'")
         }
         let type = String(line[..<dot]), field = String(line[line.index(after: dot)..<open])
         let count = line[line.index(after: open)..<line.index(before: line.endIndex)].trimmingSpaces
@@ -123,6 +138,24 @@ public struct Shape: Sendable, Equatable {
             guard Self.isPath(count) else { throw .syntax(place, "a count is a number or a field of the same struct, not '\(count)'") }
             counts.append(CountedField(type: type, field: field, count: .field(count), place: place))
         }
+    }
+
+    /// `struct T.f == slot`, `struct T.f != 0`, `struct T.f == 7`.
+    private static func check(_ text: String, at place: Place) throws(ShapeError) -> Check {
+        let comparison = text.range(of: " == ") ?? text.range(of: " != ")
+        guard let comparison, let (type, field) = typeAndField(String(text[..<comparison.lowerBound])) else {
+            throw .syntax(place, "'check' wants 'struct NAME.field == slot', '== N' or '!= N'")
+        }
+        let value = text[comparison.upperBound...].trimmingSpaces
+        let expected: Check.Expected
+        if value == "slot" {
+            expected = .slot
+        } else if let number = parseNumber(value) {
+            expected = .constant(number)
+        } else {
+            throw .syntax(place, "a check compares with 'slot' (the allocator slot's index) or a number, not '\(value)'")
+        }
+        return Check(type: type, field: field, equal: text[comparison].contains("=="), expected: expected, place: place)
     }
 
     /// `pages * 4096`, `4096 * pages`, `size`, `65536`.

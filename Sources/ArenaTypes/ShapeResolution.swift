@@ -38,6 +38,8 @@ struct ResolvedShape {
     var containers: [TypeRef: [Embedding]] = [:]
     var owned: [TypeRef: Owned] = [:]
     var unionMembers: [TypeRef: (member: String, place: Shape.Place)] = [:]
+    /// The checks on each type's live objects, their fields resolved.
+    var checks: [TypeRef: [(field: FieldValue, rule: Shape.Check)]] = [:]
 
     init() {}
 
@@ -115,6 +117,10 @@ struct ResolvedShape {
         }
         for rule in shape.unionMembers {
             unionMembers[try type(rule.type, at: rule.place)] = (rule.member, rule.place)
+        }
+        for rule in shape.checks {
+            let owner = try type(rule.type, at: rule.place)
+            checks[owner, default: []].append((try integer(rule.field, in: owner, named: rule.type, at: rule.place), rule))
         }
     }
 }

@@ -68,10 +68,15 @@ public struct SlabAllocator: Sendable, Equatable {
         public let root: String
         public let descriptorType: String
         public let dataType: String
+        let dataRef: TypeRef
         public var leaves = 0
         /// Data slots the leaves' bitmaps mark live, and those they mark free (still pointed at).
         public var live: [UInt64] = []
         public var free: [UInt64] = []
+        /// Each live slot's index in the tree (its position down the levels), beside `live`.
+        public var liveIndices: [Int] = []
+        /// Live objects that break a check the shape declares (`check`).
+        public var violations: [Violation] = []
         /// Leaves with no live slot: their chunks could be given back.
         public var emptyLeaves = 0
         /// Where the bookkeeping contradicts itself (a free count that does not match its
@@ -84,6 +89,32 @@ public struct SlabAllocator: Sendable, Equatable {
         public var stale: [ObjectMap.Reference] = []
         /// Live slots that nothing reached from the roots points to but the allocator: leaks.
         public var leaks: [UInt64] = []
+
+        /// A live object whose field breaks a declared check.
+        public struct Violation: Sendable, Equatable {
+            public let address: UInt64
+            public let field: String
+            /// What the check wants ("17 (its slot)", "not 0").
+            public let expected: String
+            public let found: UInt64
+        }
+
+        /// Checks every live object against the shape's checks on its type.
+        public mutating func check(_ shape: Shape, catalog: TypeCatalog, roots: [StructureRoot], reader: inout ArenaReader) throws(ShapeError) {
+            let rules = try ResolvedShape(shape, catalog: catalog, roots: roots).checks[dataRef] ?? []
+            for (field, rule) in rules {
+                for (slot, index) in zip(live, liveIndices) {
+                    guard let found = try? reader.word(at: slot + field.offset, width: field.size) else { continue }
+                    let wanted: UInt64 = switch rule.expected {
+                    case .slot: UInt64(index)
+                    case .constant(let number): number
+                    }
+                    guard rule.equal ? found != wanted : found == wanted else { continue }
+                    let said = rule.expected == .slot ? "\(wanted) (its slot)" : "\(wanted)"
+                    violations.append(Violation(address: slot, field: rule.field, expected: rule.equal ? said : "not \(said)", found: found))
+                }
+            }
+        }
 
         /// Every slot, live or free: what a walk watches for `judge`.
         public var slots: Set<UInt64> { Set(live).union(free) }
@@ -122,7 +153,7 @@ public struct SlabAllocator: Sendable, Equatable {
     /// leaves (all at one depth, found from the first path down), then each leaf's bitmap
     /// against its chunk's slots.
     public func read(root name: String, at address: UInt64, catalog: TypeCatalog, reader: inout ArenaReader) -> Report {
-        var report = Report(root: name, descriptorType: catalog.name(of: descriptor), dataType: catalog.name(of: data))
+        var report = Report(root: name, descriptorType: catalog.name(of: descriptor), dataType: catalog.name(of: data), dataRef: data)
         let decoder = PointerDecoder(geometry: reader.geometry)
         func slots(of descriptor: UInt64) throws -> [UInt64] {
             let chunk = try reader.word(at: descriptor + chunkOffset)
@@ -144,12 +175,15 @@ public struct SlabAllocator: Sendable, Equatable {
                 probe = next
                 depth += 1
             }
-            var level = [address]
+            // Each descriptor with its index down the levels (its position, level by level).
+            var level = [(address: address, index: 0)]
             for _ in 0..<depth {
-                level = try level.flatMap { try slots(of: $0).filter { $0 != 0 } }
+                level = try level.flatMap { parent in
+                    try slots(of: parent.address).enumerated().filter { $0.element != 0 }.map { ($0.element, parent.index * entries + $0.offset) }
+                }
             }
             for leaf in level {
-                try readLeaf(leaf, slots: try slots(of: leaf), into: &report, reader: &reader)
+                try readLeaf(leaf.address, first: leaf.index * entries, slots: try slots(of: leaf.address), into: &report, reader: &reader)
             }
         } catch {
             report.contradictions.append("the tree under \(name) could not be read: \(error)")
@@ -157,7 +191,8 @@ public struct SlabAllocator: Sendable, Equatable {
         return report
     }
 
-    private func readLeaf(_ leaf: UInt64, slots: [UInt64], into report: inout Report, reader: inout ArenaReader) throws {
+    /// `first` is the index of the leaf's first slot in the tree.
+    private func readLeaf(_ leaf: UInt64, first: Int, slots: [UInt64], into report: inout Report, reader: inout ArenaReader) throws {
         let bitmap = try reader.read(leaf + bitmapOffset, length: UInt64(8 * bitmapWords))
         let freeCount = try reader.word(at: leaf + freeCountOffset)
         func isSet(_ index: Int) -> Bool { bitmap[index / 8] & (1 << UInt8(index % 8)) != 0 }
@@ -172,6 +207,7 @@ public struct SlabAllocator: Sendable, Equatable {
                     continue
                 }
                 report.live.append(slot)
+                report.liveIndices.append(first + index)
                 liveHere += 1
             } else if slot != 0 {
                 report.free.append(slot)

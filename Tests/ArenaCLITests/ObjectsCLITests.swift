@@ -52,6 +52,10 @@ import Glibc
         let last = try #require(workload.lastExited)
         #expect(stale.map { $0["path"] as? String } == (last.isFree ? ["tasks.last_exited"] : []), "\(stale)")
         #expect(stale.first.map { $0["value"] as? UInt64 == last.data } ?? true)
+        // The third: a free that zeroes the next slot's id breaks the workload's check (tid.idx == slot).
+        let violations = try #require(allocator["violations"] as? [[String: Any]])
+        #expect(!workload.brokenSlots.isEmpty && Set(violations.compactMap { $0["addr"] as? UInt64 }) == workload.brokenSlots, "\(violations)")
+        #expect(violations.allSatisfy { $0["field"] as? String == "tid.idx" && $0["found"] as? Int == 0 })
         let data = try #require((map["types"] as? [[String: Any]])?.first { $0["type"] as? String == "struct sdt_data" })
         #expect(data["count"] as? Int == workload.slotsMade, "every slot handed out is reachable")
         #expect(data["live"] as? Int == workload.liveSlots, "and the live ones are told apart")

@@ -50,6 +50,8 @@ import Testing
         ("x = struct a \u{1B}[2J", "htab.shape:1: a control character"),
         ("struct pool.slab = struct data", "htab.shape:1: a field's type is the pointer type the program casts it to ('struct data *')"),
         ("pool slab = struct data *", "htab.shape:1: 'pool slab' is neither a root's name"),
+        ("check struct sdt_data.tid.idx = slot", "htab.shape:1: 'check' wants 'struct NAME.field == slot', '== N' or '!= N'"),
+        ("check struct sdt_data.tid.idx == index", "htab.shape:1: a check compares with 'slot' (the allocator slot's index) or a number, not 'index'"),
     ])
     func aBadLineIsOneErrorWithItsLineNumber(text: String, error: String) {
         #expect {
@@ -174,6 +176,8 @@ import Testing
         ("struct htab.buckets[n_bucket]", "h.shape:1: struct htab has no field 'n_bucket' (did you mean 'n_buckets'?)"),
         ("struct htab.n_buckets[4]", "h.shape:1: struct htab.n_buckets is not a pointer"),
         ("struct arena_list_node in struct htab.buckets", "h.shape:1: struct htab.buckets is a struct htab_bucket *, not a struct arena_list_node"),
+        ("check struct htab.n_bucket != 0", "h.shape:1: struct htab has no field 'n_bucket' (did you mean 'n_buckets'?)"),
+        ("check struct htab.buckets == 0", "h.shape:1: struct htab.buckets is not an integer of 1, 2, 4 or 8 bytes"),
     ])
     func aNameTheTypesLackIsAnErrorWithCloseNames(text: String, error: String) throws {
         let (btf, arena, _) = Self.hashTable()

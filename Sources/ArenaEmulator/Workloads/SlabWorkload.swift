@@ -6,9 +6,11 @@ import ArenaModel
 /// in the leaves to the data). A freed slot's bit is cleared and its data zeroed past its id;
 /// the chunk keeps pointing at it and the next allocation there recycles it (its generation
 /// goes up). Tasks come and go; the live ones are also held in a task table, as the
-/// scheduler's task storage holds them. Two bugs on purpose, as real schedulers have them:
-/// one exiting task in 64 leaves the table without its slot being freed (a leak), and the
-/// table keeps a pointer to the last task that exited (`last_exited`: stale once freed).
+/// scheduler's task storage holds them. Three bugs on purpose, as real schedulers have them:
+/// one exiting task in 64 leaves the table without its slot being freed (a leak); the table
+/// keeps a pointer to the last task that exited (`last_exited`: stale once freed); and one
+/// free in 50 zeroes one word too many, the next slot's id (its shape's check,
+/// `tid.idx == slot`, catches it when that slot is live).
 public final class SlabWorkload: Workload {
     public static let name = "slab"
     public static let summary = "sched_ext's sdt_alloc: recycled fixed-size slots under a radix tree of bitmaps"
@@ -32,8 +34,11 @@ public final class SlabWorkload: Workload {
     /// Leaf descriptors in order, and the live slots: (leaf, index, data address).
     private var leaves: [UInt64] = []
     private var live: [(leaf: Int, index: Int, data: UInt64)] = []
+    /// Slots whose id a free of the slot before zeroed.
+    private var clobbered: Set<UInt64> = []
     /// Slots whose tasks exited without freeing them, and exits so far.
     public private(set) var leakedSlots: [UInt64] = []
+    private var leakedIndex: [UInt64: Int] = [:]
     private var exits = 0
     /// Data slots handed out so far (the pool's `idx`), and the pool's current page.
     private var made: UInt64 = 0
@@ -130,6 +135,7 @@ public final class SlabWorkload: Workload {
         arena.bpfStorePointer(globals + Self.tableOffset + 8 + UInt64(8 * Self.maxTasks), data)
         if exits % 64 == 0 {
             leakedSlots.append(data)
+            leakedIndex[data] = leafIndex * Self.entries + index
             writeTask(at: position)
             writeTask(at: live.count)
             return
@@ -137,7 +143,9 @@ public final class SlabWorkload: Workload {
         let leaf = leaves[leafIndex]
         if freeCount(leaf) == 0 { setBit(root, leafIndex, false) }
         setBit(leaf, index, false)
-        for word in 1..<Self.dataSize / 8 { arena.bpfStore(data + UInt64(8 * word), 0) }
+        let overrun = exits % 50 == 0 && (data + UInt64(Self.dataSize)) & (arena.geometry.pageSize - 1) != 0
+        for word in 1..<(Self.dataSize / 8 + (overrun ? 1 : 0)) { arena.bpfStore(data + UInt64(8 * word), 0) }
+        if overrun { clobbered.insert(data + UInt64(Self.dataSize)) }
         writeTask(at: position)
         writeTask(at: live.count)
     }
@@ -173,6 +181,18 @@ public final class SlabWorkload: Workload {
 
     /// Slots live now, leaked ones included (for tests: what the bookkeeping must say).
     public var liveSlots: Int { live.count + leakedSlots.count }
+    /// Live slots whose id was zeroed by a free of the slot before and is not their index.
+    public var brokenSlots: Set<UInt64> {
+        Set((live.map(\.data) + leakedSlots).filter { clobbered.contains($0) && arena.bpfLoad($0, width: 4) != UInt64(index(of: $0)) })
+    }
+
+    private func index(of data: UInt64) -> Int {
+        guard let task = live.first(where: { $0.data == data }) else {
+            return leakedIndex[data] ?? -1
+        }
+        return task.leaf * Self.entries + task.index
+    }
+
     /// The task that exited last (`last_exited`), and whether its slot is free now (not
     /// leaked, not handed out again).
     public var lastExited: (data: UInt64, isFree: Bool)? {

@@ -87,6 +87,8 @@ enum WorkloadTypes {
     static func shape(for workload: String, pageSize: UInt64) -> ShapeText? {
         switch workload {
         case ChurnWorkload.name: ShapeText(origin: "workload \(workload)", text: "struct churn_extent owns pages * \(pageSize)\n")
+        // sched_ext's library keeps each slot's index in its data's id.
+        case SlabWorkload.name: ShapeText(origin: "workload \(workload)", text: "check struct sdt_data.tid.idx == slot\n")
         default: nil
         }
     }
