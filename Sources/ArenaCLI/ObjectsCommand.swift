@@ -50,17 +50,9 @@ struct ObjectsCommand: ParsableCommand {
 
     func run() throws {
         let (opened, snapshot) = try source.openSampled()
-        let catalog = try TypeLookup.catalog(of: opened)
-        var allocators = SlabAllocator.reports(catalog: catalog, snapshot: snapshot, source: opened)
-        if !allocators.isEmpty {
-            let shape = try ObjectWalk.shape(of: opened)
-            var reader = ArenaReader(snapshot: snapshot, source: opened)
-            for index in allocators.indices { try allocators[index].check(shape, catalog: catalog, roots: snapshot.roots, reader: &reader) }
-        }
-        var options = ObjectTraversal.Options(maxObjects: maxObjects)
-        options.watched = allocators.reduce(into: Set<UInt64>()) { $0.formUnion($1.slots) }
-        let map = try Self.walk(opened, snapshot, options: options)
-        for index in allocators.indices { allocators[index].judge(using: map) }
+        let options = ObjectTraversal.Options(maxObjects: maxObjects)
+        let (map, allocators) = try ObjectWalk.runWithAllocators(opened, catalog: try TypeLookup.catalog(of: opened), snapshot: snapshot,
+                                                                 options: options) { try SourceOptions.sample(opened) }
         let liveByType = Dictionary(allocators.map { ($0.dataType, $0.live.count) }, uniquingKeysWith: +)
         if let diff, let timeline = opened.timeline {
             guard (0..<timeline.frameCount).contains(diff) else {

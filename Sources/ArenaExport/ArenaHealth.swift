@@ -40,6 +40,13 @@ public struct ObjectFigures: Sendable {
     public var untypedPages = 0
     /// Pointers (and roots) not followed, by the type they lead to and why (`declared_only`, `untyped_root`).
     public var stopped: [(type: String, reason: String, pointers: Int)] = []
+    /// Live objects by type, where an allocator's bookkeeping says (`SlabAllocator`).
+    public var live: [(type: String, count: Int)] = []
+    /// Live slots only the allocator points to, pointers to free slots, and live objects
+    /// that break a shape's check.
+    public var objectLeaks = 0
+    public var stalePointers = 0
+    public var invariantViolations = 0
 
     public init(types: [(type: String, count: Int, bytes: UInt64)], unreachedPages: Int, badPointers: Int) {
         self.types = types
@@ -49,6 +56,15 @@ public struct ObjectFigures: Sendable {
 }
 
 extension ObjectFigures {
+    /// The figures of an object map and of the allocators' bookkeeping beside it.
+    public init(_ map: ObjectMap, allocators: [SlabAllocator.Report]) {
+        self.init(map)
+        live = Dictionary(allocators.map { ($0.dataType, $0.live.count) }, uniquingKeysWith: +).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        objectLeaks = allocators.reduce(0) { $0 + $1.leaks.count }
+        stalePointers = allocators.reduce(0) { $0 + $1.stale.count }
+        invariantViolations = allocators.reduce(0) { $0 + $1.violations.count }
+    }
+
     /// The figures of an object map.
     public init(_ map: ObjectMap) {
         self.init(types: map.types.map { ($0.type, $0.count, $0.bytes) }, unreachedPages: map.unreachedPages.count, badPointers: map.badPointers.count)

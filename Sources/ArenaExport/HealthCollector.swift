@@ -95,9 +95,10 @@ public final class HealthCollector {
         defer { live.dropReader() }
         do {
             let catalog = TypeCatalog(try source.typeBlobs())
-            let map = try ObjectWalk.run(source, catalog: catalog, snapshot: snapshot, options: objects, resample: { try live.sample() })
+            let (map, allocators) = try ObjectWalk.runWithAllocators(source, catalog: catalog, snapshot: snapshot, options: objects,
+                                                                     resample: { try live.sample() })
             reported[id] = nil
-            return ObjectFigures(map)
+            return ObjectFigures(map, allocators: allocators)
         } catch {
             let why = "\(error)"
             if reported[id] != why {

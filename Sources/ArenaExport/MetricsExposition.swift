@@ -67,6 +67,19 @@ public enum MetricsExposition {
             gauge(&text, "arenascope_arena_untyped_pages", "Pages reached only through untyped pointers (void *, unions that stay ambiguous).", counted) {
                 Double($0.objects!.untypedPages)
             }
+            text.family("arenascope_arena_live_objects", "gauge", "Live objects by type, as the allocator's own bookkeeping marks them (recognised slab allocators).")
+            for arena in counted {
+                for type in arena.objects!.live { text.sample("arenascope_arena_live_objects", arena, [("type", type.type)], Double(type.count)) }
+            }
+            gauge(&text, "arenascope_arena_object_leaks", "Live allocator slots that nothing reached from the roots points to but the allocator.", counted) {
+                Double($0.objects!.objectLeaks)
+            }
+            gauge(&text, "arenascope_arena_stale_pointers", "Pointers reached from the roots to free allocator slots (use after free).", counted) {
+                Double($0.objects!.stalePointers)
+            }
+            gauge(&text, "arenascope_arena_invariant_violations", "Live objects that break a check their shape declares.", counted) {
+                Double($0.objects!.invariantViolations)
+            }
             text.family("arenascope_arena_stopped_pointers", "gauge", "Pointers and roots the walk could not follow, by the type they lead to and why (declared_only, untyped_root).")
             for arena in counted {
                 for stop in arena.objects!.stopped {

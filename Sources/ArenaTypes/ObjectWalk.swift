@@ -38,6 +38,24 @@ public enum ObjectWalk {
         return map
     }
 
+    /// The walk and what the allocators it recognises say: each one's bookkeeping read from
+    /// `snapshot`'s roots, its live objects checked against the shapes' checks, the walk
+    /// watching every slot so that stale pointers and leaks can be told (`SlabAllocator`).
+    public static func runWithAllocators(_ source: ArenaSource, catalog: TypeCatalog, snapshot: Snapshot, options: ObjectTraversal.Options,
+                                         resample: () throws -> Snapshot) throws -> (map: ObjectMap, allocators: [SlabAllocator.Report]) {
+        var allocators = SlabAllocator.reports(catalog: catalog, snapshot: snapshot, source: source)
+        var options = options
+        if !allocators.isEmpty {
+            let shape = try shape(of: source).merging(options.shape)
+            var reader = ArenaReader(snapshot: snapshot, source: source)
+            for index in allocators.indices { try allocators[index].check(shape, catalog: catalog, roots: snapshot.roots, reader: &reader) }
+            options.watched = allocators.reduce(into: options.watched) { $0.formUnion($1.slots) }
+        }
+        let map = try run(source, catalog: catalog, snapshot: snapshot, options: options, resample: resample)
+        for index in allocators.indices { allocators[index].judge(using: map) }
+        return (map, allocators)
+    }
+
     /// One walk, page bytes read in bulk through the source, with the source's shapes.
     public static func walk(_ source: ArenaSource, catalog: TypeCatalog, snapshot: Snapshot,
                             options: ObjectTraversal.Options) throws -> ObjectMap {

@@ -59,4 +59,22 @@ import EmulatedHost
         #expect(objects.badPointers == expected.badPointers.count && objects.badPointers > 0)
         #expect(arena.readersDropped == 1, "the walk lets go of the arena")
     }
+
+    /// The allocator's bookkeeping in the exporter's figures: live objects, leaks, stale
+    /// pointers and broken checks, as `objects` finds them.
+    @Test func liveObjectsAndObjectLevelFindingsAreExported() throws {
+        let host = EmulatedHost()
+        let arena = try Self.arena("slab", steps: 800)
+        host.listed[5] = arena
+        let figures = try #require(HealthCollector(host: host, objects: ObjectTraversal.Options()).collect().first?.objects)
+        let workload = try #require((arena.source as? EmulatedSource)?.workload as? SlabWorkload)
+        #expect(figures.live.map(\.type) == ["struct sdt_data"] && figures.live.first?.count == workload.liveSlots)
+        #expect(figures.objectLeaks == workload.leakedSlots.count && figures.objectLeaks > 0)
+        #expect(figures.stalePointers == (workload.lastExited?.isFree == true ? 1 : 0))
+        #expect(figures.invariantViolations == workload.brokenSlots.count && figures.invariantViolations > 0)
+        let text = MetricsExposition.render([try #require(HealthCollector(host: host, objects: ObjectTraversal.Options()).collect().first)],
+                                            durations: SampleDurations(), withObjects: true, format: .prometheus)
+        #expect(text.contains("arenascope_arena_live_objects{id=\"5\",name=\"slab\",type=\"struct sdt_data\"} \(workload.liveSlots)"), "\(text)")
+        #expect(text.contains("arenascope_arena_object_leaks{id=\"5\",name=\"slab\"} \(workload.leakedSlots.count)"))
+    }
 }
