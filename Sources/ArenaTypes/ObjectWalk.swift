@@ -43,14 +43,10 @@ public enum ObjectWalk {
     /// watching every slot so that stale pointers and leaks can be told (`SlabAllocator`).
     public static func runWithAllocators(_ source: ArenaSource, catalog: TypeCatalog, snapshot: Snapshot, options: ObjectTraversal.Options,
                                          resample: () throws -> Snapshot) throws -> (map: ObjectMap, allocators: [SlabAllocator.Report]) {
-        var allocators = SlabAllocator.reports(catalog: catalog, snapshot: snapshot, source: source)
+        var reader = ArenaReader(snapshot: snapshot, source: source)
+        var allocators = try SlabAllocator.checkedReports(catalog: catalog, snapshot: snapshot, shape: try shape(of: source).merging(options.shape), reader: &reader)
         var options = options
-        if !allocators.isEmpty {
-            let shape = try shape(of: source).merging(options.shape)
-            var reader = ArenaReader(snapshot: snapshot, source: source)
-            for index in allocators.indices { try allocators[index].check(shape, catalog: catalog, roots: snapshot.roots, reader: &reader) }
-            options.watched = allocators.reduce(into: options.watched) { $0.formUnion($1.slots) }
-        }
+        options.watched = allocators.reduce(into: options.watched) { $0.formUnion($1.slots) }
         let map = try run(source, catalog: catalog, snapshot: snapshot, options: options, resample: resample)
         for index in allocators.indices { allocators[index].judge(using: map) }
         return (map, allocators)

@@ -55,11 +55,23 @@ public struct SlabAllocator: Sendable, Equatable {
     /// Every recognised slab allocator's bookkeeping under `snapshot`'s roots, read from `source`.
     public static func reports(catalog: TypeCatalog, snapshot: Snapshot, source: ArenaSource) -> [Report] {
         var reader = ArenaReader(snapshot: snapshot, source: source)
-        return recognised(in: catalog).flatMap { allocator in
+        return reports(catalog: catalog, snapshot: snapshot, reader: &reader)
+    }
+
+    /// Every recognised slab allocator's bookkeeping under `snapshot`'s roots, read by `reader`.
+    public static func reports(catalog: TypeCatalog, snapshot: Snapshot, reader: inout ArenaReader) -> [Report] {
+        recognised(in: catalog).flatMap { allocator in
             allocator.rootDescriptors(snapshot.roots, catalog: catalog, reader: &reader).map {
                 allocator.read(root: $0.name, at: $0.address, catalog: catalog, reader: &reader)
             }
         }
+    }
+
+    /// The reports with their live objects checked against `shape`'s checks.
+    public static func checkedReports(catalog: TypeCatalog, snapshot: Snapshot, shape: Shape, reader: inout ArenaReader) throws(ShapeError) -> [Report] {
+        var reports = reports(catalog: catalog, snapshot: snapshot, reader: &reader)
+        for index in reports.indices { try reports[index].check(shape, catalog: catalog, roots: snapshot.roots, reader: &reader) }
+        return reports
     }
 
     /// What the allocator's bookkeeping says from one root descriptor.

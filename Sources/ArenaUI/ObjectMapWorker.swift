@@ -22,7 +22,7 @@ final class ObjectMapWorker {
     /// What the worker thread and the inspector share.
     private final class Shared: Sendable {
         let found = Atomic<Int>(0)
-        let result = Mutex<Result<ObjectMap, any Error>?>(nil)
+        let result = Mutex<Result<(map: ObjectMap, allocators: [SlabAllocator.Report]), any Error>?>(nil)
     }
 
     /// The bytes of a sample's backed pages, one after another.
@@ -37,6 +37,8 @@ final class ObjectMapWorker {
     }
 
     private(set) var map: ObjectMap?
+    /// What the allocators' bookkeeping said beside the map (live objects, leaks, stale pointers, broken checks).
+    private(set) var allocators: [SlabAllocator.Report] = []
     /// The last walk's copy and the sample it was taken of: the inspector's other reads of
     /// that sample take their pages from it instead of reading them again.
     private(set) var copied: (sample: Int, pages: PageCopy)?
@@ -93,7 +95,7 @@ final class ObjectMapWorker {
             // A question asked while this walk ran is answered by the next one, at once.
             nextStart = runningReferencesTo == referencesTo ? now + max(1, 4 * (now - startedAt)) : -.infinity
             do {
-                let walked = try result.get()
+                let (walked, allocators) = try result.get()
                 guard let fresh = backend.latest,
                       let map = try ObjectWalk.confirmed(walked, source: backend.source, fresh: fresh, attempt: tornWalks + 1) else {
                     tornWalks += 1
@@ -103,6 +105,7 @@ final class ObjectMapWorker {
                 }
                 tornWalks = 0
                 self.map = map
+                self.allocators = allocators
                 mapReferencesTo = runningReferencesTo
                 failure = nil
             } catch {
@@ -165,13 +168,22 @@ final class ObjectMapWorker {
         let frozen = copy
         copied = (sample, frozen)
         Thread.detachNewThread {
-            var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: options)
-            let result = Result {
-                try traversal.run(roots: snapshot.roots, progress: { shared.found.store($0, ordering: .relaxed) }) { pages in
+            let result = Result { () throws -> (map: ObjectMap, allocators: [SlabAllocator.Report]) in
+                var reader = ArenaReader(snapshot: snapshot) { page in
+                    guard let bytes = frozen.bytes(page) else { throw ReadError.unavailable(page: page, reason: "not in the copy") }
+                    return bytes
+                }
+                var allocators = try SlabAllocator.checkedReports(catalog: catalog, snapshot: snapshot, shape: shape, reader: &reader)
+                var watching = options
+                watching.watched = allocators.reduce(into: Set()) { $0.formUnion($1.slots) }
+                var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: watching)
+                let map = try traversal.run(roots: snapshot.roots, progress: { shared.found.store($0, ordering: .relaxed) }) { pages in
                     var bytes: [UInt32: [UInt8]] = [:]
                     for page in pages { bytes[page] = frozen.bytes(page) }
                     return bytes
                 }
+                for index in allocators.indices { allocators[index].judge(using: map) }
+                return (map, allocators)
             }
             shared.result.withLock { $0 = result }
         }

@@ -22,8 +22,12 @@ final class ObjectsPane: Pane {
         case bad(ObjectMap.BadPointer)
         case instance(Int, UInt64)
         case reference(ObjectMap.Reference)
-        /// What the walk inferred or where it stopped (`ObjectMap.findings`).
+        /// What the walk inferred or where it stopped (`ObjectMap.findings`), what an allocator's bookkeeping says.
         case finding(label: String, text: String)
+        /// A live slot only its allocator points to, a pointer to a free slot, a live object breaking a check.
+        case leak(address: UInt64, type: String)
+        case stale(ObjectMap.Reference, type: String)
+        case violation(SlabAllocator.Report.Violation, type: String)
     }
 
     /// `R`: who points at `address`, answered by the next walk.
@@ -45,7 +49,13 @@ final class ObjectsPane: Pane {
             return (map.instances[opened.type] ?? []).enumerated().map { Row.instance($0.offset, $0.element) }
         }
         let untyped = map.untypedPages > 0 ? [Row.finding(label: "untyped", text: "\(map.untypedPages) pages reached only through untyped pointers")] : []
-        return map.types.map(Row.type) + map.findings.map(Row.finding) + untyped + map.badPointers.map(Row.bad)
+        let allocators = worker.allocators.flatMap { report -> [Row] in
+            let summary = Row.finding(label: "allocator", text: "slab of \(report.descriptorType) from \(report.root): \(report.live.count) live, \(report.free.count) free")
+            return [summary] + report.contradictions.map { Row.finding(label: "allocator", text: "contradicts itself: " + $0) }
+                + report.violations.map { Row.violation($0, type: report.dataType) } + report.stale.map { Row.stale($0, type: report.dataType) }
+                + report.leaks.map { Row.leak(address: $0, type: report.dataType) }
+        }
+        return map.types.map(Row.type) + map.findings.map(Row.finding) + untyped + allocators + map.badPointers.map(Row.bad)
     }
 
     /// The column header above the list.
@@ -85,6 +95,13 @@ final class ObjectsPane: Pane {
                 Self.goToField(at: reference.address ?? reference.value, saying: "\(reference.path) = \(hex(reference.value))", in: app)
             case .finding(_, let text):
                 app.say(text)
+            case .leak(let address, let type):
+                app.open(StructureRoot(name: "leaked \(type)", address: address, type: type, origin: "objects"))
+            case .stale(let reference, let type):
+                Self.goToField(at: reference.address ?? reference.value, saying: "\(reference.path) = \(hex(reference.value)) → a free \(type) slot", in: app)
+            case .violation(let violation, let type):
+                app.open(StructureRoot(name: "\(type) breaking its check", address: violation.address, type: type, origin: "objects"))
+                app.say("\(violation.field) is \(violation.found), the shape's check wants \(violation.expected)")
             }
         case .nextList: app.panes.nextList()
         default: break
@@ -123,8 +140,9 @@ final class ObjectsPane: Pane {
         }
         let rows = rows(map)
         let typeWidth = min(32, max(4, map.types.map(\.type.count).max() ?? 0))
+        let live = Dictionary(worker.allocators.map { ($0.dataType, $0.live.count) }, uniquingKeysWith: +)
         let header = showsReferences ? "path → where the pointer lies"
-            : opened == nil ? "type".rightPadded(to: typeWidth) + "     count        bytes" : "#       address"
+            : opened == nil ? "type".rightPadded(to: typeWidth) + "     count        bytes" + (live.isEmpty ? "" : "    live") : "#       address"
         let problem = worker.failure ?? map.limit.map { "walk stopped, partial: \($0)" }
         grid.put(problem ?? header, x: inner.x, y: inner.y, role: problem == nil ? .dim : .error, limit: inner.width)
         if rows.isEmpty && showsReferences {
@@ -141,7 +159,8 @@ final class ObjectsPane: Pane {
         for (row, index) in list.visible.enumerated() where index < rows.count {
             let (line, role): (String, ColorRole) = switch rows[index] {
             case .type(let type):
-                (type.type.rightPadded(to: typeWidth) + String(type.count).leftPadded(to: 10) + String(type.bytes).leftPadded(to: 13), .text)
+                (type.type.rightPadded(to: typeWidth) + String(type.count).leftPadded(to: 10) + String(type.bytes).leftPadded(to: 13)
+                    + (live[type.type].map { String($0).leftPadded(to: 8) } ?? ""), .text)
             case .bad(let pointer):
                 ("bad " + pointer.path + " = " + hex(pointer.value) + " → " + pointer.target, .error)
             case .instance(let number, let address):
@@ -150,6 +169,12 @@ final class ObjectsPane: Pane {
                 (reference.path + (reference.address.map { " at " + hex($0) } ?? " (a root, in a map)"), .text)
             case .finding(let label, let text):
                 (label.rightPadded(to: 10) + text, .dim)
+            case .leak(let address, let type):
+                ("leak      \(type) at \(hex(address)): live, only the allocator points to it", .error)
+            case .stale(let reference, let type):
+                ("stale     \(reference.path) = \(hex(reference.value)) → a free \(type) slot", .error)
+            case .violation(let violation, let type):
+                ("invariant \(type) at \(hex(violation.address)): \(violation.field) is \(violation.found), wants \(violation.expected)", .error)
             }
             let selected = index == list.selection
             grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 1 + row,

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import ArenaTypes
+import ArenaText
+import ArenaEmulator
 @testable import ArenaUI
 
 /// The inspector's walk runs off the key path on a copy of the pages, and gets the same second
@@ -25,5 +27,25 @@ import ArenaTypes
         #expect(!map.badPointers.contains { $0.address == stale.address }, "the rewritten field is not reported bad")
         #expect(!map.torn)
         #expect(map.badPointers.count == walked.badPointers.count - 1, "the others still are")
+    }
+
+    /// The objects pane says what the allocator's bookkeeping says: live counts beside the
+    /// reachable ones, and its leaks, stale pointers and broken checks, each one Enter away.
+    @Test func thePaneShowsLivenessAndGoesToALeak() throws {
+        let fixture = try Fixture(workload: "slab", steps: 800, width: 140, height: 48)
+        let workload = try #require(fixture.source.workload as? SlabWorkload)
+        fixture.press(.tab, .character("O"), .character("O"))
+        TypedViewTests.tick(fixture) { fixture.screen.text.contains(" types · ") }
+        let screen = fixture.screen
+        let data = try #require(screen.lines.first { $0.contains("struct sdt_data") && !$0.contains("→") })
+        #expect(data.contains(" \(workload.liveSlots)"), "the live count beside the reachable: \(data)")
+        #expect(screen.text.contains("allocator slab of struct sdt_desc from sdt_state.root: \(workload.liveSlots)"))
+        #expect(screen.text.contains("stale     tasks.last_exited = "))
+        let leak = try #require(workload.leakedSlots.first)
+        let row = try #require(screen.lines.firstIndex { $0.contains("leak      struct sdt_data at \(hex(leak))") }, "\(screen.text)")
+        let first = try #require(screen.lines.firstIndex { $0.contains("struct sdt_data") && !$0.contains("→") })
+        for _ in first..<row { fixture.press(.down) }
+        fixture.press(.enter)
+        #expect(fixture.screen.fieldsTitle?.hasPrefix("struct sdt_data at \(hex(leak))") == true, "Enter opens the leaked object typed")
     }
 }
