@@ -91,6 +91,7 @@ struct ObjectsCommand: ParsableCommand {
                 json.beginArray("leaks")
                 for leak in report.leaks { json.number(leak) }
                 json.endArray()
+                if let why = report.leaksUnjudged { json.string(why, "leaks_unjudged") } else { json.null("leaks_unjudged") }
                 json.beginArray("stale_pointers")
                 for reference in report.stale { json.reference(reference) }
                 json.endArray()
@@ -191,6 +192,7 @@ struct ObjectsCommand: ParsableCommand {
             for reference in report.stale.prefix(20) {
                 print("stale      \(reference.path)\(reference.address.map { " at \(hex($0))" } ?? "") = \(hex(reference.value)) → a free \(report.dataType) slot")
             }
+            if let why = report.leaksUnjudged { print("allocator  leaks not judged: \(why)") }
             for leak in report.leaks.prefix(20) {
                 print("leak       \(report.dataType) at \(hex(leak)): live, and nothing reached from the roots points to it but the allocator")
             }

@@ -101,6 +101,10 @@ public struct SlabAllocator: Sendable, Equatable {
         public var stale: [ObjectMap.Reference] = []
         /// Live slots that nothing reached from the roots points to but the allocator: leaks.
         public var leaks: [UInt64] = []
+        /// Why leaks were not judged (a truncated walk; no live slot referred to from the roots
+        /// at all, so the program keeps its references where a walk cannot see, such as task
+        /// storage); nil when they were.
+        public var leaksUnjudged: String?
 
         /// A live object whose field breaks a declared check.
         public struct Violation: Sendable, Equatable {
@@ -132,12 +136,21 @@ public struct SlabAllocator: Sendable, Equatable {
         public var slots: Set<UInt64> { Set(live).union(free) }
 
         /// Finds the stale pointers and the leaks from the referrers of `slots` that `map`
-        /// collected; leaks only where the walk was whole (a truncated walk misses referrers).
+        /// collected. Leaks only where the walk was whole (a truncated one misses referrers)
+        /// and the program's references can be seen: where no live slot at all is referred to
+        /// from the roots, the program holds them elsewhere, and every slot would look leaked.
         public mutating func judge(using map: ObjectMap) {
             let own = ownFields
             let foreign = { (slot: UInt64) in (map.watchedReferences[slot] ?? []).filter { $0.address.map { !own.contains($0) } ?? true } }
             stale = free.flatMap(foreign)
-            leaks = map.truncated ? [] : live.filter { foreign($0).isEmpty }
+            let unreferenced = live.filter { foreign($0).isEmpty }
+            if map.truncated {
+                leaksUnjudged = "the walk was truncated"
+            } else if !live.isEmpty && unreferenced.count == live.count {
+                leaksUnjudged = "nothing reached from the roots refers to any live slot: the program keeps its references where a walk cannot see (task storage, a map without BTF)"
+            } else {
+                leaks = unreferenced
+            }
         }
     }
 

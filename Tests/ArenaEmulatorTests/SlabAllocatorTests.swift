@@ -86,4 +86,18 @@ import ArenaTypes
             #expect(report.contradictions.isEmpty)
         }
     }
+
+    /// Where no live slot is referred to from the roots, the program keeps its references out
+    /// of sight (sched_ext's task storage): no slot is called a leak, and why is said.
+    @Test func leaksAreNotJudgedWhereNoLiveSlotIsReferredTo() throws {
+        let (arena, snapshot, catalog) = try Self.arena(entries: 64, live: 9, freed: 5)
+        var report = try #require(SlabAllocator.reports(catalog: catalog, snapshot: snapshot, source: Bytes(arena)).first)
+        var options = ObjectTraversal.Options()
+        options.watched = report.slots
+        var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: options)
+        let map = try traversal.run(roots: snapshot.roots) { pages in Dictionary(uniqueKeysWithValues: pages.compactMap { page in arena.bytes(ofPage: page).map { (page, $0) } }) }
+        report.judge(using: map)
+        #expect(report.leaks.isEmpty && report.leaksUnjudged?.contains("nothing reached from the roots refers to any live slot") == true)
+        #expect(report.stale.isEmpty)
+    }
 }
