@@ -74,6 +74,20 @@ public struct SlabAllocator: Sendable, Equatable {
         return reports
     }
 
+    /// The second look (as at bad pointers): `reports`' findings that `fresh`, a later sample,
+    /// still shows through its own bookkeeping.
+    public static func confirmed(_ reports: [Report], in fresh: Snapshot, source: ArenaSource, catalog: TypeCatalog,
+                                 shape: Shape) throws(ShapeError) -> [Report] {
+        guard reports.contains(where: \.hasFindings) else { return reports }
+        var reader = ArenaReader(snapshot: fresh, source: source)
+        let again = try checkedReports(catalog: catalog, snapshot: fresh, shape: shape, reader: &reader)
+        return reports.map { report in
+            var report = report
+            report.keepConfirmed(by: again.first { $0.root == report.root }, reader: &reader)
+            return report
+        }
+    }
+
     /// What the allocator's bookkeeping says from one root descriptor.
     public struct Report: Sendable, Equatable {
         /// The root it was read from ("sdt_state.root").
@@ -131,6 +145,22 @@ public struct SlabAllocator: Sendable, Equatable {
                 }
             }
         }
+
+        /// Keeps the findings that `fresh` (the same allocator read from a fresh sample) still
+        /// shows: a stale pointer whose field still holds it while its slot is still free, a
+        /// leak still live, a broken check still broken.
+        public mutating func keepConfirmed(by fresh: Report?, reader: inout ArenaReader) {
+            let freshFree = Set(fresh?.free ?? []), freshLive = Set(fresh?.live ?? [])
+            let freshViolations = Set((fresh?.violations ?? []).map { "\($0.address) \($0.field)" })
+            stale = stale.filter { reference in
+                freshFree.contains(reference.value) && (reference.address.map { (try? reader.word(at: $0)) == reference.value } ?? true)
+            }
+            leaks = leaks.filter(freshLive.contains)
+            violations = violations.filter { freshViolations.contains("\($0.address) \($0.field)") }
+        }
+
+        /// Stale pointers, leaks or broken checks: what a second look confirms.
+        public var hasFindings: Bool { !stale.isEmpty || !leaks.isEmpty || !violations.isEmpty }
 
         /// Every slot, live or free: what a walk watches for `judge`.
         public var slots: Set<UInt64> { Set(live).union(free) }

@@ -105,7 +105,8 @@ final class ObjectMapWorker {
                 }
                 tornWalks = 0
                 self.map = map
-                self.allocators = allocators
+                self.allocators = try SlabAllocator.confirmed(allocators, in: fresh, source: backend.source, catalog: catalog,
+                                                              shape: try ObjectWalk.shape(of: backend.source).merging(sessionShape))
                 mapReferencesTo = runningReferencesTo
                 failure = nil
             } catch {

@@ -100,4 +100,22 @@ import ArenaTypes
         #expect(report.leaks.isEmpty && report.leaksUnjudged?.contains("nothing reached from the roots refers to any live slot") == true)
         #expect(report.stale.isEmpty)
     }
+
+    /// On a changing arena the findings get a second look in a fresh sample: a stale pointer
+    /// the program cleared meanwhile is not reported; one still there is.
+    @Test func findingsStandOnlyWhereAFreshSampleStillShowsThem() throws {
+        let source = try EmulatedSource(workload: "slab")
+        source.advance(800)
+        let catalog = TypeCatalog(source.typeBlobs())
+        let held = try ObjectWalk.runWithAllocators(source, catalog: catalog, snapshot: source.sample(), options: ObjectTraversal.Options()) { source.sample() }
+        let stale = try #require(held.allocators.first?.stale.first, "the workload's stale pointer")
+        #expect(held.allocators.first?.violations.isEmpty == false && held.allocators.first?.leaks.isEmpty == false)
+        let field = try #require(stale.address)
+        let cleared = try ObjectWalk.runWithAllocators(source, catalog: catalog, snapshot: source.sample(), options: ObjectTraversal.Options()) {
+            source.arena.bpfStorePointer(field, 0) // the program clears last_exited between the two looks
+            return source.sample()
+        }
+        #expect(cleared.allocators.first?.stale.isEmpty == true, "not seen twice")
+        #expect(cleared.allocators.first?.leaks == held.allocators.first?.leaks && cleared.allocators.first?.violations == held.allocators.first?.violations)
+    }
 }
