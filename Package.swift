@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(name: "EmbedBytes"),
         .plugin(name: "BPFCompiler", capability: .buildTool(), dependencies: ["EmbedBytes"]),
         .executableTarget(name: "arenascope", dependencies: ["ArenaCLI"]),
-        .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaScreen", "ArenaUI", "ArenaCLI", "ArenaText", "ArenaTypes", "ArenaExport", "RecordingForgery"]),
+        .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaScreen", "ArenaUI", "ArenaCLI", "ArenaText", "ArenaTypes", "ArenaExport", "RecordingForgery", "EmulatedHost"]),
         .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel"]),
         .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel", "ArenaTypes"]),
         .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaScreen", "ArenaText", "ArenaModel", "ArenaEmulator", "ArenaRecording", "ArenaTypes"], exclude: ["Snapshots"]),

@@ -1,3 +1,4 @@
+import EmulatedHost
 import ArenaEmulator
 import ArenaLive
 import ArenaModel
@@ -144,3 +145,67 @@ func keysWhileWalking(_ source: ArenaSource) throws -> (start: Double, slowestKe
     precondition(app.render().text.contains("Objects · 1000001 in "), "the walk did not finish")
     return (start, slowest, count)
 }
+
+/// 1,048,576 live 64-byte slots of sched_ext's allocator (the `slab` workload's types) under a
+/// three-level radix tree, built directly: the liveness benchmark's arena.
+func slabArena(slots: Int) throws -> (source: ScriptedArenaSource, snapshot: Snapshot, catalog: TypeCatalog) {
+    let entries = 512, dataSize = 64
+    let arena = try EmulatedArena(maxPages: 32768, flags: .mmapable)
+    let descriptors = arena.allocPages(count: 64)
+    var nextDescriptor = descriptors
+    func descriptor(children: Int) -> (address: UInt64, chunk: UInt64) {
+        let address = nextDescriptor
+        nextDescriptor += 80
+        let chunk = arena.allocPages(count: 1)
+        for child in 0..<children { arena.bpfStore(address + UInt64(8 * (child / 64)), arena.bpfLoad(address + UInt64(8 * (child / 64))) | 1 << UInt64(child % 64)) }
+        arena.bpfStore(address + 64, UInt64(entries - children))
+        arena.bpfStorePointer(address + 72, chunk)
+        return (address, chunk)
+    }
+    let leaves = (slots + entries - 1) / entries, interiors = (leaves + entries - 1) / entries
+    let data = arena.allocPages(count: UInt32(slots * dataSize / 4096))
+    let root = descriptor(children: interiors)
+    for interior in 0..<interiors {
+        let inner = descriptor(children: min(entries, leaves - interior * entries))
+        arena.bpfStorePointer(root.chunk + UInt64(8 * interior), inner.address)
+        for position in 0..<min(entries, leaves - interior * entries) {
+            let leafIndex = interior * entries + position
+            let count = min(entries, slots - leafIndex * entries)
+            let leaf = descriptor(children: count)
+            arena.bpfStorePointer(inner.chunk + UInt64(8 * position), leaf.address)
+            for slot in 0..<count {
+                let index = leafIndex * entries + slot
+                let object = data + UInt64(index * dataSize)
+                arena.bpfStore(object, UInt64(index), width: 4)
+                // Payload, as a task's data holds: never an arena address.
+                for word in 1..<dataSize / 8 { arena.bpfStore(object + UInt64(8 * word), UInt64(index) &* 0x9E37_79B9_7F4A_7C15 | 1) }
+                arena.bpfStorePointer(leaf.chunk + UInt64(8 * slot), object)
+            }
+        }
+    }
+    let catalog = TypeCatalog(try EmulatedSource(workload: "slab").typeBlobs())
+    let roots = [StructureRoot(name: "root", address: root.address, type: "struct sdt_desc", origin: "bench")]
+    let source = ScriptedArenaSource(arena)
+    let snapshot = Snapshot(source: source.descriptor, geometry: arena.geometry, pages: arena.pageMap(), roots: roots)
+    return (source, snapshot, catalog)
+}
+
+let livenessCases: [BenchmarkCase] = [
+    BenchmarkCase(name: "liveness (issue 25)") {
+        let slots = 1 << 20
+        let (source, snapshot, catalog) = try slabArena(slots: slots)
+        let options = ObjectTraversal.Options(maxObjects: 2_000_000, shape: try Shape(parsing: "check struct sdt_data.tid.idx == slot\n", origin: "bench"))
+        let plain = try medianSeconds(repeats: 3) {
+            let map = try ObjectWalk.run(source, catalog: catalog, snapshot: snapshot, options: options) { snapshot }
+            precondition(map.types.first { $0.type == "struct sdt_data" }?.count == slots, "walked \(map.types)")
+        }
+        let live = try medianSeconds(repeats: 3) {
+            let (_, allocators) = try ObjectWalk.runWithAllocators(source, catalog: catalog, snapshot: snapshot, options: options) { snapshot }
+            precondition(allocators.first?.live.count == slots && allocators.first?.violations.isEmpty == true, "read \(allocators.first?.live.count ?? 0) live")
+        }
+        return [
+            Figure(name: "emulated: the walk with liveness and checks on 1M live slots", value: live, unit: "s", target: 1, higherIsBetter: false),
+            Figure(name: "emulated: with liveness and checks (\(roundedText(live, places: 2)) s) vs the walk alone (\(roundedText(plain, places: 2)) s)", value: live / plain, unit: "x", target: 1.5, higherIsBetter: false),
+        ]
+    },
+]

@@ -1,7 +1,7 @@
 // arenascope-bench: measures each figure the issues set and prints it beside its target.
 // Usage: arenascope-bench [substring of case names...]
 let filters = CommandLine.arguments.dropFirst().map { $0.lowercased() }
-let cases = (foundationCases + liveCases + rootsCases + objectCases + interfaceCases + recordingCases + exportCases).filter { benchmark in
+let cases = (foundationCases + liveCases + rootsCases + objectCases + livenessCases + interfaceCases + recordingCases + exportCases).filter { benchmark in
     filters.isEmpty || filters.contains { benchmark.name.lowercased().contains($0) }
 }
 var missed = 0

@@ -45,8 +45,10 @@ public struct ObjectMap: Sendable {
     public let limit: String?
     /// Pointers into the object or page asked about (`ObjectTraversal.Options.referencesTo`).
     public let references: [Reference]
-    /// The pointers to each watched address (`ObjectTraversal.Options.watched`), with their paths.
-    public let watchedReferences: [UInt64: [Reference]]
+    /// The pointers to each free allocator slot watched (`ObjectTraversal.Options.watch`), with
+    /// their paths, and the live slots watched that something points to.
+    public let referrersOfFree: [UInt64: [Reference]]
+    public let referredLive: Set<UInt64>
     /// The first objects of each type met, by address (`Options.instancesPerType` of them).
     public let instances: [String: [UInt64]]
     /// The arena kept changing under every walk: only the bad pointers a second look confirmed

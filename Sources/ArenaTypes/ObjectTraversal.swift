@@ -20,9 +20,8 @@ public struct ObjectTraversal {
         public var maxLayoutSteps: Int
         /// What the types do not say: cast roots, counted arrays, containers, owned memory.
         public var shape: Shape
-        /// Addresses whose referrers the walk collects, each one's pointers exactly to it
-        /// (`ObjectMap.watchedReferences`): the slots an allocator hands out.
-        public var watched: Set<UInt64> = []
+        /// The slots an allocator hands out, whose referrers the walk looks for.
+        public var watch = Watch()
 
         public init(maxObjects: Int = 1_000_000, timeLimit: Double = 10, referencesTo: UInt64? = nil, instancesPerType: Int = 0,
                     maxLayoutSteps: Int = 1 << 22, shape: Shape = Shape()) {
@@ -33,6 +32,18 @@ public struct ObjectTraversal {
             self.referencesTo = referencesTo
             self.instancesPerType = instancesPerType
         }
+    }
+
+    /// Allocator slots whose referrers a walk looks for: every pointer exactly to a free one
+    /// with its path (`ObjectMap.referrersOfFree`), whether any points to a live one
+    /// (`ObjectMap.referredLive`); pointers lying in objects of the types in `ignoring` (the
+    /// allocator's own chunks) do not count.
+    public struct Watch: Sendable {
+        public var free: Set<UInt64> = []
+        public var live: Set<UInt64> = []
+        public var ignoring: Set<TypeRef> = []
+        public init() {}
+        var isEmpty: Bool { free.isEmpty && live.isEmpty }
     }
 
     let catalog: TypeCatalog
@@ -171,7 +182,7 @@ public struct ObjectTraversal {
         }
 
         var pass = WalkPass(walk: walk, tables: tables, pages: snapshot.pages, referencePage: options.referencesTo.flatMap { geometry.page(containing: $0) },
-                            watched: options.watched)
+                            watch: options.watch, ignoredTypes: options.watch.ignoring.compactMap { typeIndex[catalog.canonical($0)] })
         // Past the object bound nothing more is added, but what was added is still read.
         var levelStart = 0, timedOut = false
         while (levelStart < pass.walk.addresses.count || !pass.pendingUnions.isEmpty) && !timedOut {
@@ -198,7 +209,7 @@ public struct ObjectTraversal {
         walk = pass.walk
         let decoder = pass.decoder, infos = tables.infos, slotPaths = tables.slotPaths, choices = tables.choices
         let counts = pass.counts, byteTotals = pass.byteTotals, bad = pass.bad, references = pass.references
-        let watchedFields = pass.watchedReferences
+        let freeReferrers = pass.freeReferrers
         let pageSize = Int(geometry.pageSize)
 
         // "table.buckets[5].first->next": the root, then each field followed, then the slot.
@@ -234,13 +245,17 @@ public struct ObjectTraversal {
                 .map { ObjectMap.Reference(address: nil, path: $0.name, value: $0.address) }
                 + fields.map { ObjectMap.Reference(address: $0.address, path: path($0.object, $0.slot), value: $0.value) }
         }
-        var watchedReferences: [UInt64: [ObjectMap.Reference]] = [:]
-        for root in roots where root.origin.hasPrefix("map ") && options.watched.contains(root.address) {
-            watchedReferences[root.address, default: []].append(ObjectMap.Reference(address: nil, path: root.name, value: root.address))
+        // A map's pointer to a slot refers to it too, though no arena field holds it.
+        var referrersOfFree: [UInt64: [ObjectMap.Reference]] = [:], referredLive = pass.referredLive
+        for root in roots where root.origin.hasPrefix("map ") {
+            if options.watch.live.contains(root.address) { referredLive.insert(root.address) }
+            if options.watch.free.contains(root.address) {
+                referrersOfFree[root.address, default: []].append(ObjectMap.Reference(address: nil, path: root.name, value: root.address))
+            }
         }
-        for field in watchedFields {
+        for field in freeReferrers {
             let target = decoder.target(of: field.value) ?? field.value
-            watchedReferences[target, default: []].append(ObjectMap.Reference(address: field.address, path: path(field.object, field.slot), value: field.value))
+            referrersOfFree[target, default: []].append(ObjectMap.Reference(address: field.address, path: path(field.object, field.slot), value: field.value))
         }
         let reachedPages = walk.reachedPages
         let reached = Set(reachedPages)
@@ -287,7 +302,8 @@ public struct ObjectTraversal {
             backedBytes: UInt64(backed.count) * UInt64(pageSize),
             limit: walk.limit ?? layoutLimit,
             references: referencesFound,
-            watchedReferences: watchedReferences,
+            referrersOfFree: referrersOfFree,
+            referredLive: referredLive,
             instances: instances,
             containers: containers,
             ambiguities: containerAmbiguities + unionAmbiguities,

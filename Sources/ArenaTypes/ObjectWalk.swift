@@ -46,7 +46,7 @@ public enum ObjectWalk {
         var reader = ArenaReader(snapshot: snapshot, source: source)
         var allocators = try SlabAllocator.checkedReports(catalog: catalog, snapshot: snapshot, shape: try shape(of: source).merging(options.shape), reader: &reader)
         var options = options
-        options.watched = allocators.reduce(into: options.watched) { $0.formUnion($1.slots) }
+        options.watch = SlabAllocator.Report.watch(allocators)
         let map = try run(source, catalog: catalog, snapshot: snapshot, options: options, resample: resample)
         for index in allocators.indices { allocators[index].judge(using: map) }
         // A finding stands when a fresh sample's bookkeeping still says it.

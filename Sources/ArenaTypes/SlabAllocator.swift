@@ -108,8 +108,8 @@ public struct SlabAllocator: Sendable, Equatable {
         /// Where the bookkeeping contradicts itself (a free count that does not match its
         /// bitmap, a bit set for an empty slot), or could not be read.
         public var contradictions: [String] = []
-        /// The leaves' chunk slots: the allocator's own pointers to its slots.
-        public var ownFields: Set<UInt64> = []
+        /// The chunks' type: pointers lying in one are the allocator's own.
+        let chunkRef: TypeRef
         /// Pointers, reached from the roots and not the allocator's own, to free slots: an
         /// object-level use after free (`judge`).
         public var stale: [ObjectMap.Reference] = []
@@ -132,9 +132,22 @@ public struct SlabAllocator: Sendable, Equatable {
         /// Checks every live object against the shape's checks on its type.
         public mutating func check(_ shape: Shape, catalog: TypeCatalog, roots: [StructureRoot], reader: inout ArenaReader) throws(ShapeError) {
             let rules = try ResolvedShape(shape, catalog: catalog, roots: roots).checks[dataRef] ?? []
+            guard !rules.isEmpty else { return }
+            let pageSize = reader.geometry.pageSize
+            // A page's bytes once for all the slots on it (slots lie in page order, mostly).
+            var page: (start: UInt64, bytes: [UInt8])?
+            func value(at address: UInt64, size: Int) -> UInt64? {
+                let start = address & ~(pageSize - 1)
+                guard address - start + UInt64(size) <= pageSize else { return try? reader.word(at: address, width: size) }
+                if page?.start != start { page = (try? reader.read(start, length: pageSize)).map { (start, $0) } }
+                guard let bytes = page?.bytes else { return nil }
+                var word: UInt64 = 0
+                for byte in (0..<size).reversed() { word = word << 8 | UInt64(bytes[Int(address - start) + byte]) }
+                return word
+            }
             for (field, rule) in rules {
                 for (slot, index) in zip(live, liveIndices) {
-                    guard let found = try? reader.word(at: slot + field.offset, width: field.size) else { continue }
+                    guard let found = value(at: slot + field.offset, size: field.size) else { continue }
                     let wanted: UInt64 = switch rule.expected {
                     case .slot: UInt64(index)
                     case .constant(let number): number
@@ -162,18 +175,24 @@ public struct SlabAllocator: Sendable, Equatable {
         /// Stale pointers, leaks or broken checks: what a second look confirms.
         public var hasFindings: Bool { !stale.isEmpty || !leaks.isEmpty || !violations.isEmpty }
 
-        /// Every slot, live or free: what a walk watches for `judge`.
-        public var slots: Set<UInt64> { Set(live).union(free) }
+        /// What a walk watches for `judge`: the slots of `reports`, the allocators' own pointers to them ignored.
+        public static func watch(_ reports: [Report]) -> ObjectTraversal.Watch {
+            var watch = ObjectTraversal.Watch()
+            for report in reports {
+                watch.live.formUnion(report.live)
+                watch.free.formUnion(report.free)
+                watch.ignoring.insert(report.chunkRef)
+            }
+            return watch
+        }
 
         /// Finds the stale pointers and the leaks from the referrers of `slots` that `map`
         /// collected. Leaks only where the walk was whole (a truncated one misses referrers)
         /// and the program's references can be seen: where no live slot at all is referred to
         /// from the roots, the program holds them elsewhere, and every slot would look leaked.
         public mutating func judge(using map: ObjectMap) {
-            let own = ownFields
-            let foreign = { (slot: UInt64) in (map.watchedReferences[slot] ?? []).filter { $0.address.map { !own.contains($0) } ?? true } }
-            stale = free.flatMap(foreign)
-            let unreferenced = live.filter { foreign($0).isEmpty }
+            stale = free.flatMap { map.referrersOfFree[$0] ?? [] }
+            let unreferenced = live.filter { !map.referredLive.contains($0) }
             if map.truncated {
                 leaksUnjudged = "the walk was truncated"
             } else if !live.isEmpty && unreferenced.count == live.count {
@@ -208,7 +227,7 @@ public struct SlabAllocator: Sendable, Equatable {
     /// leaves (all at one depth, found from the first path down), then each leaf's bitmap
     /// against its chunk's slots.
     public func read(root name: String, at address: UInt64, catalog: TypeCatalog, reader: inout ArenaReader) -> Report {
-        var report = Report(root: name, descriptorType: catalog.name(of: descriptor), dataType: catalog.name(of: data), dataRef: data)
+        var report = Report(root: name, descriptorType: catalog.name(of: descriptor), dataType: catalog.name(of: data), dataRef: data, chunkRef: chunk)
         let decoder = PointerDecoder(geometry: reader.geometry)
         func slots(of descriptor: UInt64) throws -> [UInt64] {
             let chunk = try reader.word(at: descriptor + chunkOffset)
@@ -253,9 +272,7 @@ public struct SlabAllocator: Sendable, Equatable {
         func isSet(_ index: Int) -> Bool { bitmap[index / 8] & (1 << UInt8(index % 8)) != 0 }
         report.leaves += 1
         var liveHere = 0
-        let chunk = try reader.word(at: leaf + chunkOffset)
         for (index, slot) in slots.enumerated() {
-            if slot != 0 { report.ownFields.insert(chunk + UInt64(8 * index)) }
             if isSet(index) {
                 guard slot != 0 else {
                     report.contradictions.append("leaf \(hex(leaf)): slot \(index) is marked allocated but holds no pointer")

@@ -48,9 +48,12 @@ struct WalkPass {
     let pages: PageMap
     let decoder: PointerDecoder
     let referencePage: UInt32?
-    /// Addresses whose referrers are collected (`Options.watched`), and those found.
-    let watched: Set<UInt64>
-    var watchedReferences: [(object: Int, slot: Int, address: UInt64, value: UInt64)] = []
+    /// The allocator slots watched (`Options.watch`): pointers found to free ones, live ones pointed to.
+    let watch: ObjectTraversal.Watch
+    /// The interned indices of `watch.ignoring`.
+    let ignoredTypes: [Int32]
+    var freeReferrers: [(object: Int, slot: Int, address: UInt64, value: UInt64)] = []
+    var referredLive: Set<UInt64> = []
     var counts: [Int], byteTotals: [UInt64]
     var chosen: [Int], rejected: [Int]
     var bad: [(object: Int, slot: Int, address: UInt64, value: UInt64, target: String)] = []
@@ -64,12 +67,14 @@ struct WalkPass {
     /// Pointers followed to an only-declared type, by `tables.stopTypes` index.
     var stopped: [Int]
 
-    init(walk: Walk, tables: WalkTables, pages: PageMap, referencePage: UInt32?, watched: Set<UInt64> = []) {
+    init(walk: Walk, tables: WalkTables, pages: PageMap, referencePage: UInt32?, watch: ObjectTraversal.Watch = ObjectTraversal.Watch(),
+         ignoredTypes: [Int32] = []) {
         self.walk = walk
         self.tables = tables
         self.pages = pages
         self.referencePage = referencePage
-        self.watched = watched
+        self.watch = watch
+        self.ignoredTypes = ignoredTypes
         decoder = PointerDecoder(geometry: walk.geometry)
         counts = Array(repeating: 0, count: tables.infos.count)
         byteTotals = Array(repeating: 0, count: tables.infos.count)
@@ -237,7 +242,13 @@ struct WalkPass {
             return
         }
         if page == referencePage { references.append((index, slot, field, value)) }
-        if !watched.isEmpty && watched.contains(target) { watchedReferences.append((index, slot, field, value)) }
+        if !watch.isEmpty && !ignoredTypes.contains(walk.types[index]) {
+            if watch.live.contains(target) {
+                referredLive.insert(target)
+            } else if watch.free.contains(target) {
+                freeReferrers.append((index, slot, field, value))
+            }
+        }
         walk.markReached(page)
         let pointee = tables.slotPointees[slot]
         guard typed, pointee >= 0 else {

@@ -176,7 +176,7 @@ final class ObjectMapWorker {
                 }
                 var allocators = try SlabAllocator.checkedReports(catalog: catalog, snapshot: snapshot, shape: shape, reader: &reader)
                 var watching = options
-                watching.watched = allocators.reduce(into: Set()) { $0.formUnion($1.slots) }
+                watching.watch = SlabAllocator.Report.watch(allocators)
                 var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: watching)
                 let map = try traversal.run(roots: snapshot.roots, progress: { shared.found.store($0, ordering: .relaxed) }) { pages in
                     var bytes: [UInt32: [UInt8]] = [:]

@@ -93,7 +93,7 @@ import ArenaTypes
         let (arena, snapshot, catalog) = try Self.arena(entries: 64, live: 9, freed: 5)
         var report = try #require(SlabAllocator.reports(catalog: catalog, snapshot: snapshot, source: Bytes(arena)).first)
         var options = ObjectTraversal.Options()
-        options.watched = report.slots
+        options.watch = SlabAllocator.Report.watch([report])
         var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: options)
         let map = try traversal.run(roots: snapshot.roots) { pages in Dictionary(uniqueKeysWithValues: pages.compactMap { page in arena.bytes(ofPage: page).map { (page, $0) } }) }
         report.judge(using: map)
