@@ -200,7 +200,7 @@ let livenessCases: [BenchmarkCase] = [
             precondition(map.types.first { $0.type == "struct sdt_data" }?.count == slots, "walked \(map.types)")
         }
         let live = try medianSeconds(repeats: 3) {
-            let (_, allocators) = try ObjectWalk.runWithAllocators(source, catalog: catalog, snapshot: snapshot, options: options) { snapshot }
+            let allocators = try ObjectWalk.runWithAllocators(source, catalog: catalog, snapshot: snapshot, options: options) { snapshot }.allocators
             precondition(allocators.first?.live.count == slots && allocators.first?.violations.isEmpty == true, "read \(allocators.first?.live.count ?? 0) live")
         }
         return [

@@ -51,8 +51,9 @@ struct ObjectsCommand: ParsableCommand {
     func run() throws {
         let (opened, snapshot) = try source.openSampled()
         let options = ObjectTraversal.Options(maxObjects: maxObjects)
-        let (map, allocators) = try ObjectWalk.runWithAllocators(opened, catalog: try TypeLookup.catalog(of: opened), snapshot: snapshot,
-                                                                 options: options) { try SourceOptions.sample(opened) }
+        let walked = try ObjectWalk.runWithAllocators(opened, catalog: try TypeLookup.catalog(of: opened), snapshot: snapshot,
+                                                      options: options) { try SourceOptions.sample(opened) }
+        let (map, allocators, fragments) = (walked.map, walked.allocators, walked.fragments)
         let liveByType = Dictionary(allocators.map { ($0.dataType, $0.live.count) }, uniquingKeysWith: +)
         if let diff, let timeline = opened.timeline {
             guard (0..<timeline.frameCount).contains(diff) else {
@@ -111,6 +112,26 @@ struct ObjectsCommand: ParsableCommand {
                 json.endObject()
             }
             json.endArray()
+            if let fragments {
+                json.beginObject("page_fragments")
+                json.string(fragments.root, "root")
+                json.number(fragments.pages, "pages")
+                json.number(fragments.live, "live")
+                json.number(fragments.reached, "reached")
+                json.beginArray("mismatched_pages")
+                for finding in fragments.findings {
+                    json.beginObject()
+                    json.number(finding.page, "page")
+                    json.number(finding.address, "addr")
+                    json.number(finding.count, "count")
+                    json.number(finding.reached, "reached")
+                    json.endObject()
+                }
+                json.endArray()
+                json.endObject()
+            } else {
+                json.null("page_fragments")
+            }
             json.beginArray("reached_pages")
             for page in map.reachedPages { json.number(page) }
             json.endArray()
@@ -200,6 +221,10 @@ struct ObjectsCommand: ParsableCommand {
                 print("invariant  \(report.dataType) at \(hex(violation.address)): \(violation.field) is \(violation.found), the shape's check wants \(violation.expected)")
             }
             if report.stale.count > 20 || report.leaks.count > 20 || report.violations.count > 20 { print("           … more (--json lists them all)") }
+        }
+        if let fragments {
+            print("allocator  page fragments (\(fragments.root)): their counts say \(fragments.live) live objects on \(fragments.pages) pages, \(fragments.reached) reached")
+            for finding in fragments.findings.prefix(20) { print("allocator  " + finding.text) }
         }
         for finding in map.findings { print(finding.label.rightPadded(to: 11) + finding.text) }
         for pointer in map.badPointers.prefix(20) {

@@ -9,8 +9,10 @@ final class PageFragAllocator {
 
     init(arena: EmulatedArena) { self.arena = arena }
 
-    /// The page objects are carved from now (0 before the first allocation).
+    /// The page objects are carved from now (0 before the first allocation), and the offset
+    /// the next one ends at.
     var page: UInt64 { currentPage }
+    var offset: Int { currentOffset }
 
     /// A zeroed object of `size` bytes (rounded up to 8), or 0 when the arena is full.
     func allocate(_ size: Int) -> UInt64 {

@@ -57,8 +57,9 @@ public struct ObjectFigures: Sendable {
 
 extension ObjectFigures {
     /// The figures of an object map and of the allocators' bookkeeping beside it.
-    public init(_ map: ObjectMap, allocators: [SlabAllocator.Report]) {
-        self.init(map)
+    public init(_ walked: ObjectWalk.Allocated) {
+        self.init(walked.map)
+        let allocators = walked.allocators
         live = Dictionary(allocators.map { ($0.dataType, $0.live.count) }, uniquingKeysWith: +).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         objectLeaks = allocators.reduce(0) { $0 + $1.leaks.count }
         stalePointers = allocators.reduce(0) { $0 + $1.stale.count }

@@ -95,10 +95,9 @@ public final class HealthCollector {
         defer { live.dropReader() }
         do {
             let catalog = TypeCatalog(try source.typeBlobs())
-            let (map, allocators) = try ObjectWalk.runWithAllocators(source, catalog: catalog, snapshot: snapshot, options: objects,
-                                                                     resample: { try live.sample() })
+            let walked = try ObjectWalk.runWithAllocators(source, catalog: catalog, snapshot: snapshot, options: objects, resample: { try live.sample() })
             reported[id] = nil
-            return ObjectFigures(map, allocators: allocators)
+            return ObjectFigures(walked)
         } catch {
             let why = "\(error)"
             if reported[id] != why {

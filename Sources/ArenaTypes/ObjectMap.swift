@@ -49,6 +49,13 @@ public struct ObjectMap: Sendable {
     /// their paths, and the live slots watched that something points to.
     public let referrersOfFree: [UInt64: [Reference]]
     public let referredLive: Set<UInt64>
+    /// Objects starting on each page, and whether one covers its last 8 bytes
+    /// (`ObjectTraversal.Options.countsObjectsOnPages`).
+    public struct PageObjects: Sendable, Equatable {
+        public var starts = 0
+        public var coversTail = false
+    }
+    public let pageObjects: [UInt32: PageObjects]
     /// The first objects of each type met, by address (`Options.instancesPerType` of them).
     public let instances: [String: [UInt64]]
     /// The arena kept changing under every walk: only the bad pointers a second look confirmed

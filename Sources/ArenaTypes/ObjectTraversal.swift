@@ -22,6 +22,10 @@ public struct ObjectTraversal {
         public var shape: Shape
         /// The slots an allocator hands out, whose referrers the walk looks for.
         public var watch = Watch()
+        /// Count the objects that start on each page, and mark the pages whose last 8 bytes an
+        /// object covers (`ObjectMap.pageObjects`): what a page-fragment allocator's per-page
+        /// counts are checked against.
+        public var countsObjectsOnPages = false
 
         public init(maxObjects: Int = 1_000_000, timeLimit: Double = 10, referencesTo: UInt64? = nil, instancesPerType: Int = 0,
                     maxLayoutSteps: Int = 1 << 22, shape: Shape = Shape()) {
@@ -257,6 +261,20 @@ public struct ObjectTraversal {
             let target = decoder.target(of: field.value) ?? field.value
             referrersOfFree[target, default: []].append(ObjectMap.Reference(address: field.address, path: path(field.object, field.slot), value: field.value))
         }
+        var pageObjects: [UInt32: ObjectMap.PageObjects] = [:]
+        if options.countsObjectsOnPages {
+            let objectCount = counts.reduce(0, +)
+            for (address, type) in zip(addresses.prefix(objectCount), types) {
+                let size = max(1, infos[Int(type)].size)
+                guard let first = geometry.page(containing: address) else { continue }
+                pageObjects[first, default: ObjectMap.PageObjects()].starts += 1
+                let end = address &+ size
+                guard end > address, let last = geometry.page(containing: end - 1) else { continue }
+                for page in first...last where end > geometry.address(ofPage: page) + geometry.pageSize - 8 {
+                    pageObjects[page, default: ObjectMap.PageObjects()].coversTail = true
+                }
+            }
+        }
         let reachedPages = walk.reachedPages
         let reached = Set(reachedPages)
         let backed = snapshot.pages.backedPages
@@ -304,6 +322,7 @@ public struct ObjectTraversal {
             references: referencesFound,
             referrersOfFree: referrersOfFree,
             referredLive: referredLive,
+            pageObjects: pageObjects,
             instances: instances,
             containers: containers,
             ambiguities: containerAmbiguities + unionAmbiguities,

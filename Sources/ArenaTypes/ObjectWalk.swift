@@ -42,17 +42,27 @@ public enum ObjectWalk {
     /// `snapshot`'s roots, its live objects checked against the shapes' checks, the walk
     /// watching every slot so that stale pointers and leaks can be told (`SlabAllocator`).
     public static func runWithAllocators(_ source: ArenaSource, catalog: TypeCatalog, snapshot: Snapshot, options: ObjectTraversal.Options,
-                                         resample: () throws -> Snapshot) throws -> (map: ObjectMap, allocators: [SlabAllocator.Report]) {
+                                         resample: () throws -> Snapshot) throws -> Allocated {
         var reader = ArenaReader(snapshot: snapshot, source: source)
         var allocators = try SlabAllocator.checkedReports(catalog: catalog, snapshot: snapshot, shape: try shape(of: source).merging(options.shape), reader: &reader)
         var options = options
         options.watch = SlabAllocator.Report.watch(allocators)
+        let fragmentRoot = FragmentAllocator.recognisingRoot(snapshot.roots)
+        options.countsObjectsOnPages = fragmentRoot != nil
         let map = try run(source, catalog: catalog, snapshot: snapshot, options: options, resample: resample)
         for index in allocators.indices { allocators[index].judge(using: map) }
+        let fragments = fragmentRoot.map { FragmentAllocator.report(root: $0, map: map, snapshot: snapshot, reader: &reader) }
         // A finding stands when a fresh sample's bookkeeping still says it.
-        guard allocators.contains(where: \.hasFindings) else { return (map, allocators) }
-        return (map, try SlabAllocator.confirmed(allocators, in: try resample(), source: source, catalog: catalog,
-                                                 shape: try shape(of: source).merging(options.shape)))
+        guard allocators.contains(where: \.hasFindings) else { return Allocated(map: map, allocators: allocators, fragments: fragments) }
+        return Allocated(map: map, allocators: try SlabAllocator.confirmed(allocators, in: try resample(), source: source, catalog: catalog,
+                                                                           shape: try shape(of: source).merging(options.shape)), fragments: fragments)
+    }
+
+    /// A walk with what the allocators it recognised say.
+    public struct Allocated: Sendable {
+        public let map: ObjectMap
+        public let allocators: [SlabAllocator.Report]
+        public let fragments: FragmentAllocator.Report?
     }
 
     /// One walk, page bytes read in bulk through the source, with the source's shapes.

@@ -63,6 +63,18 @@ import Glibc
         #expect(text.stdout.contains("allocator  slab of struct sdt_desc from sdt_state.root: \(workload.liveSlots) live struct sdt_data"), "\(text.stdout)")
     }
 
+    /// The page-fragment allocator's counts, by page, against the objects reached on them.
+    @Test func aPageFragmentAllocatorsCountsAreHeldAgainstTheWalk() throws {
+        let map = try Self.objects(["--emulate", "frag", "--steps", "2000"])
+        let source = try EmulatedSource(workload: "frag", seed: 1)
+        source.advance(2000)
+        let workload = try #require(source.workload as? FragWorkload)
+        let fragments = try #require(map["page_fragments"] as? [String: Any])
+        #expect(fragments["root"] as? String == "page_frag_cur_page")
+        #expect(fragments["live"] as? Int == workload.liveObjects && fragments["reached"] as? Int == workload.liveObjects)
+        #expect((fragments["mismatched_pages"] as? [Any])?.isEmpty == true)
+    }
+
     @Test func theLeakyWorkloadsLeaksAndDanglingPointerAreFound() throws {
         let map = try Self.objects(["--emulate", "leaky", "--steps", "320"])
         #expect((map["unreached_pages"] as? [Int])?.count == 10, "a page forgotten every 32 steps")

@@ -104,13 +104,19 @@ import LiveTestSupport
         #expect(map.stops.isEmpty, "\(map.stops)")
         // The tree is sched_ext's allocator: its bitmaps mark the 150 data live; only the tree
         // points to them, so leaks are not judged (no false leak), and nothing contradicts.
-        let (_, allocators) = try ObjectWalk.runWithAllocators(source, catalog: TypeCatalog(try source.typeBlobs()), snapshot: try source.sample(),
-                                                               options: ObjectTraversal.Options(), resample: { try source.sample() })
+        let walked = try ObjectWalk.runWithAllocators(source, catalog: TypeCatalog(try source.typeBlobs()), snapshot: try source.sample(),
+                                                      options: ObjectTraversal.Options(), resample: { try source.sample() })
+        let allocators = walked.allocators
         let slab = try #require(allocators.first, "sdt_alloc recognised through the program's DWARF")
         #expect(allocators.count == 1 && slab.root.hasSuffix("root") && slab.dataType == "struct sdt_data", "\(slab.root)")
         #expect(slab.live.count == 150 && slab.free.isEmpty && slab.leaves == 3 && slab.emptyLeaves == 0)
         #expect(slab.contradictions.isEmpty && slab.stale.isEmpty && slab.violations.isEmpty, "\(slab.contradictions)")
         #expect(slab.leaks.isEmpty && slab.leaksUnjudged != nil)
+        // Every object came from the page-fragment allocator: its pages' counts match what is reached.
+        let fragments = try #require(walked.fragments, "recognised by page_frag_cur_page")
+        #expect(fragments.live == 355)
+        #expect(fragments.reached == 355)
+        #expect(fragments.findings.map(\.text) == [])
         try Self.expectTheSameEverywhere(map, source: source, id: id,
                                          typeFiles: try ProgramTypeFiles(btf: [object], shapes: []) { try BTFFile.load($0).blobs })
     }
