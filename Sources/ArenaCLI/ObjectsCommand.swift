@@ -79,59 +79,9 @@ struct ObjectsCommand: ParsableCommand {
             }
             json.endArray()
             json.beginArray("allocators")
-            for report in allocators {
-                json.beginObject()
-                json.string("slab", "kind")
-                json.string(report.root, "root")
-                json.string(report.descriptorType, "descriptor")
-                json.string(report.dataType, "type")
-                json.number(report.live.count, "live")
-                json.number(report.free.count, "free")
-                json.number(report.leaves, "leaves")
-                json.number(report.emptyLeaves, "empty_leaves")
-                json.beginArray("leaks")
-                for leak in report.leaks { json.number(leak) }
-                json.endArray()
-                if let why = report.leaksUnjudged { json.string(why, "leaks_unjudged") } else { json.null("leaks_unjudged") }
-                json.beginArray("stale_pointers")
-                for reference in report.stale { json.reference(reference) }
-                json.endArray()
-                json.beginArray("violations")
-                for violation in report.violations {
-                    json.beginObject()
-                    json.number(violation.address, "addr")
-                    json.string(violation.field, "field")
-                    json.string(violation.expected, "expected")
-                    json.number(violation.found, "found")
-                    json.endObject()
-                }
-                json.endArray()
-                json.beginArray("contradictions")
-                for contradiction in report.contradictions { json.string(contradiction) }
-                json.endArray()
-                json.endObject()
-            }
+            for report in allocators { json.allocator(report) }
             json.endArray()
-            if let fragments {
-                json.beginObject("page_fragments")
-                json.string(fragments.root, "root")
-                json.number(fragments.pages, "pages")
-                json.number(fragments.live, "live")
-                json.number(fragments.reached, "reached")
-                json.beginArray("mismatched_pages")
-                for finding in fragments.findings {
-                    json.beginObject()
-                    json.number(finding.page, "page")
-                    json.number(finding.address, "addr")
-                    json.number(finding.count, "count")
-                    json.number(finding.reached, "reached")
-                    json.endObject()
-                }
-                json.endArray()
-                json.endObject()
-            } else {
-                json.null("page_fragments")
-            }
+            json.pageFragments(fragments)
             json.beginArray("reached_pages")
             for page in map.reachedPages { json.number(page) }
             json.endArray()
@@ -205,27 +155,7 @@ struct ObjectsCommand: ParsableCommand {
             print("  " + type.type.rightPadded(to: width) + String(type.count).leftPadded(to: 10) + String(type.bytes).leftPadded(to: 12) + " bytes"
                   + (liveByType[type.type].map { ", \($0) live" } ?? ""))
         }
-        for report in allocators {
-            print("allocator  slab of \(report.descriptorType) from \(report.root): \(report.live.count) live \(report.dataType), "
-                  + "\(report.free.count) free (still pointed at, recycled later) in \(report.leaves) leaves"
-                  + (report.emptyLeaves > 0 ? "; \(report.emptyLeaves) leaves hold no live slot" : ""))
-            for contradiction in report.contradictions { print("allocator  the bookkeeping contradicts itself: \(contradiction)") }
-            for reference in report.stale.prefix(20) {
-                print("stale      \(reference.path)\(reference.address.map { " at \(hex($0))" } ?? "") = \(hex(reference.value)) → a free \(report.dataType) slot")
-            }
-            if let why = report.leaksUnjudged { print("allocator  leaks not judged: \(why)") }
-            for leak in report.leaks.prefix(20) {
-                print("leak       \(report.dataType) at \(hex(leak)): live, and nothing reached from the roots points to it but the allocator")
-            }
-            for violation in report.violations.prefix(20) {
-                print("invariant  \(report.dataType) at \(hex(violation.address)): \(violation.field) is \(violation.found), the shape's check wants \(violation.expected)")
-            }
-            if report.stale.count > 20 || report.leaks.count > 20 || report.violations.count > 20 { print("           … more (--json lists them all)") }
-        }
-        if let fragments {
-            print("allocator  page fragments (\(fragments.root)): their counts say \(fragments.live) live objects on \(fragments.pages) pages, \(fragments.reached) reached")
-            for finding in fragments.findings.prefix(20) { print("allocator  " + finding.text) }
-        }
+        for line in AllocatorText.lines(allocators, fragments: fragments) { print(line) }
         for finding in map.findings { print(finding.label.rightPadded(to: 11) + finding.text) }
         for pointer in map.badPointers.prefix(20) {
             print("bad        \(pointer.path) at \(hex(pointer.address)) = \(hex(pointer.value)) → \(pointer.target)")
@@ -310,16 +240,5 @@ struct RefsCommand: ParsableCommand {
         for reference in map.references {
             print("\(reference.path) \(reference.address.map { "at \(hex($0))" } ?? "(a root, in a map)") = \(hex(reference.value))")
         }
-    }
-}
-
-extension JSONWriter {
-    /// A pointer found by a walk: where it lies (null for a root a map holds), its path, its value.
-    mutating func reference(_ reference: ObjectMap.Reference) {
-        beginObject()
-        if let address = reference.address { number(address, "addr") } else { null("addr") }
-        string(reference.path, "path")
-        number(reference.value, "value")
-        endObject()
     }
 }
