@@ -47,6 +47,8 @@ public struct ObjectFigures: Sendable {
     public var objectLeaks = 0
     public var stalePointers = 0
     public var invariantViolations = 0
+    /// Pages whose page-fragment count disagrees with the objects reached on them.
+    public var fragmentMismatches = 0
 
     public init(types: [(type: String, count: Int, bytes: UInt64)], unreachedPages: Int, badPointers: Int) {
         self.types = types
@@ -64,6 +66,7 @@ extension ObjectFigures {
         objectLeaks = allocators.reduce(0) { $0 + $1.leaks.count }
         stalePointers = allocators.reduce(0) { $0 + $1.stale.count }
         invariantViolations = allocators.reduce(0) { $0 + $1.violations.count }
+        fragmentMismatches = walked.fragments?.findings.count ?? 0
     }
 
     /// The figures of an object map.

@@ -80,6 +80,9 @@ public enum MetricsExposition {
             gauge(&text, "arenascope_arena_invariant_violations", "Live objects that break a check their shape declares.", counted) {
                 Double($0.objects!.invariantViolations)
             }
+            gauge(&text, "arenascope_arena_fragment_count_mismatches", "Pages whose page-fragment allocator count disagrees with the objects reached on them.", counted) {
+                Double($0.objects!.fragmentMismatches)
+            }
             text.family("arenascope_arena_stopped_pointers", "gauge", "Pointers and roots the walk could not follow, by the type they lead to and why (declared_only, untyped_root).")
             for arena in counted {
                 for stop in arena.objects!.stopped {

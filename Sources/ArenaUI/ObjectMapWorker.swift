@@ -19,10 +19,13 @@ final class ObjectMapWorker {
     /// Objects walked at most (the walk keeps about 20 bytes an object).
     static let maxObjects = 4_000_000
 
+    /// A finished walk and what the allocators' bookkeeping said beside it.
+    private typealias Walked = (map: ObjectMap, allocators: [SlabAllocator.Report], fragments: FragmentAllocator.Report?)
+
     /// What the worker thread and the inspector share.
     private final class Shared: Sendable {
         let found = Atomic<Int>(0)
-        let result = Mutex<Result<(map: ObjectMap, allocators: [SlabAllocator.Report]), any Error>?>(nil)
+        let result = Mutex<Result<Walked, any Error>?>(nil)
     }
 
     /// The bytes of a sample's backed pages, one after another.
@@ -39,6 +42,8 @@ final class ObjectMapWorker {
     private(set) var map: ObjectMap?
     /// What the allocators' bookkeeping said beside the map (live objects, leaks, stale pointers, broken checks).
     private(set) var allocators: [SlabAllocator.Report] = []
+    /// The page-fragment allocator's counts against the walk, where one is recognised.
+    private(set) var fragments: FragmentAllocator.Report?
     /// The last walk's copy and the sample it was taken of: the inspector's other reads of
     /// that sample take their pages from it instead of reading them again.
     private(set) var copied: (sample: Int, pages: PageCopy)?
@@ -95,7 +100,7 @@ final class ObjectMapWorker {
             // A question asked while this walk ran is answered by the next one, at once.
             nextStart = runningReferencesTo == referencesTo ? now + max(1, 4 * (now - startedAt)) : -.infinity
             do {
-                let (walked, allocators) = try result.get()
+                let (walked, allocators, fragments) = try result.get()
                 guard let fresh = backend.latest,
                       let map = try ObjectWalk.confirmed(walked, source: backend.source, fresh: fresh, attempt: tornWalks + 1) else {
                     tornWalks += 1
@@ -105,6 +110,7 @@ final class ObjectMapWorker {
                 }
                 tornWalks = 0
                 self.map = map
+                self.fragments = fragments
                 self.allocators = try SlabAllocator.confirmed(allocators, in: fresh, source: backend.source, catalog: catalog,
                                                               shape: try ObjectWalk.shape(of: backend.source).merging(sessionShape))
                 mapReferencesTo = runningReferencesTo
@@ -169,7 +175,7 @@ final class ObjectMapWorker {
         let frozen = copy
         copied = (sample, frozen)
         Thread.detachNewThread {
-            let result = Result { () throws -> (map: ObjectMap, allocators: [SlabAllocator.Report]) in
+            let result = Result { () throws -> Walked in
                 var reader = ArenaReader(snapshot: snapshot) { page in
                     guard let bytes = frozen.bytes(page) else { throw ReadError.unavailable(page: page, reason: "not in the copy") }
                     return bytes
@@ -177,6 +183,8 @@ final class ObjectMapWorker {
                 var allocators = try SlabAllocator.checkedReports(catalog: catalog, snapshot: snapshot, shape: shape, reader: &reader)
                 var watching = options
                 watching.watch = SlabAllocator.Report.watch(allocators)
+                let fragmentRoot = FragmentAllocator.recognisingRoot(snapshot.roots)
+                watching.countsObjectsOnPages = fragmentRoot != nil
                 var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: watching)
                 let map = try traversal.run(roots: snapshot.roots, progress: { shared.found.store($0, ordering: .relaxed) }) { pages in
                     var bytes: [UInt32: [UInt8]] = [:]
@@ -184,7 +192,7 @@ final class ObjectMapWorker {
                     return bytes
                 }
                 for index in allocators.indices { allocators[index].judge(using: map) }
-                return (map, allocators)
+                return (map, allocators, fragmentRoot.map { FragmentAllocator.report(root: $0, map: map, snapshot: snapshot, reader: &reader) })
             }
             shared.result.withLock { $0 = result }
         }

@@ -28,6 +28,8 @@ final class ObjectsPane: Pane {
         case leak(address: UInt64, type: String)
         case stale(ObjectMap.Reference, type: String)
         case violation(SlabAllocator.Report.Violation, type: String)
+        /// A page whose page-fragment count disagrees with the objects reached on it.
+        case fragmentPage(FragmentAllocator.Finding)
     }
 
     /// `R`: who points at `address`, answered by the next walk.
@@ -55,7 +57,11 @@ final class ObjectsPane: Pane {
                 + report.violations.map { Row.violation($0, type: report.dataType) } + report.stale.map { Row.stale($0, type: report.dataType) }
                 + report.leaks.map { Row.leak(address: $0, type: report.dataType) }
         }
-        return map.types.map(Row.type) + map.findings.map(Row.finding) + untyped + allocators + map.badPointers.map(Row.bad)
+        let fragments = worker.fragments.map { report in
+            [Row.finding(label: "allocator", text: "page fragments: counts say \(report.live) live on \(report.pages) pages, \(report.reached) reached")]
+                + report.findings.map(Row.fragmentPage)
+        } ?? []
+        return map.types.map(Row.type) + map.findings.map(Row.finding) + untyped + allocators + fragments + map.badPointers.map(Row.bad)
     }
 
     /// The column header above the list.
@@ -102,6 +108,9 @@ final class ObjectsPane: Pane {
             case .violation(let violation, let type):
                 app.open(StructureRoot(name: "\(type) breaking its check", address: violation.address, type: type, origin: "objects"))
                 app.say("\(violation.field) is \(violation.found), the shape's check wants \(violation.expected)")
+            case .fragmentPage(let finding):
+                app.go(to: finding.address)
+                app.say(finding.text)
             }
         case .nextList: app.panes.nextList()
         default: break
@@ -175,6 +184,8 @@ final class ObjectsPane: Pane {
                 ("stale     \(reference.path) = \(hex(reference.value)) → a free \(type) slot", .error)
             case .violation(let violation, let type):
                 ("invariant \(type) at \(hex(violation.address)): \(violation.field) is \(violation.found), wants \(violation.expected)", .error)
+            case .fragmentPage(let finding):
+                ("fragments " + finding.text, .error)
             }
             let selected = index == list.selection
             grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 1 + row,

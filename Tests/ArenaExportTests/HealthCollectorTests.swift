@@ -76,5 +76,6 @@ import EmulatedHost
                                             durations: SampleDurations(), withObjects: true, format: .prometheus)
         #expect(text.contains("arenascope_arena_live_objects{id=\"5\",name=\"slab\",type=\"struct sdt_data\"} \(workload.liveSlots)"), "\(text)")
         #expect(text.contains("arenascope_arena_object_leaks{id=\"5\",name=\"slab\"} \(workload.leakedSlots.count)"))
+        #expect(text.contains("arenascope_arena_fragment_count_mismatches{id=\"5\",name=\"slab\"} 0"))
     }
 }

@@ -48,4 +48,14 @@ import ArenaEmulator
         fixture.press(.enter)
         #expect(fixture.screen.fieldsTitle?.hasPrefix("struct sdt_data at \(hex(leak))") == true, "Enter opens the leaked object typed")
     }
+
+    /// The page-fragment allocator's counts in the pane too.
+    @Test func thePaneShowsThePageFragmentCounts() throws {
+        let fixture = try Fixture(workload: "frag", steps: 2000, width: 140, height: 48)
+        let workload = try #require(fixture.source.workload as? FragWorkload)
+        fixture.press(.tab, .character("O"), .character("O"))
+        TypedViewTests.tick(fixture) { fixture.screen.text.contains(" types · ") }
+        #expect(fixture.screen.text.contains("page fragments: counts say \(workload.liveObjects) live on"), "\(fixture.screen.text)")
+        #expect(!fixture.screen.text.contains("fragments page "), "no page disagrees")
+    }
 }
