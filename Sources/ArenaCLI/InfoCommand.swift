@@ -38,6 +38,12 @@ struct InfoCommand: ParsableCommand {
         if reader.isDamaged, let damage = reader.damage { throw RecordingError.damaged(damage) }
     }
 
+    /// Seconds between frames as recorded (the duration over the gaps), beside the interval
+    /// asked: a live arena sampled slower than asked shows it; nil under two frames.
+    static func achievedInterval(_ reader: RecordingReader) -> Double? {
+        reader.frameCount > 1 ? reader.duration / Double(reader.frameCount - 1) : nil
+    }
+
     static func json(_ reader: RecordingReader, file: String, survey: RecordingSurvey? = nil) -> String {
         let header = reader.header
         var json = JSONWriter()
@@ -50,6 +56,7 @@ struct InfoCommand: ParsableCommand {
         json.number(UInt64(reader.keyframeCount), "keyframes")
         json.number(reader.duration, "duration")
         json.number(header.frameInterval, "interval")
+        if let achieved = achievedInterval(reader) { json.number(achieved, "achieved_interval") } else { json.null("achieved_interval") }
         json.string(header.bytesMode.rawValue, "bytes")
         json.number(header.createdAt, "created")
         json.beginObject("source")
@@ -107,9 +114,11 @@ struct InfoCommand: ParsableCommand {
         let header = reader.header
         let geometry = header.geometry
         let details = header.source.details.map { "\($0.key)=\(SnapshotText.describe($0.value))" }.joined(separator: " ")
+        let achieved: String = achievedInterval(reader).map { ", \(Int(($0 * 1000).rounded())) ms achieved" } ?? ""
+        let interval = "every \(Int(header.frameInterval * 1000)) ms asked" + achieved
         var lines = [
             "file       \(file.terminalSafe) (format \(RecordingFormat.version), \(reader.isComplete ? "complete" : "\(reader.isDamaged ? "damaged" : "cut short"): \(reader.damage ?? "no index")"))",
-            "frames     \(reader.frameCount) over \(RecordCommand.describe(reader.duration)), every \(Int(header.frameInterval * 1000)) ms; \(reader.keyframeCount) keyframes",
+            "frames     \(reader.frameCount) over \(RecordCommand.describe(reader.duration)), \(interval); \(reader.keyframeCount) keyframes",
             "source     \(header.source.kind.rawValue) \(details)",
             "arena      \(hex(geometry.userVMStart))-\(hex(geometry.userVMEnd))  \(geometry.maxPages) pages of \(geometry.pageSize) bytes  flags: \(geometry.flags.names.joined(separator: ","))",
             "bytes      \(header.bytesMode.rawValue)",

@@ -105,9 +105,7 @@ final class ChasePane: Pane {
                 let hop = chain.hops[index]
                 let line = String(index).leftPadded(to: 4) + "  " + Hexdump.paddedHex(hop.address, width: 12) + "  pg " + String(hop.page).leftPadded(to: 7)
                     + "  → " + Hexdump.paddedHex(hop.value, width: 12) + "  " + (previews.lines[index] ?? "")
-                let selected = index == list.selection
-                grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 1 + row,
-                         role: selected ? .selection : .text, inverse: selected && focused, limit: inner.width)
+                list.draw(line, index: index, x: inner.x, y: inner.y + 1 + row, width: inner.width, role: .text, focused: focused, into: &grid)
             }
             let note = chain.stop == .cycle ? " (a cycle!)" : chain.stop == .max && maxHops < Self.mostHops ? " (↓ past the end or End walks further)" : ""
             let ending = "\(chain.hops.count) node\(chain.hops.count == 1 ? "" : "s"), stop: \(chain.stop.rawValue)\(note)"

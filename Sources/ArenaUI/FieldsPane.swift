@@ -141,9 +141,7 @@ final class FieldsPane: Pane {
             let line = lines[index]
             let name = String(repeating: " ", count: line.depth * 2) + line.name
             let text = line.offset.rightPadded(to: 7) + name.rightPadded(to: nameWidth) + line.typeName.rightPadded(to: typeWidth) + line.value
-            let selected = index == list.selection
-            let role: ColorRole = selected ? .selection : line.target != nil ? .pointer : .text
-            grid.put(text.rightPadded(to: inner.width), x: inner.x, y: inner.y + row, role: role, inverse: selected && focused, limit: inner.width)
+            list.draw(text, index: index, x: inner.x, y: inner.y + row, width: inner.width, role: line.target != nil ? .pointer : .text, focused: focused, into: &grid)
         }
         grid.put("Enter follows a pointer · n chains via the field · f shows the chain", x: inner.x, y: inner.y + inner.height - 1, role: .dim, limit: inner.width)
     }

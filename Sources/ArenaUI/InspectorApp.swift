@@ -180,7 +180,13 @@ public final class InspectorApp {
             say("this source names no structure roots")
             return
         }
-        open(roots[navigation.nextRoot(of: roots.count)])
+        open(roots[navigation.nextRoot(of: roots.count)], remember: false)
+    }
+
+    /// `O`: the next list in the ranges' place (ranges, roots, objects), focused to be moved in.
+    func showNextList() {
+        panes.nextList()
+        focus(.ranges)
     }
 
     /// `w`: 32-bit words read as pointers too, or not.
@@ -201,9 +207,10 @@ public final class InspectorApp {
     }
 
     /// Goes to `root`: the hexdump at its address, the chain from it, and the fields pane
-    /// showing it as its type when it has one the source's BTF knows with a size.
-    func open(_ root: StructureRoot) {
-        jump(to: root.address, remember: true)
+    /// showing it as its type when it has one the source's BTF knows with a size. `remember`
+    /// false leaves nothing to come back to (`o` going round the roots is not a path followed).
+    func open(_ root: StructureRoot, remember: Bool = true) {
+        jump(to: root.address, remember: remember)
         navigation.chain(from: root.address, offset: root.nextOffset)
         let entry = root.type.flatMap { try? catalog.lookup($0) }
         if let entry, entry.size > 0, snapshot?.geometry.page(containing: root.address) != nil {

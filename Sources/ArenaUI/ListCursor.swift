@@ -1,3 +1,6 @@
+import ArenaScreen
+import ArenaText
+
 /// A list's selection and scroll position, the one core every list pane keeps (htop's
 /// `Panel`): every move is clamped to the list, a page is the rows the pane shows, and the list
 /// scrolls only as far as keeps the selection in view.
@@ -47,6 +50,13 @@ struct ListCursor: Equatable {
 
     /// The indexes of the items shown, top first.
     var visible: Range<Int> { top..<max(top, min(count, top + rows)) }
+
+    /// Draws item `index`'s `line` across `width` at (x, y): in `role`, or as the selection
+    /// (inverted while the pane has the focus) when it is the selected item.
+    func draw(_ line: String, index: Int, x: Int, y: Int, width: Int, role: ColorRole, focused: Bool, into grid: inout CellGrid) {
+        let selected = index == selection
+        grid.put(line.rightPadded(to: width), x: x, y: y, role: selected ? .selection : role, inverse: selected && focused, limit: width)
+    }
 }
 
 /// The first visible row that keeps `selected` in view of `rows` rows, starting from `top`.

@@ -112,7 +112,7 @@ final class ObjectsPane: Pane {
                 app.go(to: finding.address)
                 app.say(finding.text)
             }
-        case .nextList: app.panes.nextList()
+        case .nextList: app.showNextList()
         default: break
         }
     }
@@ -187,9 +187,7 @@ final class ObjectsPane: Pane {
             case .fragmentPage(let finding):
                 ("fragments " + finding.text, .error)
             }
-            let selected = index == list.selection
-            grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 1 + row,
-                     role: selected ? .selection : role, inverse: selected && focused, limit: inner.width)
+            list.draw(line, index: index, x: inner.x, y: inner.y + 1 + row, width: inner.width, role: role, focused: focused, into: &grid)
         }
     }
 }

@@ -32,7 +32,7 @@ final class RangesPane: Pane {
     func perform(_ command: Command, in app: InspectorApp) {
         if list.move(command) { return }
         switch command {
-        case .nextList: app.panes.nextList()
+        case .nextList: app.showNextList()
         case .toggleSort:
             sortBySize.toggle()
             list.reset()
@@ -63,9 +63,7 @@ final class RangesPane: Pane {
             let line = wide
                 ? String(run.first).leftPadded(to: 10) + "  " + address + "  " + String(run.count).leftPadded(to: 6) + "  " + run.state.name
                 : String(run.first).leftPadded(to: 7) + " " + String(run.count).leftPadded(to: 6) + "  " + run.state.name
-            let selected = index == list.selection
-            grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 2 + row,
-                     role: selected ? .selection : .of(run.state), inverse: selected && focused, limit: inner.width)
+            list.draw(line, index: index, x: inner.x, y: inner.y + 2 + row, width: inner.width, role: .of(run.state), focused: focused, into: &grid)
         }
     }
 }

@@ -23,7 +23,7 @@ final class RootsPane: Pane {
         switch command {
         case .activate:
             if let root = selected(in: app) { app.open(root) }
-        case .nextList: app.panes.nextList()
+        case .nextList: app.showNextList()
         default: break
         }
     }
@@ -48,9 +48,7 @@ final class RootsPane: Pane {
             let root = roots[index]
             let line = root.name.rightPadded(to: nameWidth) + "  " + (root.type ?? "(untyped)").rightPadded(to: typeWidth) + "  "
                 + Hexdump.paddedHex(root.address, width: 12) + (showsOrigin ? "  " + root.origin + (root.note(in: geometry).map { " · " + $0 } ?? "") : "")
-            let selected = index == list.selection
-            grid.put(line.rightPadded(to: inner.width), x: inner.x, y: inner.y + 1 + row,
-                     role: selected ? .selection : root.type == nil ? .dim : .text, inverse: selected && focused, limit: inner.width)
+            list.draw(line, index: index, x: inner.x, y: inner.y + 1 + row, width: inner.width, role: root.type == nil ? .dim : .text, focused: focused, into: &grid)
         }
     }
 }

@@ -14,6 +14,16 @@ import Testing
         return dictionary as NSDictionary
     }
 
+    /// `info` says the interval the frames were taken at beside the one asked for.
+    @Test func infoSaysTheIntervalAchievedBesideTheOneAsked() throws {
+        let file = Self.temporary("achieved")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        #expect(try BinaryRunner.run(["record", "--emulate", "list", "--frames", "5", "--interval", "250", "-o", file]).status == 0)
+        let info = try #require(try BinaryRunner.json(["info", file, "--json"]) as? [String: Any])
+        #expect(info["interval"] as? Double == 0.25 && info["achieved_interval"] as? Double == 0.25, "\(info)")
+        #expect(try BinaryRunner.run(["info", file]).stdout.contains("every 250 ms asked, 250 ms achieved"))
+    }
+
     /// `record -o X --force` chmodded whatever it opened to 0600 (/dev/full included) and
     /// wrote into FIFOs: it now replaces regular files only, by renaming a new file over them.
     @Test func forceReplacesOnlyRegularFilesAndChangesNoOtherFilesMode() throws {

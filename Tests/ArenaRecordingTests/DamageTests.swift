@@ -6,7 +6,7 @@ import RecordingForgery
 import Testing
 
 /// Damaged and hostile recordings, kept as files in Damaged/ (the fuzzer's finds go there
-/// too). ARENASCOPE_RECORD=1 writes the generated ones again.
+/// too). ARENASCOPE_REGENERATE=1 writes the generated ones again.
 @Suite struct DamageTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Damaged")
 
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func everyDamagedFileGivesItsExpectedOutcome() throws {
-        if ProcessInfo.processInfo.environment["ARENASCOPE_RECORD"] == "1" { try Self.generate() }
+        if ProcessInfo.processInfo.environment["ARENASCOPE_REGENERATE"] == "1" { try Self.generate() }
         for (name, outcome) in Self.expectations {
             let path = Self.folder.appendingPathComponent(name + ".arec").path
             switch outcome {

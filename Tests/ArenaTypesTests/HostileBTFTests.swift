@@ -7,7 +7,7 @@ import Testing
 /// with a one-line reason, or decoded and walked within the limits, never a trap.
 @Suite struct HostileBTFTests {
     /// Where the crafted blobs are kept as files: the fuzzer's seeds (scripts/fuzz).
-    /// ARENASCOPE_RECORD=1 writes them again.
+    /// ARENASCOPE_REGENERATE=1 writes them again.
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Hostile")
 
     static let refusals: [(crafted: String, reason: String)] = [
@@ -70,7 +70,7 @@ import Testing
     /// The files in Hostile/ are exactly the crafted blobs, so the fuzzer starts from them.
     @Test func theFuzzersSeedsAreTheCraftedBlobs() throws {
         let cases = Self.refusals.map(\.crafted) + ["a fan-out 16 ways 6 deep"]
-        if ProcessInfo.processInfo.environment["ARENASCOPE_RECORD"] == "1" {
+        if ProcessInfo.processInfo.environment["ARENASCOPE_REGENERATE"] == "1" {
             try FileManager.default.createDirectory(at: Self.folder, withIntermediateDirectories: true)
             for crafted in cases { try Data(Self.crafted(crafted)).write(to: Self.folder.appendingPathComponent(Self.fileName(crafted))) }
         }
@@ -78,7 +78,7 @@ import Testing
         #expect(Set(files) == Set(cases.map(Self.fileName)))
         for crafted in cases {
             let stored = try Data(contentsOf: Self.folder.appendingPathComponent(Self.fileName(crafted)))
-            #expect(Array(stored) == Self.crafted(crafted), "\(Self.fileName(crafted)) is stale: ARENASCOPE_RECORD=1 writes it again")
+            #expect(Array(stored) == Self.crafted(crafted), "\(Self.fileName(crafted)) is stale: ARENASCOPE_REGENERATE=1 writes it again")
         }
     }
 

@@ -118,4 +118,17 @@ import ArenaText
         #expect(fixture.screen.field(after: "found at ").flatMap(parseNumber) == boundary - 2, "\(fixture.screen.status)")
         #expect(fixture.screen.hexCursor == boundary - 8)
     }
+
+    @Test func capitalOFocusesTheListItShows() throws {
+        let fixture = try Fixture(workload: "list", width: 100, height: 30)
+        #expect(fixture.app.focus == .pageMap)
+        fixture.press(.character("O"))
+        #expect(fixture.app.focus == .ranges && fixture.screen.text.contains("Roots · "), "the roots, focused to be moved in")
+    }
+
+    @Test func goingRoundTheRootsLeavesNoPathToGoBackAlong() throws {
+        let fixture = try Fixture(workload: "rbtree", steps: 40, width: 100, height: 30)
+        fixture.press(.character("o"), .character("o"), .backspace)
+        #expect(fixture.screen.status.contains("nothing to go back to"), "\(fixture.screen.status)")
+    }
 }
