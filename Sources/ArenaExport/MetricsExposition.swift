@@ -44,13 +44,9 @@ public enum MetricsExposition {
         }
         if withObjects {
             let counted = arenas.filter { $0.objects != nil }
-            text.family("arenascope_arena_objects", "gauge", "Objects the roots reach, by type.")
-            for arena in counted {
-                for type in arena.objects!.types { text.sample("arenascope_arena_objects", arena, [("type", type.type)], Double(type.count)) }
-            }
-            text.family("arenascope_arena_object_bytes", "gauge", "Bytes of the objects the roots reach, by type.")
-            for arena in counted {
-                for type in arena.objects!.types { text.sample("arenascope_arena_object_bytes", arena, [("type", type.type)], Double(type.bytes)) }
+            byType(&text, "arenascope_arena_objects", "Objects the roots reach, by type.", counted) { $0.objects!.types.map { ($0.type, Double($0.count)) } }
+            byType(&text, "arenascope_arena_object_bytes", "Bytes of the objects the roots reach, by type.", counted) {
+                $0.objects!.types.map { ($0.type, Double($0.bytes)) }
             }
             gauge(&text, "arenascope_arena_unreached_pages", "Backed pages nothing from the roots reaches (leak candidates).", counted) {
                 Double($0.objects!.unreachedPages)
@@ -67,9 +63,8 @@ public enum MetricsExposition {
             gauge(&text, "arenascope_arena_untyped_pages", "Pages reached only through untyped pointers (void *, unions that stay ambiguous).", counted) {
                 Double($0.objects!.untypedPages)
             }
-            text.family("arenascope_arena_live_objects", "gauge", "Live objects by type, as the allocator's own bookkeeping marks them (recognised slab allocators).")
-            for arena in counted {
-                for type in arena.objects!.live { text.sample("arenascope_arena_live_objects", arena, [("type", type.type)], Double(type.count)) }
+            byType(&text, "arenascope_arena_live_objects", "Live objects by type, as the allocator's own bookkeeping marks them (recognised slab allocators).", counted) {
+                $0.objects!.live.map { ($0.type, Double($0.count)) }
             }
             gauge(&text, "arenascope_arena_object_leaks", "Live allocator slots that nothing reached from the roots points to but the allocator.", counted) {
                 Double($0.objects!.objectLeaks)
@@ -104,6 +99,15 @@ public enum MetricsExposition {
     private static func gauge(_ text: inout MetricsText, _ name: String, _ help: String, _ arenas: [ArenaHealth], _ value: (ArenaHealth) -> Double) {
         text.family(name, "gauge", help)
         for arena in arenas { text.sample(name, arena, [], value(arena)) }
+    }
+
+    /// A gauge family with one sample an arena and type, labelled `type`.
+    private static func byType(_ text: inout MetricsText, _ name: String, _ help: String, _ arenas: [ArenaHealth],
+                               _ rows: (ArenaHealth) -> [(type: String, value: Double)]) {
+        text.family(name, "gauge", help)
+        for arena in arenas {
+            for row in rows(arena) { text.sample(name, arena, [("type", row.type)], row.value) }
+        }
     }
 }
 
