@@ -41,10 +41,13 @@ public protocol SampleObserver: AnyObject {
 
 /// The one owner of sampling: takes samples from a source at an interval, runs the source's
 /// workload between them, times them, retries torn ones, keeps the last good snapshot,
-/// notices when the arena goes away and hands each sample to its observers. It never
+/// notices when the arena goes away and hands each sample to its observers, whose page
+/// reads and everyone else's go through `reads`, once a page a sample. It never
 /// throws: every failure becomes an outcome, so a front end can keep drawing.
 public final class SamplingBackend {
     public let source: ArenaSource
+    /// The source's pages as read in the latest sample, once each (the observers' source).
+    public let reads: SampleReads
     /// Seconds between samples (default 0.1: 10 Hz).
     public var interval: Double
     /// Runs before each sample: a live demo's workload, a recording's next frame.
@@ -73,6 +76,7 @@ public final class SamplingBackend {
     /// `workloadSteps` is how far a source that runs its own workload moves between samples.
     public init(source: ArenaSource, interval: Double = 0.1, workloadSteps: UInt64 = 0, clock: @escaping () -> Double) {
         self.source = source
+        reads = SampleReads(source)
         self.interval = interval
         self.clock = clock
         if workloadSteps > 0, source.capabilities.contains(.workload) {
@@ -122,7 +126,7 @@ public final class SamplingBackend {
         for _ in 0..<max(1, attempts) {
             let snapshot: Snapshot
             do {
-                snapshot = try source.sample()
+                snapshot = try reads.sample()
             } catch {
                 switch SampleFailureKind(of: error) {
                 case .gone:
@@ -158,7 +162,7 @@ public final class SamplingBackend {
         lastError = nil
         for observer in observers {
             do {
-                try observer.observe(snapshot, from: source)
+                try observer.observe(snapshot, from: reads)
             } catch {
                 if SampleFailureKind(of: error) == .torn { return error }
                 lastError = String(describing: error)

@@ -19,6 +19,8 @@ final class ChasePane: Pane {
     /// the nodes shown: worked out by `layout`, drawn by `render`.
     private var walked: (key: ChainKey, result: Result<ChaseResult, PaneError>)?
     private var previews: (key: PreviewKey?, lines: [Int: String]) = (nil, [:])
+    /// A walk of this sample stopped by a page not read yet: the next round walks on from it.
+    private var progress: (start: ChainStart, progress: ChaseProgress)?
 
     /// What the previews were read for: the chain and the rows shown.
     private struct PreviewKey: Equatable {
@@ -26,6 +28,10 @@ final class ChasePane: Pane {
     }
 
     struct ChainKey: Equatable {
+        let start: ChainStart, bytes: InspectorApp.BytesVersion
+    }
+
+    struct ChainStart: Equatable {
         let node: UInt64, offset: UInt64, pointer32: Bool, sample: Int, maxHops: Int
     }
 
@@ -39,13 +45,17 @@ final class ChasePane: Pane {
     func chain(_ app: InspectorApp) -> Result<ChaseResult, PaneError>? {
         guard var reader = app.reader(), let decoder = app.decoder else { return nil }
         let navigation = app.navigation
-        let key = ChainKey(node: navigation.chainNode, offset: navigation.chainOffset, pointer32: navigation.pointer32,
-                           sample: app.backend.sampleCount, maxHops: maxHops)
+        let start = ChainStart(node: navigation.chainNode, offset: navigation.chainOffset, pointer32: navigation.pointer32,
+                               sample: app.backend.sampleCount, maxHops: maxHops)
+        let key = ChainKey(start: start, bytes: app.bytesVersion)
         if let walked, walked.key == key { return walked.result }
+        var walk = progress.flatMap { $0.start == start ? $0.progress : nil } ?? ChaseProgress(from: start.node)
+        progress = nil
         let result = Result { () throws(PaneError) -> ChaseResult in
             do {
-                return try reader.chase(from: key.node, offset: key.offset, maxHops: key.maxHops, decoder: decoder)
+                return try reader.chase(continuing: &walk, offset: start.offset, maxHops: start.maxHops, decoder: decoder)
             } catch {
+                progress = (start, walk)
                 throw PaneError(String(describing: error))
             }
         }

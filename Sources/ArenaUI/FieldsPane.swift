@@ -17,7 +17,7 @@ final class FieldsPane: Pane {
     private var decodedFor: DecodeKey?
 
     private struct DecodeKey: Equatable {
-        let address: UInt64, type: TypeRef, sample: Int, pointer32: Bool
+        let address: UInt64, type: TypeRef, bytes: InspectorApp.BytesVersion, pointer32: Bool
     }
 
     /// Shows the value at `address` from its first field.
@@ -33,7 +33,7 @@ final class FieldsPane: Pane {
             decodedFor = nil
             return
         }
-        let key = DecodeKey(address: address, type: ref, sample: app.backend.sampleCount, pointer32: app.navigation.pointer32)
+        let key = DecodeKey(address: address, type: ref, bytes: app.bytesVersion, pointer32: app.navigation.pointer32)
         guard key != decodedFor else { return }
         decodedFor = key
         let catalog = app.catalog

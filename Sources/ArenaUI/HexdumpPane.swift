@@ -103,12 +103,12 @@ final class HexdumpPane: Pane {
         let state = snapshot.pages.state(ofPage: page)
         let pageStart = geometry.address(ofPage: page)
         grid.box(rect, title: "\(PaneID.hexdump.title) · \(hex(cursor)) · page \(page) \(state.name)\(app.navigation.pointer32 ? " · 32-bit pointers" : "")", focused: focused)
-        guard let bytes = app.pageBytes.cached(page) else {
-            let why = state.isBacked ? app.pageBytes.failure(page) ?? "it could not be read" : "nothing is behind it to show"
+        guard let bytes = app.bytes(of: page) else {
+            let why = state.isBacked ? app.readFailure(page) : "nothing is behind it to show"
             grid.put("page \(page) is \(state.name): \(why)", x: inner.x, y: inner.y, role: .unbacked, limit: inner.width)
             return
         }
-        let previous = app.pageBytes.previous[page]
+        let previous = app.previousBytes(of: page)
         let perRow = Self.bytesPerRow(inner)
         let firstRow = Int(top - pageStart) / perRow
         let pointerBytes = Self.pointerMask(bytes, decoder: decoder, width: app.navigation.pointer32 ? 4 : 8)

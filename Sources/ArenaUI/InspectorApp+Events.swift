@@ -111,7 +111,7 @@ extension InspectorApp {
         if recording.isRecording {
             say(recording.stop())
         } else if let snapshot {
-            say(recording.start(with: snapshot, from: backend.source))
+            say(recording.start(with: snapshot, from: backend.reads))
         }
     }
 

@@ -27,7 +27,10 @@ public final class InspectorApp {
     private(set) var navigation = Navigation()
     /// Where `/` found its pattern last, so that searching again goes on after it.
     var lastSearchMatch: UInt64?
-    var pageBytes = PageBytes()
+    /// What page reads may do now: `prepare` and `render` never reach the source (`Phase`).
+    private var phase = Phase.acting
+    /// The pages the panes asked for in this round of `prepare` and had not been read.
+    private var wanted: Set<UInt32> = []
     var types = TypeMemory()
     var recentFrees = RecentFrees()
     let panes = Panes()
@@ -62,7 +65,7 @@ public final class InspectorApp {
 
     /// Takes the sample the backend says is due; returns true when the screen should change.
     public func tick() -> Bool {
-        let walked = panes.list == .objects && panes.objects.worker.poll(backend: backend, catalog: catalog, alreadyRead: pageBytes.cached)
+        let walked = panes.list == .objects && panes.objects.worker.poll(backend: backend, catalog: catalog)
         guard let outcome = backend.tick() else {
             if walked { prepare() }
             return walked
@@ -76,8 +79,6 @@ public final class InspectorApp {
         guard case .sampled(let snapshot) = outcome else { return }
         if playback?.pauseAtEnd() == true { say("end of the recording") }
         if let diff = backend.lastDiff { recentFrees.add(diff.freed) }
-        pageBytes.newSample()
-        panes.objects.worker.newSample(backend.sampleCount)
         if navigation.address == 0 { focusOnFirstStructure(snapshot) }
         navigation.select(page: min(navigation.page, snapshot.geometry.maxPages - 1))
         prepare()
@@ -98,24 +99,55 @@ public final class InspectorApp {
 
     // MARK: what panes share
 
-    /// The bytes of `page` in this sample, read through the source once a sample (or taken
-    /// from the object walk's copy of this sample); nil when the page is not backed or could
-    /// not be read (`pageBytes.failure` says why).
+    /// When page bytes are read. Keys act on what they find (`acting`: a page not read yet in
+    /// this sample is read then); `prepare` lays the panes out in rounds, a page not read yet
+    /// being noted as wanted and read between rounds (`collecting`); `render` draws what was read.
+    private enum Phase { case acting, collecting, drawing }
+
+    /// The bytes of `page` in this sample, read through `backend.reads` (once a sample,
+    /// shared with the recorder and the object walk); nil when the page is not backed, could
+    /// not be read (`readFailure` says why), or is wanted by the layout round and read after it.
     func bytes(of page: UInt32) -> [UInt8]? {
-        guard let snapshot else { return nil }
-        let copied = panes.objects.worker.copied.flatMap { $0.sample == backend.sampleCount ? $0.pages : nil }
-        return pageBytes.bytes(page, in: snapshot, source: backend.source, copied: copied?.bytes)
+        guard let snapshot, snapshot.pages.state(ofPage: page).isBacked else { return nil }
+        let reads = backend.reads
+        if phase == .collecting { reads.compareNextSample(CollectionOfOne(page)) }
+        if let bytes = reads.cached(page) { return bytes }
+        switch phase {
+        case .acting: return try? reads.pageBytes(page)
+        case .collecting: if reads.failure(page) == nil { wanted.insert(page) }
+        case .drawing: break
+        }
+        return nil
     }
 
-    /// A reader of this sample's bytes: never asks for an unbacked page.
+    /// Why `page`, backed, has no bytes in this sample.
+    func readFailure(_ page: UInt32) -> String {
+        switch backend.reads.failure(page) {
+        case ReadError.unavailable(_, let reason)?: reason
+        case let failure?: String(describing: failure)
+        case nil: "it could not be read"
+        }
+    }
+
+    /// The bytes of `page` in the sample before, when they were shown then.
+    func previousBytes(of page: UInt32) -> [UInt8]? { backend.reads.previous[page] }
+
+    /// A reader of this sample's bytes (`bytes(of:)`): never asks for an unbacked page.
     func reader() -> ArenaReader? {
         guard let snapshot else { return nil }
         return ArenaReader(snapshot: snapshot) { [unowned self] page in
             guard let bytes = bytes(of: page) else {
-                throw ReadError.unavailable(page: page, reason: pageBytes.failure(page) ?? "not readable")
+                throw ReadError.unavailable(page: page, reason: wanted.contains(page) ? "not read yet" : readFailure(page))
             }
             return bytes
         }
+    }
+
+    /// A count that moves whenever this sample's bytes grow: what panes key their work on.
+    var bytesVersion: BytesVersion { BytesVersion(sample: backend.sampleCount, pagesAsked: backend.reads.pagesAsked) }
+
+    struct BytesVersion: Hashable {
+        let sample: Int, pagesAsked: Int
     }
 
     /// The source's types.
@@ -267,17 +299,32 @@ public final class InspectorApp {
     // MARK: drawing
 
     /// The collect step (btop's collect before draw), after every sample, key and walk: fits
-    /// every shown pane to its rectangle and works out what it will show, reading page bytes
-    /// through `pageBytes` (once a sample). `render` then only reads: drawing never reaches
-    /// the source.
+    /// every shown pane to its rectangle and works out what it will show. Panes say what they
+    /// need by asking for it (`bytes(of:)`); the pages they wanted are read here, in one bulk
+    /// read through `backend.reads`, and the pane is laid out again (a chain reveals its next
+    /// page a round) until it wants nothing that can be had. The pages asked for are the ones
+    /// the next sample compares with. Layout and `render` never reach the source.
     func prepare() {
+        phase = .collecting
+        defer { phase = .acting }
+        let reads = backend.reads
         for id in PaneID.allCases {
-            if let rect = layout.rect(id) { panes.pane(id).layout(rect, in: self) }
+            guard let rect = layout.rect(id) else { continue }
+            repeat {
+                wanted = []
+                panes.pane(id).layout(rect, in: self)
+                _ = try? reads.withBytes(ofPages: wanted.sorted()) { _, _ in }
+                // After a bulk read that failed as a whole, each page's own read says which could not be had.
+                for page in wanted where reads.cached(page) == nil { _ = try? reads.pageBytes(page) }
+            } while wanted.contains { reads.cached($0) != nil }
         }
+        wanted = []
     }
 
     /// Draws the whole screen from what `prepare` worked out: every pane, the bars, the help.
     public func render() -> CellGrid {
+        phase = .drawing
+        defer { phase = .acting }
         var grid = CellGrid(width: width, height: height)
         let layout = layout
         guard !layout.isTooSmall else {

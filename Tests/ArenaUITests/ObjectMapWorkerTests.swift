@@ -20,7 +20,7 @@ import ArenaEmulator
         fixture.source.arena.bpfStore(stale.address, 0)
         let deadline = Date().addingTimeInterval(5)
         while worker.map == nil && Date() < deadline {
-            _ = worker.poll(backend: fixture.backend, catalog: fixture.app.catalog)
+            if !worker.poll(backend: fixture.backend, catalog: fixture.app.catalog) { fixture.backend.sampleNow(runningDriver: false) }
             usleep(2_000)
         }
         let map = try #require(worker.map)
