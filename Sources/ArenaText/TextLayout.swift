@@ -9,6 +9,12 @@ extension String {
         self + String(repeating: " ", count: max(0, width - count))
     }
 
+    /// The string in exactly `width` columns: padded, or cut with "…" when longer, so that
+    /// the columns after it stay where they are.
+    public func column(_ width: Int) -> String {
+        count <= width ? rightPadded(to: width) : String(prefix(max(0, width - 1))) + (width > 0 ? "…" : "")
+    }
+
 }
 
 extension StringProtocol {
@@ -23,4 +29,14 @@ extension StringProtocol {
 public func percentText(_ value: Double) -> String {
     let tenths = Int((value * 1000).rounded())
     return "\(tenths / 10).\(tenths % 10)%"
+}
+
+/// Column widths sized to their content: each column as wide as its widest cell (`wanted`),
+/// the widest shrunk first while they do not fit in `available`, none below `least`.
+public func columnWidths(_ wanted: [Int], fitting available: Int, least: Int = 4) -> [Int] {
+    var widths = wanted.map { max(least, $0) }
+    while widths.reduce(0, +) > available, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > least {
+        widths[widest] -= 1
+    }
+    return widths
 }

@@ -148,10 +148,11 @@ final class ObjectsPane: Pane {
             return
         }
         let rows = rows(map)
-        let typeWidth = min(32, max(4, map.types.map(\.type.count).max() ?? 0))
         let live = Dictionary(worker.allocators.map { ($0.dataType, $0.live.count) }, uniquingKeysWith: +)
+        // The type as wide as the widest, shrunk to leave the counts whole.
+        let typeWidth = columnWidths([map.types.map(\.type.count).max() ?? 0], fitting: inner.width - 23 - (live.isEmpty ? 0 : 8))[0]
         let header = showsReferences ? "path → where the pointer lies"
-            : opened == nil ? "type".rightPadded(to: typeWidth) + "     count        bytes" + (live.isEmpty ? "" : "    live") : "#       address"
+            : opened == nil ? "type".column(typeWidth) + "     count        bytes" + (live.isEmpty ? "" : "    live") : "#       address"
         let problem = worker.failure ?? map.limit.map { "walk stopped, partial: \($0)" }
         grid.put(problem ?? header, x: inner.x, y: inner.y, role: problem == nil ? .dim : .error, limit: inner.width)
         if rows.isEmpty && showsReferences {
@@ -168,7 +169,7 @@ final class ObjectsPane: Pane {
         for (row, index) in list.visible.enumerated() where index < rows.count {
             let (line, role): (String, ColorRole) = switch rows[index] {
             case .type(let type):
-                (type.type.rightPadded(to: typeWidth) + String(type.count).leftPadded(to: 10) + String(type.bytes).leftPadded(to: 13)
+                (type.type.column(typeWidth) + String(type.count).leftPadded(to: 10) + String(type.bytes).leftPadded(to: 13)
                     + (live[type.type].map { String($0).leftPadded(to: 8) } ?? ""), .text)
             case .bad(let pointer):
                 ("bad " + pointer.path + " = " + hex(pointer.value) + " → " + pointer.target, .error)

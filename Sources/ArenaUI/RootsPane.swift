@@ -37,16 +37,17 @@ final class RootsPane: Pane {
             grid.put("no roots: the programs keep no arena globals or arena pointers in maps with BTF", x: inner.x, y: inner.y, role: .dim, limit: inner.width)
             return
         }
-        // Columns that fit whole: name, type and address, and the origin where there is room for it.
-        let nameWidth = min(24, max(4, roots.map(\.name.count).max() ?? 0))
-        let typeWidth = max(4, min(28, roots.map { ($0.type ?? "(untyped)").count }.max() ?? 0, inner.width - nameWidth - 16))
+        // Name and type as wide as their widest, shrunk to leave the address whole; the origin where there is room for it.
+        let widths = columnWidths([roots.map(\.name.count).max() ?? 0, roots.map { ($0.type ?? "(untyped)").count }.max() ?? 0],
+                                  fitting: inner.width - 16)
+        let (nameWidth, typeWidth) = (widths[0], widths[1])
         let originWidth = max(6, roots.map(\.origin.count).max() ?? 0)
         let showsOrigin = nameWidth + typeWidth + 16 + originWidth <= inner.width
-        grid.put("name".rightPadded(to: nameWidth) + "  " + "type".rightPadded(to: typeWidth) + "  address" + (showsOrigin ? "       origin" : ""),
+        grid.put("name".column(nameWidth) + "  " + "type".column(typeWidth) + "  address" + (showsOrigin ? "       origin" : ""),
                  x: inner.x, y: inner.y, role: .dim, limit: inner.width)
         for (row, index) in list.visible.enumerated() where index < roots.count {
             let root = roots[index]
-            let line = root.name.rightPadded(to: nameWidth) + "  " + (root.type ?? "(untyped)").rightPadded(to: typeWidth) + "  "
+            let line = root.name.column(nameWidth) + "  " + (root.type ?? "(untyped)").column(typeWidth) + "  "
                 + Hexdump.paddedHex(root.address, width: 12) + (showsOrigin ? "  " + root.origin + (root.note(in: geometry).map { " · " + $0 } ?? "") : "")
             list.draw(line, index: index, x: inner.x, y: inner.y + 1 + row, width: inner.width, role: root.type == nil ? .dim : .text, focused: focused, into: &grid)
         }

@@ -1,5 +1,7 @@
 import Testing
+import ArenaEmulator
 import ArenaModel
+import ArenaScreen
 import ArenaText
 @testable import ArenaUI
 
@@ -131,4 +133,52 @@ import ArenaText
         fixture.press(.character("o"), .character("o"), .backspace)
         #expect(fixture.screen.status.contains("nothing to go back to"), "\(fixture.screen.status)")
     }
+
+    /// Seen on a real scheduler: a long root name (`scx_task_allocator.pool.slab`) shifted the
+    /// roots' columns. Columns are as wide as their content where it fits, and cut with "…"
+    /// where it does not, so every row's address is under the header's.
+    @Test func theRootsColumnsStayPutForALongName() throws {
+        let emulated = try EmulatedSource(workload: "slab", seed: 1)
+        emulated.advance(50)
+        let names = ["sdt_state": "scx_task_allocator.pool.slab", "tasks": String(repeating: "a_very_long_root_name_", count: 4)]
+        let source = RenamedRoots(emulated, names: names)
+        let backend = SamplingBackend(source: source, interval: 0.1, clock: { 0 })
+        backend.sampleNow()
+        for width in [100, 160] {
+            let app = InspectorApp(backend: backend, width: width, height: 30)
+            _ = app.handle(.character("O"))
+            // The roots' box: the one whose header names the columns.
+            let boxes = Screen(app.render()).lines.map { $0.dropFirst().components(separatedBy: "││") }
+            let place = try #require(boxes.lazy.compactMap { $0.firstIndex { $0.hasPrefix("name ") && $0.contains("address") } }.first)
+            let lines = boxes.compactMap { place < $0.count ? $0[place] : nil }
+            let header = try #require(lines.first { $0.hasPrefix("name ") })
+            let column = try #require(header.range(of: "address")).lowerBound.utf16Offset(in: header)
+            let rows = lines.filter { $0.contains("  7f00000000") }
+            #expect(rows.count == 2, "\(lines.joined(separator: "\n"))")
+            for row in rows {
+                #expect(row.range(of: "7f00000000").map { $0.lowerBound.utf16Offset(in: row) } == column, "at \(width): \(row)")
+            }
+            #expect(rows.contains { $0.hasPrefix("a_very_long_roo") && $0.contains("…") }, "one too long is cut: \(rows)")
+            if width == 160 { #expect(rows.contains { $0.hasPrefix("scx_task_allocator.pool.slab  ") }, "a name that fits is whole: \(rows)") }
+        }
+    }
+}
+
+/// A source whose roots go by other names.
+final class RenamedRoots: ArenaSource {
+    let inner: EmulatedSource
+    let names: [String: String]
+    init(_ inner: EmulatedSource, names: [String: String]) {
+        self.inner = inner
+        self.names = names
+    }
+    var descriptor: SourceDescriptor { inner.descriptor }
+    var capabilities: SourceCapabilities { inner.capabilities }
+    func sample() throws -> Snapshot {
+        var snapshot = inner.sample()
+        snapshot.roots = snapshot.roots.map { StructureRoot(name: names[$0.name] ?? $0.name, address: $0.address, type: $0.type, origin: $0.origin) }
+        return snapshot
+    }
+    func pageBytes(_ page: UInt32) throws -> [UInt8] { try inner.pageBytes(page) }
+    func typeBlobs() throws -> [TypeBlob] { inner.typeBlobs() }
 }
