@@ -12,7 +12,7 @@ let package = Package(
         .library(name: "ArenaTypes", targets: ["ArenaTypes"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         // Text helpers every module may use: hex, padding, percentages, hexdumps, terminal safety.
@@ -31,7 +31,8 @@ let package = Package(
         .target(
             name: "ArenaCLI",
             dependencies: [
-                "ArenaModel", "ArenaText", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaTypes", "ArenaScreen", "ArenaUI", "ArenaTerminal", "ArenaSignals", "ArenaExport",
+                "ArenaModel", "ArenaText", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaTypes", "ArenaScreen", "ArenaUI", "ArenaTerminal",
+                "ArenaSignals", "ArenaExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,17 +61,31 @@ let package = Package(
         .executableTarget(name: "EmbedBytes"),
         .plugin(name: "BPFCompiler", capability: .buildTool(), dependencies: ["EmbedBytes"]),
         .executableTarget(name: "arenascope", dependencies: ["ArenaCLI"]),
-        .executableTarget(name: "ArenaBench", dependencies: ["ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaScreen", "ArenaUI", "ArenaCLI", "ArenaText", "ArenaTypes", "ArenaExport", "RecordingForgery", "EmulatedHost"]),
+        .executableTarget(
+            name: "ArenaBench",
+            dependencies: [
+                "ArenaModel", "ArenaEmulator", "ArenaLive", "ArenaRecording", "ArenaScreen", "ArenaUI", "ArenaCLI", "ArenaText", "ArenaTypes", "ArenaExport",
+                "RecordingForgery", "EmulatedHost",
+            ]),
         .testTarget(name: "ArenaModelTests", dependencies: ["ArenaModel"]),
         .testTarget(name: "ArenaEmulatorTests", dependencies: ["ArenaEmulator", "ArenaModel", "ArenaTypes"]),
-        .testTarget(name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaScreen", "ArenaText", "ArenaModel", "ArenaEmulator", "ArenaRecording", "ArenaTypes"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "ArenaUITests", dependencies: ["ArenaUI", "ArenaScreen", "ArenaText", "ArenaModel", "ArenaEmulator", "ArenaRecording", "ArenaTypes"],
+            exclude: ["Snapshots"]),
         .testTarget(name: "ArenaTypesTests", dependencies: ["ArenaTypes", "ArenaModel"], exclude: ["Hostile", "Shapes"]),
-        .testTarget(name: "ArenaRecordingTests", dependencies: ["ArenaRecording", "ArenaModel", "ArenaEmulator", "ArenaTypes", "RecordingForgery"], exclude: ["Damaged"]),
+        .testTarget(
+            name: "ArenaRecordingTests", dependencies: ["ArenaRecording", "ArenaModel", "ArenaEmulator", "ArenaTypes", "RecordingForgery"], exclude: ["Damaged"]
+        ),
         // A hostile writer's patches with checksums recomputed: the damaged corpus and the bench craft files with it.
         .target(name: "RecordingForgery", dependencies: ["CZlib"], path: "Tests/RecordingForgery"),
         // The live suites' one gate: run where the kernel allows live arenas, skip saying why.
         .target(name: "LiveTestSupport", dependencies: ["ArenaLive"], path: "Tests/LiveTestSupport"),
-        .testTarget(name: "ArenaLiveTests", dependencies: ["ArenaLive", "ArenaModel", "ArenaRecording", "ArenaTypes", "ArenaUI", "ArenaExport", "ArenaEmulator", "ArenaText", "CLibBPF", "LiveTestSupport", "EmulatedHost"]),
+        .testTarget(
+            name: "ArenaLiveTests",
+            dependencies: [
+                "ArenaLive", "ArenaModel", "ArenaRecording", "ArenaTypes", "ArenaUI", "ArenaExport", "ArenaEmulator", "ArenaText", "CLibBPF", "LiveTestSupport",
+                "EmulatedHost",
+            ]),
         .testTarget(name: "ArenaSignalsTests", dependencies: ["ArenaSignals"]),
         .testTarget(name: "ArenaExportTests", dependencies: ["ArenaExport", "ArenaModel", "ArenaTypes", "ArenaEmulator", "EmulatedHost"]),
         .target(name: "EmulatedHost", dependencies: ["ArenaExport", "ArenaEmulator", "ArenaModel"], path: "Tests/EmulatedHost"),

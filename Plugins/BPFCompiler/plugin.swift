@@ -28,24 +28,26 @@ struct BPFCompiler: BuildToolPlugin {
             let name = String(source.lastPathComponent.dropLast(".bpf.c".count))
             let object = context.pluginWorkDirectoryURL.appending(path: "\(name).bpf.o")
             let swift = context.pluginWorkDirectoryURL.appending(path: "\(name)BPF.swift")
-            commands.append(.buildCommand(
-                displayName: "Compiling BPF program \(source.lastPathComponent)",
-                executable: clang,
-                arguments: [
-                    "-target", "bpf", "-O2", "-g", "-Wall", "-Werror",
-                    "-I/usr/include/x86_64-linux-gnu", "-I/usr/include/aarch64-linux-gnu",
-                    "-I", bpfDirectory.path,
-                ] + sharedFolders.flatMap { ["-I", $0.path] } + [
-                    "-c", source.path, "-o", object.path,
-                ],
-                inputFiles: [source] + headers,
-                outputFiles: [object]))
-            commands.append(.buildCommand(
-                displayName: "Embedding BPF object \(name).bpf.o",
-                executable: embed,
-                arguments: [object.path, swift.path, name],
-                inputFiles: [object],
-                outputFiles: [swift]))
+            commands.append(
+                .buildCommand(
+                    displayName: "Compiling BPF program \(source.lastPathComponent)",
+                    executable: clang,
+                    arguments: [
+                        "-target", "bpf", "-O2", "-g", "-Wall", "-Werror",
+                        "-I/usr/include/x86_64-linux-gnu", "-I/usr/include/aarch64-linux-gnu",
+                        "-I", bpfDirectory.path,
+                    ] + sharedFolders.flatMap { ["-I", $0.path] } + [
+                        "-c", source.path, "-o", object.path,
+                    ],
+                    inputFiles: [source] + headers,
+                    outputFiles: [object]))
+            commands.append(
+                .buildCommand(
+                    displayName: "Embedding BPF object \(name).bpf.o",
+                    executable: embed,
+                    arguments: [object.path, swift.path, name],
+                    inputFiles: [object],
+                    outputFiles: [swift]))
         }
         return commands
     }

@@ -26,7 +26,9 @@ let exportCases: [BenchmarkCase] = [
             }
             let scrape = try scrapeSeconds(healths, durations: collector.durations)
             return [
-                Figure(name: "CPU at the default 10 s interval (\(roundedText(cpuPerPass * 1000, places: 2)) ms a pass)", value: cpuPerPass / 10 * 100, unit: "% core", target: 0.1, higherIsBetter: false),
+                Figure(
+                    name: "CPU at the default 10 s interval (\(roundedText(cpuPerPass * 1000, places: 2)) ms a pass)", value: cpuPerPass / 10 * 100,
+                    unit: "% core", target: 0.1, higherIsBetter: false),
                 Figure(name: "a scrape, server side: rendering 10 arenas", value: render * 1000, unit: "ms", target: 5, higherIsBetter: false),
                 Figure(name: "a scrape over loopback, request to last byte", value: scrape * 1000, unit: "ms", target: 5, higherIsBetter: false),
             ]
@@ -51,8 +53,12 @@ let exportCases: [BenchmarkCase] = [
             let withObjects = (0..<3).map { _ in cost(objects) }.sorted { $0.wall < $1.wall }[1]
             let without = (0..<3).map { _ in cost(plain) }.sorted { $0.wall < $1.wall }[1]
             return [
-                Figure(name: "a pass with --objects (\(roundedText(without.wall * 1000, places: 2)) ms without)", value: withObjects.wall, unit: "s", target: 1, higherIsBetter: false),
-                Figure(name: "--objects CPU at its default 60 s interval (\(roundedText(withObjects.cpu / 10 * 100, places: 2))% at 10 s)", value: withObjects.cpu / 60 * 100, unit: "% core", target: 0.5, higherIsBetter: false),
+                Figure(
+                    name: "a pass with --objects (\(roundedText(without.wall * 1000, places: 2)) ms without)", value: withObjects.wall, unit: "s", target: 1,
+                    higherIsBetter: false),
+                Figure(
+                    name: "--objects CPU at its default 60 s interval (\(roundedText(withObjects.cpu / 10 * 100, places: 2))% at 10 s)",
+                    value: withObjects.cpu / 60 * 100, unit: "% core", target: 0.5, higherIsBetter: false),
             ]
         }
     },

@@ -17,7 +17,8 @@ struct Figure {
 
     var line: String {
         let comparison = higherIsBetter ? ">=" : "<="
-        return "\(name.padded(46)) \(format(value).leftPadded(14)) \(unit.padded(8)) target \(comparison) \(format(target)) \(unit)  \(meetsTarget ? "ok" : "MISSED")"
+        return
+            "\(name.padded(46)) \(format(value).leftPadded(14)) \(unit.padded(8)) target \(comparison) \(format(target)) \(unit)  \(meetsTarget ? "ok" : "MISSED")"
     }
 
     private func format(_ value: Double) -> String {

@@ -42,8 +42,12 @@ let interfaceCases: [BenchmarkCase] = [
             _ = try? runToEnd(tmux, ["kill-session", "-t", session])
             [exitFile, keysFile].forEach { try? FileManager.default.removeItem(atPath: $0) }
         }
-        try runToEnd(tmux, ["new-session", "-d", "-s", session, "-x", "200", "-y", "60",
-                            "env TERM=xterm-256color bash -c '\(releaseBinary) demo --theme mono; echo $? > \(exitFile); sleep 60'"])
+        try runToEnd(
+            tmux,
+            [
+                "new-session", "-d", "-s", session, "-x", "200", "-y", "60",
+                "env TERM=xterm-256color bash -c '\(releaseBinary) demo --theme mono; echo $? > \(exitFile); sleep 60'",
+            ])
         Thread.sleep(forTimeInterval: 2)
         try (String(repeating: "j", count: 10_000) + String(repeating: "k", count: 10_000) + "q").write(toFile: keysFile, atomically: true, encoding: .utf8)
         try runToEnd(tmux, ["load-buffer", keysFile])

@@ -77,9 +77,11 @@ let liveCases: [BenchmarkCase] = [
                 let pacedSample = median(paced.map(\.sample))
                 let busyWalk = try median((0..<7).map { _ in try walk() })
                 let busySample = try median((0..<7).map { _ in try sample() })
-                figures.append(Figure(
-                    name: "sample/walk, \(pages) pages, \(ranges / 1000)k ranges, at 10 Hz (\(roundedText(pacedSample * 1000, places: 2))/\(roundedText(pacedWalk * 1000, places: 2)) ms; back to back \(roundedText(busySample * 1000, places: 2))/\(roundedText(busyWalk * 1000, places: 2)) ms)",
-                    value: pacedSample / pacedWalk, unit: "x", target: 2, higherIsBetter: false))
+                figures.append(
+                    Figure(
+                        name:
+                            "sample/walk, \(pages) pages, \(ranges / 1000)k ranges, at 10 Hz (\(roundedText(pacedSample * 1000, places: 2))/\(roundedText(pacedWalk * 1000, places: 2)) ms; back to back \(roundedText(busySample * 1000, places: 2))/\(roundedText(busyWalk * 1000, places: 2)) ms)",
+                        value: pacedSample / pacedWalk, unit: "x", target: 2, higherIsBetter: false))
             }
             return figures
         }
@@ -122,9 +124,12 @@ let liveCases: [BenchmarkCase] = [
             }
             let bigMedian = median(pairs.map(\.big))
             let smallMedian = median(pairs.map(\.small))
-            return [Figure(
-                name: "sample, 1M-page vs 1,000-page arena, 1,000 pages allocated in each (\(roundedText(bigMedian * 1000, places: 2))/\(roundedText(smallMedian * 1000, places: 2)) ms, Linux \(KernelSupport.release))",
-                value: median(pairs.map { $0.big / $0.small }), unit: "x", target: 3, higherIsBetter: false)]
+            return [
+                Figure(
+                    name:
+                        "sample, 1M-page vs 1,000-page arena, 1,000 pages allocated in each (\(roundedText(bigMedian * 1000, places: 2))/\(roundedText(smallMedian * 1000, places: 2)) ms, Linux \(KernelSupport.release))",
+                    value: median(pairs.map { $0.big / $0.small }), unit: "x", target: 3, higherIsBetter: false)
+            ]
         }
     },
     BenchmarkCase(name: "live page bytes (issue 3)") {
@@ -178,7 +183,10 @@ let liveCases: [BenchmarkCase] = [
             precondition(checksum != 0)
             let gigabytes = Double(pages * 4096) / 1e9
             return [
-                Figure(name: "bulk read vs memcpy, median of 15 pairs (\(roundedText(gigabytes / read, places: 1)) vs \(roundedText(gigabytes / copy, places: 1)) GB/s)", value: ratio * 100, unit: "%", target: 80, higherIsBetter: true),
+                Figure(
+                    name:
+                        "bulk read vs memcpy, median of 15 pairs (\(roundedText(gigabytes / read, places: 1)) vs \(roundedText(gigabytes / copy, places: 1)) GB/s)",
+                    value: ratio * 100, unit: "%", target: 80, higherIsBetter: true),
                 Figure(name: "one page on demand, median", value: median(single) * 1e6, unit: "µs", target: 50, higherIsBetter: false),
             ]
         }
@@ -234,5 +242,7 @@ func cpuAtTenHertz(sampler: ArenaSampler, layout: AllocationLayout, mappedByOwne
     withExtendedLifetime(mapping) {}
     let owner = mappedByOwner ? "mapped by its owner" : "mapped by nobody"
     let spanned = "\(roundedText(shares.min()!, places: 2))-\(roundedText(shares.max()!, places: 2))"
-    return Figure(name: "CPU of one core, 1,000 ranges \(layout.placement), \(owner), median of 3 x 4 s (\(spanned))", value: median(shares), unit: "%", target: 0.5, higherIsBetter: false)
+    return Figure(
+        name: "CPU of one core, 1,000 ranges \(layout.placement), \(owner), median of 3 x 4 s (\(spanned))", value: median(shares), unit: "%", target: 0.5,
+        higherIsBetter: false)
 }

@@ -17,7 +17,8 @@ func nodeBTF(container: Bool) -> [UInt8] {
     var btf = BTFBuilder()
     let u64 = btf.int("__u64", size: 8)
     let node = btf.declareStruct()
-    btf.define(node, name: "wl_node", size: 24, members: [.field("next", btf.pointer(to: node), at: 0), .field("value", u64, at: 8), .field("magic", u64, at: 16)])
+    btf.define(
+        node, name: "wl_node", size: 24, members: [.field("next", btf.pointer(to: node), at: 0), .field("value", u64, at: 8), .field("magic", u64, at: 16)])
     if container { _ = btf.structure("wl_elem", size: 24, [.field("node", node, at: 0)]) }
     return btf.build()
 }
@@ -55,8 +56,14 @@ let objectCases: [BenchmarkCase] = [
         }
         let emulated = try emulatedWalk(catalog)
         let emulatedContainers = try emulatedWalk(withContainers)
-        figures.append(Figure(name: "emulated: 1M 24-byte objects in 512 lists", value: Double(objectNodes + 1) / emulated / 1e6, unit: "M obj/s", target: 2, higherIsBetter: true))
-        figures.append(Figure(name: "emulated: every node found as its container vs not (issue 22)", value: emulatedContainers / emulated, unit: "x", target: 1.5, higherIsBetter: false))
+        figures.append(
+            Figure(
+                name: "emulated: 1M 24-byte objects in 512 lists", value: Double(objectNodes + 1) / emulated / 1e6, unit: "M obj/s", target: 2,
+                higherIsBetter: true))
+        figures.append(
+            Figure(
+                name: "emulated: every node found as its container vs not (issue 22)", value: emulatedContainers / emulated, unit: "x", target: 1.5,
+                higherIsBetter: false))
 
         // Live: the same graph built by BPF programs in a real arena, read through the source.
         let live = try whereBPFIsAllowed {
@@ -89,13 +96,19 @@ let objectCases: [BenchmarkCase] = [
             return [
                 Figure(name: "live: 1M 24-byte objects in 512 lists (\(reached.count) pages)", value: walk, unit: "s", target: 1, higherIsBetter: false),
                 Figure(name: "live: the walk vs reading the same pages' bytes in bulk", value: walk / bulk, unit: "x", target: 3, higherIsBetter: false),
-                Figure(name: "live: every node found as its container (\(roundedText(walkContainers, places: 2)) s) vs not (issue 22)", value: walkContainers / walk, unit: "x", target: 1.5, higherIsBetter: false),
-                Figure(name: "inspector, objects pane: slowest key to frame while the walk runs (\(keys.count) keys)", value: keys.slowestKey * 1000, unit: "ms", target: 16, higherIsBetter: false),
-                Figure(name: "inspector, objects pane: the tick that copies the pages and starts the walk", value: keys.start * 1000, unit: "ms", target: 16, higherIsBetter: false),
+                Figure(
+                    name: "live: every node found as its container (\(roundedText(walkContainers, places: 2)) s) vs not (issue 22)",
+                    value: walkContainers / walk, unit: "x", target: 1.5, higherIsBetter: false),
+                Figure(
+                    name: "inspector, objects pane: slowest key to frame while the walk runs (\(keys.count) keys)", value: keys.slowestKey * 1000, unit: "ms",
+                    target: 16, higherIsBetter: false),
+                Figure(
+                    name: "inspector, objects pane: the tick that copies the pages and starts the walk", value: keys.start * 1000, unit: "ms", target: 16,
+                    higherIsBetter: false),
             ]
         }
         return figures + live
-    },
+    }
 ]
 
 /// A source with the bench graph's bucket array as its root (the bench's programs name none).
@@ -157,7 +170,9 @@ func slabArena(slots: Int) throws -> (source: ScriptedArenaSource, snapshot: Sna
         let address = nextDescriptor
         nextDescriptor += 80
         let chunk = arena.allocPages(count: 1)
-        for child in 0..<children { arena.bpfStore(address + UInt64(8 * (child / 64)), arena.bpfLoad(address + UInt64(8 * (child / 64))) | 1 << UInt64(child % 64)) }
+        for child in 0..<children {
+            arena.bpfStore(address + UInt64(8 * (child / 64)), arena.bpfLoad(address + UInt64(8 * (child / 64))) | 1 << UInt64(child % 64))
+        }
         arena.bpfStore(address + 64, UInt64(entries - children))
         arena.bpfStorePointer(address + 72, chunk)
         return (address, chunk)
@@ -201,11 +216,14 @@ let livenessCases: [BenchmarkCase] = [
         }
         let live = try medianSeconds(repeats: 3) {
             let allocators = try ObjectWalk.runWithAllocators(source, catalog: catalog, snapshot: snapshot, options: options) { snapshot }.allocators
-            precondition(allocators.first?.live.count == slots && allocators.first?.violations.isEmpty == true, "read \(allocators.first?.live.count ?? 0) live")
+            precondition(
+                allocators.first?.live.count == slots && allocators.first?.violations.isEmpty == true, "read \(allocators.first?.live.count ?? 0) live")
         }
         return [
             Figure(name: "emulated: the walk with liveness and checks on 1M live slots", value: live, unit: "s", target: 1, higherIsBetter: false),
-            Figure(name: "emulated: with liveness and checks (\(roundedText(live, places: 2)) s) vs the walk alone (\(roundedText(plain, places: 2)) s)", value: live / plain, unit: "x", target: 1.5, higherIsBetter: false),
+            Figure(
+                name: "emulated: with liveness and checks (\(roundedText(live, places: 2)) s) vs the walk alone (\(roundedText(plain, places: 2)) s)",
+                value: live / plain, unit: "x", target: 1.5, higherIsBetter: false),
         ]
-    },
+    }
 ]

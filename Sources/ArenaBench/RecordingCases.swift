@@ -16,8 +16,10 @@ private func recordChurn(frames: Int, to path: String, bytes: BytesMode = .all, 
         source.advance(10)
         let snapshot = source.sample()
         if writer == nil {
-            writer = try RecordingWriter(path: path, header: RecordingHeader(
-                geometry: snapshot.geometry, source: snapshot.source, bytesMode: bytes, frameInterval: 0.1, createdAt: 0), overwrite: true)
+            writer = try RecordingWriter(
+                path: path,
+                header: RecordingHeader(
+                    geometry: snapshot.geometry, source: snapshot.source, bytesMode: bytes, frameInterval: 0.1, createdAt: 0), overwrite: true)
         }
         try writer!.append(snapshot, time: Double(frame) / 10, source: source)
     }
@@ -39,12 +41,15 @@ let recordingCases: [BenchmarkCase] = [
         defer { try? FileManager.default.removeItem(atPath: path + ".states") }
         let states = try RecordingReader(path: path + ".states")
         return [
-            Figure(name: "1 min at 10 Hz of churn, 65,536 pages: file/raw", value: Double(reader.fileSize) * 100 / Double(reader.rawSize),
-                   unit: "%", target: 10, higherIsBetter: false),
-            Figure(name: "  (file \(reader.fileSize / 1024) KiB of \(reader.rawSize >> 20) MiB raw) record a frame", value: perFrame * 1000,
-                   unit: "ms", target: 100, higherIsBetter: false),
-            Figure(name: "  states only (--bytes none): file/raw", value: Double(states.fileSize) * 100 / Double(states.rawSize),
-                   unit: "%", target: 10, higherIsBetter: false),
+            Figure(
+                name: "1 min at 10 Hz of churn, 65,536 pages: file/raw", value: Double(reader.fileSize) * 100 / Double(reader.rawSize),
+                unit: "%", target: 10, higherIsBetter: false),
+            Figure(
+                name: "  (file \(reader.fileSize / 1024) KiB of \(reader.rawSize >> 20) MiB raw) record a frame", value: perFrame * 1000,
+                unit: "ms", target: 100, higherIsBetter: false),
+            Figure(
+                name: "  states only (--bytes none): file/raw", value: Double(states.fileSize) * 100 / Double(states.rawSize),
+                unit: "%", target: 10, higherIsBetter: false),
         ]
     },
     BenchmarkCase(name: "recording seek and replay (issue 5)") {
@@ -101,7 +106,10 @@ let recordingCases: [BenchmarkCase] = [
             for arguments in [["info", path], ["info", "--verify", path], ["objects", "--replay", path, "--frame", "\(bombs + 1)"]] {
                 let run = try runToEnd(releaseBinary, arguments, status: 65)
                 let command = arguments.prefix { $0 != path }.joined(separator: " ")
-                figures.append(Figure(name: "\(command), \(bytes.count / 1024) KiB describing \(bombs * 64) MiB (\(roundedText(run.seconds, places: 2)) s): vs inflating it", value: run.seconds / described, unit: "x", target: 1.5, higherIsBetter: false))
+                figures.append(
+                    Figure(
+                        name: "\(command), \(bytes.count / 1024) KiB describing \(bombs * 64) MiB (\(roundedText(run.seconds, places: 2)) s): vs inflating it",
+                        value: run.seconds / described, unit: "x", target: 1.5, higherIsBetter: false))
                 figures.append(Figure(name: "  peak memory", value: Double(run.peakResident) / 1048576, unit: "MiB", target: 160, higherIsBetter: false))
             }
         }

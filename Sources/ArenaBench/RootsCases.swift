@@ -21,17 +21,21 @@ let rootsCases: [BenchmarkCase] = [
                 .deletingLastPathComponent().appendingPathComponent("arenascope").path
             var oneShot: [Double] = []
             for _ in 0..<7 {
-                oneShot.append(secondsTaken {
-                    let status = spawnAndWait(binary, ["snapshot", "--map-id", String(narrow), "--json"])
-                    precondition(status == 0, "snapshot exited \(status)")
-                })
+                oneShot.append(
+                    secondsTaken {
+                        let status = spawnAndWait(binary, ["snapshot", "--map-id", String(narrow), "--json"])
+                        precondition(status == 0, "snapshot exited \(status)")
+                    })
             }
             return [
-                Figure(name: "find the roots of an arena used by 3 programs with 50 globals", value: roots * 1000, unit: "ms", target: 20, higherIsBetter: false),
-                Figure(name: "one-shot snapshot --json of a 256-page live arena, whole process", value: median(oneShot) * 1000, unit: "ms", target: 100, higherIsBetter: false),
+                Figure(
+                    name: "find the roots of an arena used by 3 programs with 50 globals", value: roots * 1000, unit: "ms", target: 20, higherIsBetter: false),
+                Figure(
+                    name: "one-shot snapshot --json of a 256-page live arena, whole process", value: median(oneShot) * 1000, unit: "ms", target: 100,
+                    higherIsBetter: false),
             ]
         }
-    },
+    }
 ]
 
 /// Runs `path` with `arguments`, output to /dev/null, and waits: its exit status.

@@ -9,9 +9,10 @@ enum AllocatorText {
     static func lines(_ reports: [SlabAllocator.Report], fragments: FragmentAllocator.Report?) -> [String] {
         var lines: [String] = []
         for report in reports {
-            lines.append("allocator  slab of \(report.descriptorType) from \(report.root): \(report.live.count) live \(report.dataType), "
-                         + "\(report.free.count) free (still pointed at, recycled later) in \(report.leaves) leaves"
-                         + (report.emptyLeaves > 0 ? "; \(report.emptyLeaves) leaves hold no live slot" : ""))
+            lines.append(
+                "allocator  slab of \(report.descriptorType) from \(report.root): \(report.live.count) live \(report.dataType), "
+                    + "\(report.free.count) free (still pointed at, recycled later) in \(report.leaves) leaves"
+                    + (report.emptyLeaves > 0 ? "; \(report.emptyLeaves) leaves hold no live slot" : ""))
             lines += report.contradictions.map { "allocator  the bookkeeping contradicts itself: \($0)" }
             lines += report.stale.prefix(shown).map { reference in
                 "stale      \(reference.path)\(reference.address.map { " at \(hex($0))" } ?? "") = \(hex(reference.value)) → a free \(report.dataType) slot"
@@ -28,7 +29,9 @@ enum AllocatorText {
             }
         }
         if let fragments {
-            lines.append("allocator  page fragments (\(fragments.root)): their counts say \(fragments.live) live objects on \(fragments.pages) pages, \(fragments.reached) reached")
+            lines.append(
+                "allocator  page fragments (\(fragments.root)): their counts say \(fragments.live) live objects on \(fragments.pages) pages, \(fragments.reached) reached"
+            )
             lines += fragments.findings.prefix(shown).map { "allocator  " + $0.text }
         }
         return lines

@@ -18,10 +18,12 @@ enum ArenaListing {
         let record = arena.record
         let states = PageState.all.map { state in (arena.pages.map { String($0[state]) } ?? "?").leftPadded(to: width(state)) }
         let userRange = record.userVMStart == 0 ? "(not mapped yet)" : "\(hex(record.userVMStart))-\(hex(record.userVMEnd))"
-        let range = withRange
+        let range =
+            withRange
             ? [userRange.rightPadded(to: 39), record.flags.names.filter { $0 != "mmapable" }.joined(separator: ",").rightPadded(to: 6)]
             : []
-        return ([String(record.id).leftPadded(to: 6), record.name.terminalSafe.rightPadded(to: 16), String(record.maxPages).leftPadded(to: 6)]
+        return
+            ([String(record.id).leftPadded(to: 6), record.name.terminalSafe.rightPadded(to: 16), String(record.maxPages).leftPadded(to: 6)]
             + states + range + [arena.pids.map(String.init).joined(separator: ",")]).joined(separator: "  ")
     }
 

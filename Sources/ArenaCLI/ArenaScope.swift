@@ -20,7 +20,8 @@ public struct ArenaScope: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             InspectCommand.self, DemoCommand.self, ListCommand.self, SnapshotCommand.self, ReadCommand.self, ChaseCommand.self,
-            RecordCommand.self, InfoCommand.self, RootsCommand.self, ObjectsCommand.self, RefsCommand.self, TypesCommand.self, DecodeCommand.self, WorkloadsCommand.self,
+            RecordCommand.self, InfoCommand.self, RootsCommand.self, ObjectsCommand.self, RefsCommand.self, TypesCommand.self, DecodeCommand.self,
+            WorkloadsCommand.self,
             ExportCommand.self, ManualSectionsCommand.self,
         ],
         defaultSubcommand: InspectCommand.self)
@@ -36,7 +37,8 @@ public struct ArenaScope: ParsableCommand {
         let conventions = CommandLineConventions(arguments ?? Array(CommandLine.arguments.dropFirst()), subcommands: commandNames)
         CommandLineConventions.indenting.store(conventions.pretty, ordering: .relaxed)
         if conventions.arguments.count == 2, conventions.arguments[0] == "--generate-completion-script",
-           let shell = CompletionShell(rawValue: conventions.arguments[1]) {
+            let shell = CompletionShell(rawValue: conventions.arguments[1])
+        {
             print(ShellCompletion.script(for: shell), terminator: "")
             Self.exit()
         }
@@ -82,8 +84,9 @@ extension ArenaScope {
         }
         if arguments.first == "help", arguments.count > 1, let wanted = arguments.dropFirst().first(where: { !commandNames.contains($0) }) {
             let close = closeMatches(to: wanted, among: commandNames)
-            throw CLIError("no command '\(wanted)'" + (close.isEmpty ? "" : " (did you mean \(close.map { "'\($0)'" }.joined(separator: ", "))?)")
-                           + " (see 'arenascope help')", status: .usage)
+            throw CLIError(
+                "no command '\(wanted)'" + (close.isEmpty ? "" : " (did you mean \(close.map { "'\($0)'" }.joined(separator: ", "))?)")
+                    + " (see 'arenascope help')", status: .usage)
         }
     }
 }

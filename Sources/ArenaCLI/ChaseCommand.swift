@@ -48,7 +48,9 @@ struct ChaseCommand: ParsableCommand {
             let entry = try catalog.lookup(nodeType)
             guard let (fieldOffset, _) = catalog.field(field, in: entry.ref) else {
                 let close = closeMatches(to: field, among: catalog.fieldNames(of: entry.ref))
-                throw CLIError("\(entry.name) has no field '\(field)'" + (close.isEmpty ? "" : " (did you mean \(close.map { "'\($0)'" }.joined(separator: ", "))?)"), status: .usage)
+                throw CLIError(
+                    "\(entry.name) has no field '\(field)'" + (close.isEmpty ? "" : " (did you mean \(close.map { "'\($0)'" }.joined(separator: ", "))?)"),
+                    status: .usage)
             }
             step = fieldOffset
         }

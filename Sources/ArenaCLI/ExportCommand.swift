@@ -32,7 +32,10 @@ struct ExportCommand: ParsableCommand {
             start). SIGINT or SIGTERM stop it.
             """)
 
-    @Option(help: ArgumentHelp("Where to serve /metrics: HOST:PORT, [IPv6]:PORT or :PORT for every interface (default \(ListenAddress.defaultValue); beyond loopback only when asked).", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp(
+            "Where to serve /metrics: HOST:PORT, [IPv6]:PORT or :PORT for every interface (default \(ListenAddress.defaultValue); beyond loopback only when asked).",
+            valueName: "host:port"))
     var listen: String?
     @Option(help: ArgumentHelp("Write the metrics to this file (atomically) instead of serving them.", valueName: "path"))
     var textfile: String?
@@ -42,13 +45,17 @@ struct ExportCommand: ParsableCommand {
     var objects = false
     @Option(help: ArgumentHelp("With --objects: most objects to visit per arena (1 to 10000000).", valueName: "n"))
     var maxObjects: Int = 1_000_000
-    @Option(name: .customLong("btf"), help: ArgumentHelp(
-        "With --objects: more types for the arenas of the programs FILE holds (a .bpf.o: its .BTF and, through pahole, its DWARF; a raw BTF with no programs: every arena), or of program PROG (repeatable).",
-        valueName: "[prog=]file"))
+    @Option(
+        name: .customLong("btf"),
+        help: ArgumentHelp(
+            "With --objects: more types for the arenas of the programs FILE holds (a .bpf.o: its .BTF and, through pahole, its DWARF; a raw BTF with no programs: every arena), or of program PROG (repeatable).",
+            valueName: "[prog=]file"))
     var btfFiles: [String] = []
-    @Option(name: .customLong("shape"), help: ArgumentHelp(
-        "With --objects: a shape file (docs/shapes.md) for the arenas of the program it is named for (PROG.shape), or of program PROG (repeatable); a PROG.shape beside a --btf object goes with it.",
-        valueName: "[prog=]file"))
+    @Option(
+        name: .customLong("shape"),
+        help: ArgumentHelp(
+            "With --objects: a shape file (docs/shapes.md) for the arenas of the program it is named for (PROG.shape), or of program PROG (repeatable); a PROG.shape beside a --btf object goes with it.",
+            valueName: "[prog=]file"))
     var shapeFiles: [String] = []
     @Flag(help: "Sample once, print the metrics on stdout (or write them to --textfile) and exit (for scripts, cron and promtool).")
     var once = false
@@ -60,10 +67,14 @@ struct ExportCommand: ParsableCommand {
             throw ValidationError("--listen \(listen.terminalSafe): expected HOST:PORT, [IPv6]:PORT or :PORT with a port from 0 to 65535")
         }
         guard (100...3_600_000).contains(intervalMilliseconds) else { throw ValidationError("--interval must be between 100 and 3600000 ms") }
-        guard (1...ObjectsCommand.objectLimit).contains(maxObjects) else { throw ValidationError("--max-objects must be between 1 and \(ObjectsCommand.objectLimit)") }
+        guard (1...ObjectsCommand.objectLimit).contains(maxObjects) else {
+            throw ValidationError("--max-objects must be between 1 and \(ObjectsCommand.objectLimit)")
+        }
         if openmetrics && !once { throw ValidationError("--openmetrics goes with --once (a scraper asks for its format itself)") }
         if !objects && !(btfFiles.isEmpty && shapeFiles.isEmpty) { throw ValidationError("--btf and --shape go with --objects (they type the object walk)") }
-        if once && listen != nil { throw ValidationError("--once prints the metrics (or writes --textfile) and exits: it serves nothing, so --listen does not go with it") }
+        if once && listen != nil {
+            throw ValidationError("--once prints the metrics (or writes --textfile) and exits: it serves nothing, so --listen does not go with it")
+        }
     }
 
     /// An object walk of a 1M-object arena costs about 0.08 s of a core (see the README's
@@ -72,8 +83,10 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let typeFiles = try ProgramTypeFiles(btf: btfFiles, shapes: shapeFiles, loadBTF: SourceOptions.loadTypes)
-        let collector = try HealthCollector(objects: objects ? ObjectTraversal.Options(maxObjects: maxObjects) : nil,
-                                            typeFiles: typeFiles) { printError("arenascope: warning: " + $0.terminalSafe) }
+        let collector = try HealthCollector(
+            objects: objects ? ObjectTraversal.Options(maxObjects: maxObjects) : nil,
+            typeFiles: typeFiles
+        ) { printError("arenascope: warning: " + $0.terminalSafe) }
         let file = try textfile.map { path throws(ExportError) in try TextfileWriter(path: path) }
         if once {
             let healths = collector.collect()

@@ -33,7 +33,8 @@ struct HeadlessWatch {
             let stats = snapshot.stats
             let diff = backend.lastDiff
             let latency = String(Int((backend.lastLatency * 1_000_000).rounded()))
-            return "sample \(String(backend.sampleCount).leftPadded(to: 4))  \(latency.leftPadded(to: 6)) µs  \(stats.countsText)  ranges \(stats.freeRanges)  largest \(stats.largestFree)  frag \(percentText(stats.fragmentation))  changed \(diff?.changedPageCount ?? 0) pages, freed \(diff?.freed.count ?? 0) ranges"
+            return
+                "sample \(String(backend.sampleCount).leftPadded(to: 4))  \(latency.leftPadded(to: 6)) µs  \(stats.countsText)  ranges \(stats.freeRanges)  largest \(stats.largestFree)  frag \(percentText(stats.fragmentation))  changed \(diff?.changedPageCount ?? 0) pages, freed \(diff?.freed.count ?? 0) ranges"
         case .gone(let error): return "\(error); the last snapshot is kept"
         case .failed(let error): return "sample failed: \(error)"
         }
@@ -44,7 +45,8 @@ struct HeadlessWatch {
 /// `R` reserved, lower case where a cell is partly free).
 enum PageMapText {
     /// "· free  # allocated  M mapped  R reserved  a/m/r partly"
-    static let legend = (PageState.all.map { "\($0.glyph) \($0.name)" }
+    static let legend =
+        (PageState.all.map { "\($0.glyph) \($0.name)" }
         + [PageState.all.filter { !$0.isFree }.map { String($0.partlyFreeGlyph) }.joined(separator: "/") + " partly"])
         .joined(separator: "  ")
 

@@ -17,7 +17,10 @@ struct InfoCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("The recording.", valueName: "file"), completion: .file(extensions: ["arec"]))
     var file: String
-    @Flag(help: "Also decode every frame and page and check every checksum; exit 65 at the first damage (a checksum mismatch, a frame out of sequence, a broken index; a recording merely cut short verifies).")
+    @Flag(
+        help:
+            "Also decode every frame and page and check every checksum; exit 65 at the first damage (a checksum mismatch, a frame out of sequence, a broken index; a recording merely cut short verifies)."
+    )
     var verify = false
     @OptionGroup var output: OutputOptions
 
@@ -92,7 +95,9 @@ struct InfoCommand: ParsableCommand {
             }
             json.endArray()
             let objects = survey.objects
-            if objects.counted == 0 { json.null("objects") } else {
+            if objects.counted == 0 {
+                json.null("objects")
+            } else {
                 json.beginArray("objects")
                 for type in objects.types {
                     json.beginObject()
@@ -128,7 +133,9 @@ struct InfoCommand: ParsableCommand {
         lines.append("recorded   \(Date(timeIntervalSince1970: Double(header.createdAt)))")
         if !survey.damaged.isEmpty {
             let count = survey.damaged.count
-            lines.append("damaged    \(count) frame description\(count == 1 ? "" : "s"); frames \(survey.unreplayable.map(Self.describe).joined(separator: ", ")) cannot be replayed")
+            lines.append(
+                "damaged    \(count) frame description\(count == 1 ? "" : "s"); frames \(survey.unreplayable.map(Self.describe).joined(separator: ", ")) cannot be replayed"
+            )
             for frame in survey.damaged.prefix(20) { lines.append("  \(frame.reason)") }
             if survey.damaged.count > 20 { lines.append("  and \(survey.damaged.count - 20) more (--json lists them all)") }
         }

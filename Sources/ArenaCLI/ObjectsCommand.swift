@@ -51,8 +51,10 @@ struct ObjectsCommand: ParsableCommand {
     func run() throws {
         let (opened, snapshot) = try source.openSampled()
         let options = ObjectTraversal.Options(maxObjects: maxObjects)
-        let walked = try ObjectWalk.runWithAllocators(opened, catalog: try TypeLookup.catalog(of: opened), snapshot: snapshot,
-                                                      options: options) { try SourceOptions.sample(opened) }
+        let walked = try ObjectWalk.runWithAllocators(
+            opened, catalog: try TypeLookup.catalog(of: opened), snapshot: snapshot,
+            options: options
+        ) { try SourceOptions.sample(opened) }
         let (map, allocators, fragments) = (walked.map, walked.allocators, walked.fragments)
         let liveByType = Dictionary(allocators.map { ($0.dataType, $0.live.count) }, uniquingKeysWith: +)
         if let diff, let timeline = opened.timeline {
@@ -146,14 +148,17 @@ struct ObjectsCommand: ParsableCommand {
             printError("arenascope: no roots: nothing to walk from (the programs keep no arena globals or pointers in maps with BTF)")
         }
         let share = map.backedBytes == 0 ? "-" : percentText(Double(map.reachedBytes) / Double(map.backedBytes))
-        print("objects    \(map.objects) (\(map.bytes) bytes)\(map.limit.map { ", truncated: \($0)" } ?? "")"
-              + (map.torn ? ", torn (the arena kept changing: only bad pointers seen twice are listed)" : ""))
-        print("pages      \(map.reachedPages.count) reached\(map.untypedPages > 0 ? " (\(map.untypedPages) only through untyped pointers)" : ""), "
-              + "\(map.unreachedPages.count) backed but unreached; \(share) of the backed bytes reachable")
+        print(
+            "objects    \(map.objects) (\(map.bytes) bytes)\(map.limit.map { ", truncated: \($0)" } ?? "")"
+                + (map.torn ? ", torn (the arena kept changing: only bad pointers seen twice are listed)" : ""))
+        print(
+            "pages      \(map.reachedPages.count) reached\(map.untypedPages > 0 ? " (\(map.untypedPages) only through untyped pointers)" : ""), "
+                + "\(map.unreachedPages.count) backed but unreached; \(share) of the backed bytes reachable")
         let width = min(40, map.types.map(\.type.count).max() ?? 0)
         for type in map.types {
-            print("  " + type.type.rightPadded(to: width) + String(type.count).leftPadded(to: 10) + String(type.bytes).leftPadded(to: 12) + " bytes"
-                  + (liveByType[type.type].map { ", \($0) live" } ?? ""))
+            print(
+                "  " + type.type.rightPadded(to: width) + String(type.count).leftPadded(to: 10) + String(type.bytes).leftPadded(to: 12) + " bytes"
+                    + (liveByType[type.type].map { ", \($0) live" } ?? ""))
         }
         for line in AllocatorText.lines(allocators, fragments: fragments) { print(line) }
         for finding in map.findings { print(finding.label.rightPadded(to: 11) + finding.text) }
@@ -197,13 +202,16 @@ extension ObjectsCommand {
             print(json.printed)
             return
         }
-        print("frame \(from) → frame \(to)\(truncated ? " (a walk was truncated)" : ""): \(growth.isEmpty ? "no type changed" : "\(growth.count) type\(growth.count == 1 ? "" : "s") changed")")
+        print(
+            "frame \(from) → frame \(to)\(truncated ? " (a walk was truncated)" : ""): \(growth.isEmpty ? "no type changed" : "\(growth.count) type\(growth.count == 1 ? "" : "s") changed")"
+        )
         let width = min(40, growth.map(\.type.count).max() ?? 0)
         for type in growth {
             let count = (type.countChange > 0 ? "+" : "") + String(type.countChange)
             let bytes = (type.bytesChange > 0 ? "+" : "") + String(type.bytesChange)
-            print("  " + type.type.rightPadded(to: width) + count.leftPadded(to: 10) + bytes.leftPadded(to: 12) + " bytes"
-                  + "   now \(type.after?.count ?? 0)")
+            print(
+                "  " + type.type.rightPadded(to: width) + count.leftPadded(to: 10) + bytes.leftPadded(to: 12) + " bytes"
+                    + "   now \(type.after?.count ?? 0)")
         }
     }
 }
@@ -213,7 +221,9 @@ struct RefsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "refs",
         abstract: "Who points here: every pointer reached from the roots that points into the object (or page) at ADDR.",
-        discussion: "With --json: {\"refs\": [{\"addr\", \"path\", \"value\"}]}: where each pointer lies (null for a root a map holds), its path from a root and what it holds.")
+        discussion:
+            "With --json: {\"refs\": [{\"addr\", \"path\", \"value\"}]}: where each pointer lies (null for a root a map holds), its path from a root and what it holds."
+    )
 
     @OptionGroup var source: SourceOptions
     @Option(help: ArgumentHelp("An address in the object or page to ask about.", valueName: "addr"))

@@ -88,7 +88,9 @@ struct RecordCommand: ParsableCommand {
             case .sampled: failure = recorder.failure
             case .gone(let error), .failed(let error): failure = error
             }
-            progress.show("recording \(output): frame \(writer.frameCount)\(frameLimit == .max ? "" : "/\(frameLimit)") · \(Self.describe(time())) · \(Self.size(writer.fileSize)) (\(Self.share(writer.fileSize, of: writer.rawSize)) of raw)")
+            progress.show(
+                "recording \(output): frame \(writer.frameCount)\(frameLimit == .max ? "" : "/\(frameLimit)") · \(Self.describe(time())) · \(Self.size(writer.fileSize)) (\(Self.share(writer.fileSize, of: writer.rawSize)) of raw)"
+            )
         }
         progress.finish()
         let finished = Result { () throws(RecordingError) in try writer.finish() }
@@ -99,7 +101,11 @@ struct RecordCommand: ParsableCommand {
         }
         try finished.get()
         let reader = try RecordingReader(path: output)
-        print(json.json ? InfoCommand.json(reader, file: output) : "recorded \(reader.frameCount) frames (\(Self.describe(reader.duration))) to \(output.terminalSafe): \(Self.size(reader.fileSize)), \(Self.share(reader.fileSize, of: reader.rawSize)) of \(Self.size(reader.rawSize)) raw")
+        print(
+            json.json
+                ? InfoCommand.json(reader, file: output)
+                : "recorded \(reader.frameCount) frames (\(Self.describe(reader.duration))) to \(output.terminalSafe): \(Self.size(reader.fileSize)), \(Self.share(reader.fileSize, of: reader.rawSize)) of \(Self.size(reader.rawSize)) raw"
+        )
     }
 
     /// Each frame's objects by type: an object walk bounded to keep recording at its pace

@@ -20,7 +20,8 @@ struct RootOption: ParsableArguments {
     static func named(_ name: String, in snapshot: Snapshot) throws -> StructureRoot {
         guard let root = snapshot.roots.first(where: { $0.name == name }) else {
             let close = closeMatches(to: name, among: snapshot.roots.map(\.name))
-            let hint = close.isEmpty
+            let hint =
+                close.isEmpty
                 ? (snapshot.roots.isEmpty ? "; this arena has no roots" : "; 'arenascope roots' lists them")
                 : " (did you mean \(close.map { "'\($0)'" }.joined(separator: ", "))?)"
             throw CLIError("no root named '\(name)'\(hint)", status: .usage)

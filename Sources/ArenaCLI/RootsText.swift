@@ -9,7 +9,8 @@ enum RootsText {
         let typeWidth = min(40, roots.map { ($0.type ?? "(untyped)").count }.max() ?? 0)
         return roots.map { root in
             let note = root.note(in: geometry).map { "  (\($0))" } ?? ""
-            return (root.name.terminalSafe.rightPadded(to: nameWidth) + "  " + (root.type ?? "(untyped)").terminalSafe.rightPadded(to: typeWidth)
+            return
+                (root.name.terminalSafe.rightPadded(to: nameWidth) + "  " + (root.type ?? "(untyped)").terminalSafe.rightPadded(to: typeWidth)
                 + "  " + hex(root.address) + "  " + root.origin.terminalSafe + note)
         }
     }

@@ -9,7 +9,8 @@ enum ShellCompletion {
         let generated = ArenaScope.completionScript(for: shell)
         let defaultCommand = ArenaScope.configuration.defaultSubcommand?._commandName ?? "inspect"
         guard let hook = hook(for: shell, defaultCommand: defaultCommand),
-              let at = generated.range(of: hook.marker) else { return generated }
+            let at = generated.range(of: hook.marker)
+        else { return generated }
         return generated.replacingCharacters(in: at, with: hook.before + hook.marker + hook.after)
     }
 
@@ -17,26 +18,34 @@ enum ShellCompletion {
     private static func hook(for shell: CompletionShell, defaultCommand: String) -> (marker: String, before: String, after: String)? {
         switch shell {
         case .bash:
-            return (#"    local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")"# + "\n", "", """
+            return (
+                #"    local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")"# + "\n", "",
+                """
                     # An option first, not the root's own: the default command's options (arenascope --emulate list ...).
                     if [[ ${COMP_WORDS[1]} == -* && ${COMP_WORDS[1]} != @(--version|-h|--help) ]]; then
                         _arenascope_\(defaultCommand)
                         return
                     fi
 
-                """)
+                """
+            )
         case .zsh:
             // The root's function is the first to call _arguments.
-            return (#"    _arguments -w -s -S : "${arg_specs[@]}" && ret=0"#, """
+            return (
+                #"    _arguments -w -s -S : "${arg_specs[@]}" && ret=0"#,
+                """
                     # An option first, not the root's own: the default command's options (arenascope --emulate list ...).
                     if [[ ${words[2]} == -* && ${words[2]} != (--version|-h|--help) ]]; then
                         _arenascope_\(defaultCommand)
                         return
                     fi
 
-                """, "")
+                """, ""
+            )
         case .fish:
-            return ("        __arenascope_parse_subcommand 0 'version' 'h/help'\n", """
+            return (
+                "        __arenascope_parse_subcommand 0 'version' 'h/help'\n",
+                """
                         # An option first, not the root's own: the default command's options (arenascope --emulate list ...).
                         set -l first $unparsed_tokens[2]
                         set -q unparsed_tokens[2]; or set first (commandline -ct)
@@ -44,7 +53,8 @@ enum ShellCompletion {
                             set unparsed_tokens $unparsed_tokens[1] \(defaultCommand) $unparsed_tokens[2..-1]
                         end
 
-                """, "")
+                """, ""
+            )
         default:
             return nil
         }

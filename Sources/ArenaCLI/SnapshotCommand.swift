@@ -7,7 +7,8 @@ struct SnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshot",
         abstract: "Print the page states, free ranges, stats and roots of an arena.",
-        discussion: "With --json the output is one object: source, page_size, max_pages, user_vm_start, user_vm_end, flags, runs, free_ranges, stats and roots.")
+        discussion: "With --json the output is one object: source, page_size, max_pages, user_vm_start, user_vm_end, flags, runs, free_ranges, stats and roots."
+    )
 
     @OptionGroup var source: SourceOptions
     @OptionGroup var output: OutputOptions
@@ -26,7 +27,9 @@ enum SnapshotText {
         var lines: [String] = []
         let details = snapshot.source.details.map { "\($0.key)=\(describe($0.value))" }.joined(separator: " ")
         lines.append("source     \(snapshot.source.kind.rawValue) \(details)")
-        lines.append("arena      \(hex(geometry.userVMStart))-\(hex(geometry.userVMEnd))  \(geometry.maxPages) pages of \(geometry.pageSize) bytes  flags: \(geometry.flags.names.joined(separator: ","))")
+        lines.append(
+            "arena      \(hex(geometry.userVMStart))-\(hex(geometry.userVMEnd))  \(geometry.maxPages) pages of \(geometry.pageSize) bytes  flags: \(geometry.flags.names.joined(separator: ","))"
+        )
         lines.append("pages      \(stats.countsText)")
         lines.append("free space \(stats.freeRanges) ranges, largest \(stats.largestFree) pages, fragmentation \(percentText(stats.fragmentation))")
         lines.append("extents    \(stats.backedExtents) runs of backed pages")
@@ -42,4 +45,3 @@ enum SnapshotText {
     }
 
 }
-

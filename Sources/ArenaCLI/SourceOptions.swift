@@ -7,8 +7,9 @@ import ArenaTypes
 
 /// Chooses what to look at: an emulated arena, a live one, or a recording.
 struct SourceOptions: ParsableArguments {
-    @Option(name: .customLong("emulate"), help: ArgumentHelp("Run an emulated arena with WORKLOAD (see 'arenascope workloads').", valueName: "workload"),
-            completion: .list(WorkloadCatalog.names))
+    @Option(
+        name: .customLong("emulate"), help: ArgumentHelp("Run an emulated arena with WORKLOAD (see 'arenascope workloads').", valueName: "workload"),
+        completion: .list(WorkloadCatalog.names))
     var workload: String?
 
     @Option(help: "Seed of the emulated workload.")
@@ -29,14 +30,18 @@ struct SourceOptions: ParsableArguments {
     @Flag(help: "Create the emulated arena with BPF_F_SEGV_ON_FAULT.")
     var segvOnFault = false
 
-    @Option(name: .customLong("map-id"), help: ArgumentHelp("Attach to the live arena with this BPF map id.", valueName: "id"),
-            completion: .custom { _, _, prefix in Completions.arenaIDs().filter { $0.hasPrefix(prefix) } })
+    @Option(
+        name: .customLong("map-id"), help: ArgumentHelp("Attach to the live arena with this BPF map id.", valueName: "id"),
+        completion: .custom { _, _, prefix in Completions.arenaIDs().filter { $0.hasPrefix(prefix) } })
     var mapID: UInt32?
 
     @Option(name: .customLong("pin"), help: ArgumentHelp("Attach to the live arena pinned at this bpffs path.", valueName: "path"), completion: .file())
     var pinPath: String?
 
-    @Option(name: .customLong("name"), help: ArgumentHelp("Attach to the live arena whose map has this name (as bpftool's 'name NAME'; several of one name: choose with --map-id).", valueName: "name"))
+    @Option(
+        name: .customLong("name"),
+        help: ArgumentHelp(
+            "Attach to the live arena whose map has this name (as bpftool's 'name NAME'; several of one name: choose with --map-id).", valueName: "name"))
     var mapName: String?
 
     @Flag(help: "Hold the live arena open so it outlives its programs (post-mortem inspection).")
@@ -48,14 +53,18 @@ struct SourceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Frame of the recording to look at (default 0, the first).", valueName: "i"))
     var frame: Int?
 
-    @Option(name: .customLong("btf"), help: ArgumentHelp(
-        "More types: a BPF object (its .BTF section and, through pahole, its DWARF) or a raw BTF file, for types the programs' BTF lacks or only declares (repeatable).",
-        valueName: "file"), completion: .file())
+    @Option(
+        name: .customLong("btf"),
+        help: ArgumentHelp(
+            "More types: a BPF object (its .BTF section and, through pahole, its DWARF) or a raw BTF file, for types the programs' BTF lacks or only declares (repeatable).",
+            valueName: "file"), completion: .file())
     var btfFiles: [String] = []
 
-    @Option(name: .customLong("shape"), help: ArgumentHelp(
-        "What the types do not say: cast roots, counted arrays, containers, owned memory (docs/shapes.md; repeatable). A NAME.shape beside a --btf object, and the programs' own in ~/.config/arenascope/shapes/, are read too.",
-        valueName: "file"), completion: .file(extensions: ["shape"]))
+    @Option(
+        name: .customLong("shape"),
+        help: ArgumentHelp(
+            "What the types do not say: cast roots, counted arrays, containers, owned memory (docs/shapes.md; repeatable). A NAME.shape beside a --btf object, and the programs' own in ~/.config/arenascope/shapes/, are read too.",
+            valueName: "file"), completion: .file(extensions: ["shape"]))
     var shapeFiles: [String] = []
 
     func validate() throws {
@@ -103,7 +112,9 @@ struct SourceOptions: ParsableArguments {
         let ids = try LiveSource.arenaIDs(named: name)
         guard ids.count == 1 else {
             if ids.isEmpty { throw CLIError("no arena is named '\(name.terminalSafe)' (arenascope list shows them)", status: .noInput) }
-            throw CLIError("\(ids.count) arenas are named '\(name.terminalSafe)' (ids \(ids.map(String.init).joined(separator: ", "))): choose one with --map-id", status: .usage)
+            throw CLIError(
+                "\(ids.count) arenas are named '\(name.terminalSafe)' (ids \(ids.map(String.init).joined(separator: ", "))): choose one with --map-id",
+                status: .usage)
         }
         return ids[0]
     }
@@ -113,7 +124,9 @@ struct SourceOptions: ParsableArguments {
     static func loadTypes(_ path: String) throws -> [TypeBlob] {
         let loaded = try BTFFile.load(path)
         if let unread = loaded.dwarfUnread {
-            printError("arenascope: note: \(path.terminalSafe): its .BTF is read, its DWARF is not (\(unread.why)); types the program uses only through locals are in its DWARF alone")
+            printError(
+                "arenascope: note: \(path.terminalSafe): its .BTF is read, its DWARF is not (\(unread.why)); types the program uses only through locals are in its DWARF alone"
+            )
         }
         return loaded.blobs
     }

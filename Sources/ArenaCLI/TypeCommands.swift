@@ -8,7 +8,9 @@ struct TypesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "types",
         abstract: "List the types known for an arena: from its programs' BTF (live), its workload (emulated), or the recording.",
-        discussion: "Structs, unions, enums and typedefs; a name only declared in every BTF known is marked (forward_only in JSON). With --json: {\"types\": [{\"name\", \"size\", \"origin\"}], \"problems\": [...]}.")
+        discussion:
+            "Structs, unions, enums and typedefs; a name only declared in every BTF known is marked (forward_only in JSON). With --json: {\"types\": [{\"name\", \"size\", \"origin\"}], \"problems\": [...]}."
+    )
 
     @OptionGroup var source: SourceOptions
     @OptionGroup var output: OutputOptions
@@ -169,7 +171,9 @@ enum TypedText {
         var text = ["\(decoded.typeName) at \(hex(decoded.address)) (\(decoded.size) bytes)"]
         for line in lines {
             let name = String(repeating: " ", count: line.depth * 2) + line.name
-            text.append("  " + line.offset.rightPadded(to: 7) + name.rightPadded(to: nameWidth + 2) + line.typeName.rightPadded(to: typeWidth + 2) + (line.value.isEmpty ? "" : "= " + line.value))
+            text.append(
+                "  " + line.offset.rightPadded(to: 7) + name.rightPadded(to: nameWidth + 2) + line.typeName.rightPadded(to: typeWidth + 2)
+                    + (line.value.isEmpty ? "" : "= " + line.value))
         }
         return text.joined(separator: "\n")
     }

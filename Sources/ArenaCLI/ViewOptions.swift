@@ -8,8 +8,9 @@ import ArenaScreen
 
 /// How the interactive inspector looks and samples.
 struct ViewOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Colour theme: a name from Themes/ (dark, light, high-contrast, mono) or a path to a .theme file.", valueName: "name|path"),
-            completion: .custom { _, _, prefix in ThemeLibrary.available().filter { $0.hasPrefix(prefix) } })
+    @Option(
+        help: ArgumentHelp("Colour theme: a name from Themes/ (dark, light, high-contrast, mono) or a path to a .theme file.", valueName: "name|path"),
+        completion: .custom { _, _, prefix in ThemeLibrary.available().filter { $0.hasPrefix(prefix) } })
     var theme: String?
 
     @Option(help: ArgumentHelp("Milliseconds between samples.", valueName: "ms"))
@@ -53,8 +54,9 @@ struct ViewOptions: ParsableArguments {
         let app = InspectorApp(backend: backend, width: 80, height: 24)
         if !backend.source.capabilities.contains(.timeline) {
             // Counted only where the walk fits in 5 ms: it runs on the key path with each sample.
-            app.recording = SessionRecorder(interval: { [backend] in backend.interval }, clock: monotonicSeconds,
-                                            tally: try? RecordCommand.tally(of: backend.source, seconds: 0.005))
+            app.recording = SessionRecorder(
+                interval: { [backend] in backend.interval }, clock: monotonicSeconds,
+                tally: try? RecordCommand.tally(of: backend.source, seconds: 0.005))
         }
         defer { if let recording = app.recording, recording.isRecording { print(recording.stop()) } }
         try TerminalSession.run(app, theme: theme, noColor: noColor)

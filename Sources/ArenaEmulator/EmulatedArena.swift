@@ -19,7 +19,9 @@ public final class EmulatedArena {
     ///   - maxPages: `max_entries`.
     ///   - mapFlags: raw `map_flags`; `BPF_F_MMAPABLE` is required.
     ///   - mapExtra: fixed user address, or 0 to let the first mmap choose.
-    public init(maxPages: UInt32, mapFlags: UInt32, mapExtra: UInt64 = 0, keySize: UInt32 = 0, valueSize: UInt32 = 0)
+    public init(
+        maxPages: UInt32, mapFlags: UInt32, mapExtra: UInt64 = 0, keySize: UInt32 = 0, valueSize: UInt32 = 0
+    )
         throws(ArenaCreationError)
     {
         let flags = ArenaFlags(rawValue: mapFlags)

@@ -47,9 +47,11 @@ public final class EmulatedSource: ArenaSource {
     }
 
     public var descriptor: SourceDescriptor {
-        SourceDescriptor(kind: .emulated, details: [
-            ("workload", .text(type(of: workload).name)), ("seed", .number(seed)), ("steps", .number(steps)),
-        ])
+        SourceDescriptor(
+            kind: .emulated,
+            details: [
+                ("workload", .text(type(of: workload).name)), ("seed", .number(seed)), ("steps", .number(steps)),
+            ])
     }
 
     /// The arena now.

@@ -13,7 +13,8 @@ public enum ExportError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .unknownHost(let host): "cannot resolve the listen host '\(host)'"
         case .cannotListen(let address, let code):
-            code == EADDRINUSE ? "cannot listen on \(address): the port is in use"
+            code == EADDRINUSE
+                ? "cannot listen on \(address): the port is in use"
                 : "cannot listen on \(address): \(String(cString: strerror(code))) (errno \(code))"
         case .cannotWrite(let path, let code): "cannot write \(path): \(String(cString: strerror(code))) (errno \(code))"
         }

@@ -44,8 +44,10 @@ enum HTTPExchange {
     /// The answer to a head longer than the server takes.
     static let tooLarge = response(status: "431 Request Header Fields Too Large", body: "request too large\n")
 
-    private static func response(status: String, body: String, contentType: String = "text/plain; charset=utf-8",
-                                 extra: String = "", headOnly: Bool = false) -> [UInt8] {
+    private static func response(
+        status: String, body: String, contentType: String = "text/plain; charset=utf-8",
+        extra: String = "", headOnly: Bool = false
+    ) -> [UInt8] {
         let payload = Array(body.utf8)
         let head = "HTTP/1.1 \(status)\r\nContent-Type: \(contentType)\r\nContent-Length: \(payload.count)\r\n\(extra)Connection: close\r\n\r\n"
         return Array(head.utf8) + (headOnly ? [] : payload)

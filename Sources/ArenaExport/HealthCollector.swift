@@ -24,14 +24,18 @@ public final class HealthCollector {
     /// where this process may not. With `objects`, each pass also walks every arena's object
     /// map with these limits, with `typeFiles` added to the arenas of their programs; `report`
     /// hears why a walk failed.
-    public convenience init(objects: ObjectTraversal.Options?, typeFiles: ProgramTypeFiles = ProgramTypeFiles(),
-                            report: @escaping (String) -> Void = { _ in }) throws(LiveError) {
+    public convenience init(
+        objects: ObjectTraversal.Options?, typeFiles: ProgramTypeFiles = ProgramTypeFiles(),
+        report: @escaping (String) -> Void = { _ in }
+    ) throws(LiveError) {
         self.init(host: try LiveHost(), objects: objects, typeFiles: typeFiles, report: report)
     }
 
     /// Watches the arenas of `host`.
-    public init(host: any ArenaHost, objects: ObjectTraversal.Options?, typeFiles: ProgramTypeFiles = ProgramTypeFiles(),
-                report: @escaping (String) -> Void = { _ in }) {
+    public init(
+        host: any ArenaHost, objects: ObjectTraversal.Options?, typeFiles: ProgramTypeFiles = ProgramTypeFiles(),
+        report: @escaping (String) -> Void = { _ in }
+    ) {
         self.host = host
         self.objects = objects
         self.typeFiles = typeFiles

@@ -42,7 +42,8 @@ public enum LoopbackClient {
     /// The body of `GET path`, or nil when no HTTP answer came.
     public static func get(port: UInt16, path: String) -> String? {
         guard let answer = exchange(port: port, request: "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"),
-              answer.hasPrefix("HTTP/1."), let split = answer.range(of: "\r\n\r\n") else { return nil }
+            answer.hasPrefix("HTTP/1."), let split = answer.range(of: "\r\n\r\n")
+        else { return nil }
         return String(answer[split.upperBound...])
     }
 }

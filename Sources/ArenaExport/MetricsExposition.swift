@@ -40,7 +40,8 @@ public enum MetricsExposition {
         }
         text.family("arenascope_arena_info", "gauge", "The programs that use the arena and the processes that map it, as labels.")
         for arena in arenas {
-            text.sample("arenascope_arena_info", arena, [("programs", arena.programs.joined(separator: ",")), ("processes", arena.processes.joined(separator: ","))], 1)
+            text.sample(
+                "arenascope_arena_info", arena, [("programs", arena.programs.joined(separator: ",")), ("processes", arena.processes.joined(separator: ","))], 1)
         }
         if withObjects {
             let counted = arenas.filter { $0.objects != nil }
@@ -54,7 +55,10 @@ public enum MetricsExposition {
             gauge(&text, "arenascope_arena_bad_pointers", "Pointers from reached objects into free or reserved pages, or out of the arena.", counted) {
                 Double($0.objects!.badPointers)
             }
-            gauge(&text, "arenascope_arena_container_objects", "Objects typed as the container of the member a pointer leads to (inferred, or from a shape).", counted) {
+            gauge(
+                &text, "arenascope_arena_container_objects", "Objects typed as the container of the member a pointer leads to (inferred, or from a shape).",
+                counted
+            ) {
                 Double($0.objects!.containerObjects)
             }
             gauge(&text, "arenascope_arena_ambiguous_objects", "Objects counted as the type pointed to because several containers fit them alike.", counted) {
@@ -63,7 +67,10 @@ public enum MetricsExposition {
             gauge(&text, "arenascope_arena_untyped_pages", "Pages reached only through untyped pointers (void *, unions that stay ambiguous).", counted) {
                 Double($0.objects!.untypedPages)
             }
-            byType(&text, "arenascope_arena_live_objects", "Live objects by type, as the allocator's own bookkeeping marks them (recognised slab allocators).", counted) {
+            byType(
+                &text, "arenascope_arena_live_objects", "Live objects by type, as the allocator's own bookkeeping marks them (recognised slab allocators).",
+                counted
+            ) {
                 $0.objects!.live.map { ($0.type, Double($0.count)) }
             }
             gauge(&text, "arenascope_arena_object_leaks", "Live allocator slots that nothing reached from the roots points to but the allocator.", counted) {
@@ -75,10 +82,15 @@ public enum MetricsExposition {
             gauge(&text, "arenascope_arena_invariant_violations", "Live objects that break a check their shape declares.", counted) {
                 Double($0.objects!.invariantViolations)
             }
-            gauge(&text, "arenascope_arena_fragment_count_mismatches", "Pages whose page-fragment allocator count disagrees with the objects reached on them.", counted) {
+            gauge(
+                &text, "arenascope_arena_fragment_count_mismatches", "Pages whose page-fragment allocator count disagrees with the objects reached on them.",
+                counted
+            ) {
                 Double($0.objects!.fragmentMismatches)
             }
-            text.family("arenascope_arena_stopped_pointers", "gauge", "Pointers and roots the walk could not follow, by the type they lead to and why (declared_only, untyped_root).")
+            text.family(
+                "arenascope_arena_stopped_pointers", "gauge",
+                "Pointers and roots the walk could not follow, by the type they lead to and why (declared_only, untyped_root).")
             for arena in counted {
                 for stop in arena.objects!.stopped {
                     text.sample("arenascope_arena_stopped_pointers", arena, [("type", stop.type), ("reason", stop.reason)], Double(stop.pointers))
@@ -102,8 +114,10 @@ public enum MetricsExposition {
     }
 
     /// A gauge family with one sample an arena and type, labelled `type`.
-    private static func byType(_ text: inout MetricsText, _ name: String, _ help: String, _ arenas: [ArenaHealth],
-                               _ rows: (ArenaHealth) -> [(type: String, value: Double)]) {
+    private static func byType(
+        _ text: inout MetricsText, _ name: String, _ help: String, _ arenas: [ArenaHealth],
+        _ rows: (ArenaHealth) -> [(type: String, value: Double)]
+    ) {
         text.family(name, "gauge", help)
         for arena in arenas {
             for row in rows(arena) { text.sample(name, arena, [("type", row.type)], row.value) }

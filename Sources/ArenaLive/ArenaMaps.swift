@@ -35,7 +35,8 @@ enum ArenaMaps {
         let (fd, _) = try LiveMap.openArena(id: id)
         defer { close(fd) }
         let info = try LiveMap.info(fd)
-        let start = info.map_extra != 0 ? info.map_extra : mappedStart(id: id, pages: info.max_entries, holders: holders ?? ProcessMappings.mapHolders()[id] ?? [])
+        let start =
+            info.map_extra != 0 ? info.map_extra : mappedStart(id: id, pages: info.max_entries, holders: holders ?? ProcessMappings.mapHolders()[id] ?? [])
         return ArenaRecord(mapInfo: info, userVMStart: start ?? 0)
     }
 
@@ -78,9 +79,10 @@ extension LiveArenaSummary {
             let pids = Array(Set(mapping + (holders[record.id] ?? []))).sorted()
             let roots = LiveRoots(arenaID: record.id)
             _ = roots.roots(geometry: record.geometry, references: 0)
-            return LiveArenaSummary(record: record, pids: pids, pages: nil, programs: roots.programs,
-                                    processes: pids.map { ($0, ProcessMappings.command(of: $0)) },
-                                    globals: roots.globalsArea.map { ($0.place, $0.pages) })
+            return LiveArenaSummary(
+                record: record, pids: pids, pages: nil, programs: roots.programs,
+                processes: pids.map { ($0, ProcessMappings.command(of: $0)) },
+                globals: roots.globalsArea.map { ($0.place, $0.pages) })
         }
     }
 }
@@ -91,7 +93,9 @@ extension LiveRoots {
     public static func withoutSampler(mapID: UInt32) throws(LiveError) -> (geometry: ArenaGeometry, roots: [StructureRoot]) {
         let record = try ArenaMaps.record(id: mapID)
         guard record.userVMStart != 0 else {
-            throw .unreadable("arena \(mapID) has no user address that can be found without the sampler (it was not created at a fixed address and no process holding it maps it)")
+            throw .unreadable(
+                "arena \(mapID) has no user address that can be found without the sampler (it was not created at a fixed address and no process holding it maps it)"
+            )
         }
         return (record.geometry, LiveRoots(arenaID: mapID).roots(geometry: record.geometry, references: 0))
     }

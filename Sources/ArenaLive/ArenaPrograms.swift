@@ -27,7 +27,8 @@ enum ArenaPrograms {
             var info = bpf_prog_info()
             var length = UInt32(MemoryLayout<bpf_prog_info>.size)
             guard bpf_obj_get_info_by_fd(fd.value, &info, &length) == 0, info.xlated_prog_len > 0,
-                  info.xlated_prog_len <= 1 << 24 else { return [] }
+                info.xlated_prog_len <= 1 << 24
+            else { return [] }
             let count = Int(info.xlated_prog_len) / MemoryLayout<bpf_insn>.size
             var instructions = [bpf_insn](repeating: bpf_insn(), count: count)
             let filled = instructions.withUnsafeMutableBufferPointer { buffer -> Bool in
@@ -66,7 +67,8 @@ enum ArenaPrograms {
         var seenBTF = Set<UInt32>()
         for program in try programs(usingMap: mapID) {
             guard program.btf != 0, program.name != readerName, seenBTF.insert(program.btf).inserted,
-                  let btf = LoadedBTF.bytes(id: program.btf) else { continue }
+                let btf = LoadedBTF.bytes(id: program.btf)
+            else { continue }
             blobs.append(TypeBlob(origin: "prog \(program.id) (\(program.name))", btf: btf))
         }
         return blobs

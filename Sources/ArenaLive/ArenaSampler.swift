@@ -46,9 +46,12 @@ public struct ArenaRecord: Sendable, Hashable {
         reservedPages = raw.reserved_pages
         referenceCount = raw.refcnt
         mappingCount = raw.vma_count
-        mappingProcesses = raw.pids_known == 0 ? nil : withUnsafeBytes(of: raw.pids) { bytes in
-            Set(bytes.bindMemory(to: UInt32.self).prefix(Int(raw.pid_count)).map { Int32(bitPattern: $0) }).filter { $0 > 0 }.sorted()
-        }
+        mappingProcesses =
+            raw.pids_known == 0
+            ? nil
+            : withUnsafeBytes(of: raw.pids) { bytes in
+                Set(bytes.bindMemory(to: UInt32.self).prefix(Int(raw.pid_count)).map { Int32(bitPattern: $0) }).filter { $0 > 0 }.sorted()
+            }
         freeingPages = raw.freeing_pages
         scratchPages = raw.scratch_pages
         missingFields = raw.missing
@@ -137,10 +140,11 @@ public final class ArenaSampler {
             // The walk's bases only where it is used: reading kallsyms costs a one-shot command 0.1 s.
             let walksPageTables = KernelSupport.hasScratchPage || framePage != nil
             let bases = walksPageTables ? Self.kernelBases : [:]
-            var config = as_config(target_id: target, probe_claimed: probeClaimed ? 1 : 0, walk_only: walkOnly ? 1 : 0, frame_page: frameField,
-                                   page_tables: walksPageTables ? 1 : 0, pad: 0,
-                                   page_offset_base: bases["page_offset_base"] ?? 0,
-                                   vmemmap_base: bases["vmemmap_base"] ?? 0, sme_me_mask: bases["sme_me_mask"] ?? 0)
+            var config = as_config(
+                target_id: target, probe_claimed: probeClaimed ? 1 : 0, walk_only: walkOnly ? 1 : 0, frame_page: frameField,
+                page_tables: walksPageTables ? 1 : 0, pad: 0,
+                page_offset_base: bases["page_offset_base"] ?? 0,
+                vmemmap_base: bases["vmemmap_base"] ?? 0, sme_me_mask: bases["sme_me_mask"] ?? 0)
             guard bpf_map_update_elem(configFD, &key, &config, UInt64(BPF_ANY)) == 0 else {
                 configured = nil
                 throw .system(call: "configuring the sampler", errno: errno)

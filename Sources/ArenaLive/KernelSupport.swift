@@ -33,7 +33,8 @@ public enum KernelSupport {
                 guard let base = haystack.baseAddress, let first = wanted.first else { return false }
                 var offset = 1
                 while offset + wanted.count <= haystack.count,
-                      let hit = memchr(base + offset, Int32(first), haystack.count - offset - wanted.count + 1) {
+                    let hit = memchr(base + offset, Int32(first), haystack.count - offset - wanted.count + 1)
+                {
                     let position = base.distance(to: UnsafeRawPointer(hit))
                     if haystack[position - 1] == 0 && memcmp(hit, wanted.baseAddress!, wanted.count) == 0 { return true }
                     offset = position + 1

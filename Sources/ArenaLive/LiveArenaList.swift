@@ -23,8 +23,9 @@ extension ArenaSampler {
             let pids = ProcessMappings.processes(of: record)
             let source = try? LiveSource(mapID: record.id, sampler: self)
             let pages = source.flatMap { try? SamplingBackend(source: $0, clock: monotonicSeconds).snapshot().stats.pages }
-            return LiveArenaSummary(record: record, pids: pids, pages: pages, programs: source?.programs ?? [],
-                                    processes: pids.map { ($0, ProcessMappings.command(of: $0)) }, globals: source?.globals)
+            return LiveArenaSummary(
+                record: record, pids: pids, pages: pages, programs: source?.programs ?? [],
+                processes: pids.map { ($0, ProcessMappings.command(of: $0)) }, globals: source?.globals)
         }
     }
 }

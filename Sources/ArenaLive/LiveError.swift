@@ -46,7 +46,8 @@ public enum LiveError: Error, Equatable, CustomStringConvertible {
             "the kernel withholds bpf_probe_read_kernel from BPF programs (kernel lockdown in confidentiality mode does this), which telling page states apart needs"
         case .unsupported(let why): "this kernel cannot do it: \(why)"
         case .gone(let id): "arena \(id) is gone"
-        case .released(let id): "arena \(id) has no other user left: its bytes are no longer read so that it can go (--keep-alive holds an arena for post-mortem looks)"
+        case .released(let id):
+            "arena \(id) has no other user left: its bytes are no longer read so that it can go (--keep-alive holds an arena for post-mortem looks)"
         case .torn(let id): "arena \(id) changed while it was sampled"
         case .system(let call, let errno): "\(call) failed: \(String(cString: strerror(errno))) (errno \(errno))"
         case .unreadable(let why): why
@@ -66,7 +67,8 @@ public enum LiveError: Error, Equatable, CustomStringConvertible {
     /// capabilities this process lacks, or, holding them all, a security policy.
     static func refusal(_ action: String, needs needed: [Capability]) -> LiveError {
         let missing = Capability.missing(needed)
-        return missing.isEmpty ? .refusedByPolicy(action: action, holding: Capability.names(needed))
+        return missing.isEmpty
+            ? .refusedByPolicy(action: action, holding: Capability.names(needed))
             : .notPermitted(action: action, capability: Capability.names(missing))
     }
 
@@ -87,7 +89,6 @@ public enum LiveError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
-
 
 extension LiveError: ClassifiedSampleError {
     public var sampleFailureKind: SampleFailureKind {

@@ -88,11 +88,14 @@ public final class LiveRoots {
         var seenMaps = Set<UInt32>([arenaID])
         for program in found where program.name != ArenaPrograms.readerName {
             if let types = catalog(program.btf, origin: "prog \(program.id)"), let section = types.section(named: ".addr_space.1"),
-               let base = Self.globalsBase(section, loads: program.loadedConstants(), geometry: geometry) {
+                let base = Self.globalsBase(section, loads: program.loadedConstants(), geometry: geometry)
+            {
                 if globalsArea == nil { globalsArea = Self.area(base: base, section: section, geometry: geometry) }
                 for variable in section where seenGlobals.insert(variable.name).inserted {
-                    globals.append(StructureRoot(name: variable.name, address: base + UInt64(variable.offset),
-                                                 type: types.name(of: variable.type), origin: "arena global"))
+                    globals.append(
+                        StructureRoot(
+                            name: variable.name, address: base + UInt64(variable.offset),
+                            type: types.name(of: variable.type), origin: "arena global"))
                 }
             }
             for mapID in program.maps where seenMaps.insert(mapID).inserted {
@@ -144,12 +147,14 @@ public final class LiveRoots {
         var info = bpf_map_info()
         var length = UInt32(MemoryLayout<bpf_map_info>.size)
         guard bpf_obj_get_info_by_fd(fd, &info, &length) == 0, info.type == BPF_MAP_TYPE_ARRAY.rawValue,
-              info.btf_id != 0, info.btf_value_type_id != 0, info.value_size > 0,
-              let types = catalog(info.btf_id, "map \(id)") else { return nil }
+            info.btf_id != 0, info.btf_value_type_id != 0, info.value_size > 0,
+            let types = catalog(info.btf_id, "map \(id)")
+        else { return nil }
         let entries = Int(min(info.max_entries, UInt32(maxEntries), UInt32(maxMapBytes) / max(1, info.value_size)))
         let valueType = TypeRef(blob: 0, id: info.btf_value_type_id)
-        return GlobalMap(id: id, name: fixedCString(info.name), valueSize: Int(info.value_size), entries: entries,
-                         catalog: types, valueType: valueType, isSection: types.isDataSection(valueType))
+        return GlobalMap(
+            id: id, name: fixedCString(info.name), valueSize: Int(info.value_size), entries: entries,
+            catalog: types, valueType: valueType, isSection: types.isDataSection(valueType))
     }
 
     /// The arena addresses the map's values hold now, as roots.
@@ -164,8 +169,10 @@ public final class LiveRoots {
             guard value.withUnsafeMutableBytes({ bpf_map_lookup_elem(fd, &key, $0.baseAddress) }) == 0 else { continue }
             let path = map.isSection ? "" : "\(map.name)[\(entry)]"
             for found in map.catalog.arenaPointers(in: value, as: map.valueType, named: path, decoder: decoder) {
-                roots.append(StructureRoot(name: found.path, address: found.target, type: found.pointee.map { map.catalog.name(of: $0) },
-                                           origin: "map \(map.name)"))
+                roots.append(
+                    StructureRoot(
+                        name: found.path, address: found.target, type: found.pointee.map { map.catalog.name(of: $0) },
+                        origin: "map \(map.name)"))
             }
         }
         return roots

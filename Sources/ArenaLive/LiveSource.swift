@@ -88,13 +88,15 @@ public final class LiveSource: ArenaSource {
     public func sample() throws(LiveError) -> Snapshot {
         let pass = try sampler.run(target: mapID)
         guard let record = pass.records.first(where: { $0.id == mapID }),
-              LiveMap.Identity(name: record.name, maxPages: record.maxPages) == identity else {
+            LiveMap.Identity(name: record.name, maxPages: record.maxPages) == identity
+        else {
             reader = nil
             throw .gone(id: mapID)
         }
         guard let pages = try Self.pageMap(pass, record) else { throw .torn(id: mapID) }
-        let snapshot = Snapshot(source: descriptor, geometry: record.geometry, pages: markMapped(pages, record),
-                                roots: liveRoots.roots(record))
+        let snapshot = Snapshot(
+            source: descriptor, geometry: record.geometry, pages: markMapped(pages, record),
+            roots: liveRoots.roots(record))
         releaseIfAlone(record)
         geometry = record.geometry
         return snapshot
@@ -110,14 +112,16 @@ public final class LiveSource: ArenaSource {
         let free = pass.freeRanges
         let reserved = pass.reservedRuns
         guard free.count == record.freeRangeCount,
-              free.reduce(0, { $0 + UInt64($1.count) }) == record.freePages,
-              reserved.reduce(0, { $0 + UInt64($1.count) }) == record.reservedPages else { return nil }
+            free.reduce(0, { $0 + UInt64($1.count) }) == record.freePages,
+            reserved.reduce(0, { $0 + UInt64($1.count) }) == record.reservedPages
+        else { return nil }
         var builder = PageMapBuilder(expectedRuns: 2 * (free.count + reserved.count) + 1)
         var next: UInt32 = 0
         var freeIndex = 0
         var reservedIndex = 0
         while freeIndex < free.count || reservedIndex < reserved.count {
-            let takeFree = reservedIndex == reserved.count
+            let takeFree =
+                reservedIndex == reserved.count
                 || (freeIndex < free.count && free[freeIndex].first < reserved[reservedIndex].first)
             let range = takeFree ? free[freeIndex] : reserved[reservedIndex]
             guard range.first >= next, range.last < record.maxPages else { return nil }
@@ -155,8 +159,9 @@ public final class LiveSource: ArenaSource {
             mappingsAtScan = record.mappingCount
         }
         guard !mappingPIDs.isEmpty,
-              let first = pages.runs.first(where: { $0.state == .allocated }),
-              let last = pages.runs.last(where: { $0.state == .allocated }) else { return pages }
+            let first = pages.runs.first(where: { $0.state == .allocated }),
+            let last = pages.runs.last(where: { $0.state == .allocated })
+        else { return pages }
         let present = pageTables.presentPages(pids: mappingPIDs, geometry: geometry, span: PageRange(first: first.first, last: last.last))
         return pages.relabelling(present, from: .allocated, to: .mapped)
     }
@@ -185,7 +190,8 @@ public final class LiveSource: ArenaSource {
         let ours: UInt64 = 1 + (reader == nil ? 0 : 2)
         var alone = record.referenceCount <= ours
         if !alone, record.referenceCount != referencesAtLastLook,
-           let others = try? ArenaPrograms.readers(ofMap: mapID, excluding: reader?.programID) {
+            let others = try? ArenaPrograms.readers(ofMap: mapID, excluding: reader?.programID)
+        {
             alone = record.referenceCount <= ours + 2 * UInt64(others)
         }
         referencesAtLastLook = record.referenceCount

@@ -31,7 +31,8 @@ enum LoadedBTF {
                 return bpf_obj_get_info_by_fd(fd, &info, &length) == 0
             }
             guard named, info.kernel_btf != 0,
-                  String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) == "vmlinux" else { continue }
+                String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) == "vmlinux"
+            else { continue }
             return bytes(fd: fd)
         }
         return nil

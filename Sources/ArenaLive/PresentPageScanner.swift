@@ -83,7 +83,8 @@ final class PresentPageScanner {
             guard scan.walk_end > start else { return ranges }
             for region in regions.prefix(Int(filled)) where region.end > region.start {
                 guard let first = geometry.page(containing: region.start),
-                      let last = geometry.page(containing: region.end - 1) else { continue }
+                    let last = geometry.page(containing: region.end - 1)
+                else { continue }
                 ranges.append(PageRange(first: first, last: last))
             }
             start = scan.walk_end

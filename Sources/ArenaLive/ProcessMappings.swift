@@ -17,7 +17,8 @@ enum ProcessMappings {
         let wanted = String(start, radix: 16) + "-" + String(end, radix: 16) + " "
         return entries.compactMap { entry -> Int32? in
             guard let pid = Int32(entry),
-                  let maps = text(of: "/proc/\(entry)/maps") else { return nil }
+                let maps = text(of: "/proc/\(entry)/maps")
+            else { return nil }
             for line in maps.split(separator: "\n") where line.hasPrefix(wanted) && line.hasSuffix("anon_inode:bpf-map") {
                 return pid
             }
@@ -34,9 +35,10 @@ enum ProcessMappings {
             guard let pid = Int32(entry), let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(entry)/fd") else { continue }
             for fd in fds {
                 guard (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/fd/\(fd)")) == "anon_inode:bpf-map",
-                      let info = text(of: "/proc/\(entry)/fdinfo/\(fd)"),
-                      let line = info.split(separator: "\n").first(where: { $0.hasPrefix("map_id:") }),
-                      let id = UInt32(line.dropFirst("map_id:".count).trimmingCharacters(in: .whitespaces)) else { continue }
+                    let info = text(of: "/proc/\(entry)/fdinfo/\(fd)"),
+                    let line = info.split(separator: "\n").first(where: { $0.hasPrefix("map_id:") }),
+                    let id = UInt32(line.dropFirst("map_id:".count).trimmingCharacters(in: .whitespaces))
+                else { continue }
                 holders[id, default: []].insert(pid)
             }
         }
@@ -46,14 +48,15 @@ enum ProcessMappings {
     /// Where `pids` map a BPF map (`anon_inode:bpf-map`) exactly `length` bytes long: the
     /// candidates for an arena's user address, found without the sampler.
     static func starts(ofMapping length: UInt64, in pids: [Int32]) -> Set<UInt64> {
-        Set(pids.flatMap { pid -> [UInt64] in
-            guard let maps = text(of: "/proc/\(pid)/maps") else { return [] }
-            return maps.split(separator: "\n").compactMap { line -> UInt64? in
-                guard line.hasSuffix("anon_inode:bpf-map"), let range = line.split(separator: " ").first else { return nil }
-                let bounds = range.split(separator: "-").compactMap { UInt64($0, radix: 16) }
-                return bounds.count == 2 && bounds[1] > bounds[0] && bounds[1] - bounds[0] == length ? bounds[0] : nil
-            }
-        })
+        Set(
+            pids.flatMap { pid -> [UInt64] in
+                guard let maps = text(of: "/proc/\(pid)/maps") else { return [] }
+                return maps.split(separator: "\n").compactMap { line -> UInt64? in
+                    guard line.hasSuffix("anon_inode:bpf-map"), let range = line.split(separator: " ").first else { return nil }
+                    let bounds = range.split(separator: "-").compactMap { UInt64($0, radix: 16) }
+                    return bounds.count == 2 && bounds[1] > bounds[0] && bounds[1] - bounds[0] == length ? bounds[0] : nil
+                }
+            })
     }
 
     /// The whole text of a /proc file, read to its end (Foundation's `contentsOfFile` stops

@@ -43,16 +43,21 @@ public struct PageState: Hashable, Sendable, CustomStringConvertible {
 
     /// The table: one row a state, in the order states are shown.
     private static let rows: [Traits] = [
-        Traits(state: .free, jsonName: "free", legendLabel: "free", statusLabel: "free", glyph: "·", partlyFreeGlyph: "·",
-               roleLetter: ".", defaultColor: 0x4E4E4E, defaultBold: false),
-        Traits(state: .allocated, jsonName: "allocated", legendLabel: "alloc", statusLabel: "alloc", glyph: "#", partlyFreeGlyph: "a",
-               roleLetter: "a", defaultColor: 0x5FAFFF, defaultBold: false),
-        Traits(state: .mapped, jsonName: "mapped", legendLabel: "mapped", statusLabel: "map", glyph: "M", partlyFreeGlyph: "m",
-               roleLetter: "m", defaultColor: 0x87D75F, defaultBold: true),
-        Traits(state: .reserved, jsonName: "reserved", legendLabel: "rsv", statusLabel: "rsv", glyph: "R", partlyFreeGlyph: "r",
-               roleLetter: "r", defaultColor: 0xD787FF, defaultBold: false),
-        Traits(state: .freeing, jsonName: "freeing", legendLabel: "freeing", statusLabel: "freeing", glyph: "F", partlyFreeGlyph: "f",
-               roleLetter: "F", defaultColor: 0xFFAF00, defaultBold: true),
+        Traits(
+            state: .free, jsonName: "free", legendLabel: "free", statusLabel: "free", glyph: "·", partlyFreeGlyph: "·",
+            roleLetter: ".", defaultColor: 0x4E4E4E, defaultBold: false),
+        Traits(
+            state: .allocated, jsonName: "allocated", legendLabel: "alloc", statusLabel: "alloc", glyph: "#", partlyFreeGlyph: "a",
+            roleLetter: "a", defaultColor: 0x5FAFFF, defaultBold: false),
+        Traits(
+            state: .mapped, jsonName: "mapped", legendLabel: "mapped", statusLabel: "map", glyph: "M", partlyFreeGlyph: "m",
+            roleLetter: "m", defaultColor: 0x87D75F, defaultBold: true),
+        Traits(
+            state: .reserved, jsonName: "reserved", legendLabel: "rsv", statusLabel: "rsv", glyph: "R", partlyFreeGlyph: "r",
+            roleLetter: "r", defaultColor: 0xD787FF, defaultBold: false),
+        Traits(
+            state: .freeing, jsonName: "freeing", legendLabel: "freeing", statusLabel: "freeing", glyph: "F", partlyFreeGlyph: "f",
+            roleLetter: "F", defaultColor: 0xFFAF00, defaultBold: true),
     ]
 
     /// What a state is called and how it looks.
@@ -84,9 +89,10 @@ public struct PageState: Hashable, Sendable, CustomStringConvertible {
     /// Each state by its number (nil where no state has it), for decoding in bulk.
     static let byRawValue: [PageState?] = rowIndex.map { $0.map { rows[$0].state } }
     /// Each state's precedence by its number, 0 for free states and unused numbers.
-    static let claimedPrecedence = SIMD8<UInt32>((0..<capacity).map { raw in
-        byRawValue[raw].map { $0.isFree ? 0 : UInt32($0.precedence) + 1 } ?? 0
-    })
+    static let claimedPrecedence = SIMD8<UInt32>(
+        (0..<capacity).map { raw in
+            byRawValue[raw].map { $0.isFree ? 0 : UInt32($0.precedence) + 1 } ?? 0
+        })
     /// 1 in the lanes of free states.
     static let freeLanes = SIMD8<UInt32>((0..<capacity).map { byRawValue[$0]?.isFree == true ? 1 : 0 })
 

@@ -40,7 +40,8 @@ extension PageMap {
             let last = min(a.last, b.last)
             if a.state != b.state {
                 if let previous = changes.last, previous.from == a.state, previous.to == b.state,
-                   previous.range.last + 1 == first {
+                    previous.range.last + 1 == first
+                {
                     changes[changes.count - 1].range.last = last
                 } else {
                     changes.append(StateChange(range: PageRange(first: first, last: last), from: a.state, to: b.state))

@@ -47,7 +47,8 @@ extension ChunkHeader {
             throw .damaged("frame header checksum mismatch")
         }
         guard metaRawCount <= RecordingFormat.maxMetaSize, metaPackedCount <= RecordingFormat.maxMetaSize + 1024,
-              UInt64(metaRawCount) <= UInt64(metaPackedCount) * RecordingFormat.maxExpansion + 1024 else {
+            UInt64(metaRawCount) <= UInt64(metaPackedCount) * RecordingFormat.maxExpansion + 1024
+        else {
             throw .damaged("frame \(frame) claims \(metaRawCount) bytes of description")
         }
         guard dataPackedCount < 1 << 48 else { throw .damaged("frame \(frame) claims \(dataPackedCount) bytes of data") }

@@ -76,7 +76,8 @@ struct FrameEncoder {
         if isKey { meta.contentTable = contentFrame.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
         let metaRaw = meta.encoded()
         let metaPacked = Deflate.compress(metaRaw)
-        let rawSize = UInt64(geometry.maxPages)
+        let rawSize =
+            UInt64(geometry.maxPages)
             + (header.bytesMode == .none ? 0 : UInt64(backed.count) * geometry.pageSize)
         let chunkHeader = ChunkHeader(
             frame: frame, time: UInt64(max(0, time) * 1e9), rawSize: rawSize, metaRawCount: UInt32(metaRaw.count),

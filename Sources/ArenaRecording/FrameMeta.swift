@@ -184,7 +184,8 @@ struct FrameMeta: Equatable {
             let block = Block(rawCount: try reader.u32(), packedCount: try reader.u32(), crc: try reader.u32())
             let pagesInBlock = min(RecordingFormat.pagesPerBlock, stored - index * RecordingFormat.pagesPerBlock)
             guard UInt64(block.rawCount) == UInt64(pagesInBlock) * geometry.pageSize,
-                  UInt64(block.rawCount) <= UInt64(block.packedCount) * RecordingFormat.maxExpansion + 1024 else {
+                UInt64(block.rawCount) <= UInt64(block.packedCount) * RecordingFormat.maxExpansion + 1024
+            else {
                 throw .damaged("frame \(frame): data block \(index) has the wrong size")
             }
             blocks.append(block)

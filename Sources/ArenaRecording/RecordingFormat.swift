@@ -77,8 +77,10 @@ public struct RecordingHeader: Sendable, Equatable {
     /// The format version the file was written in (the current one for a new recording).
     public internal(set) var version = RecordingFormat.version
 
-    public init(geometry: ArenaGeometry, source: SourceDescriptor, bytesMode: BytesMode,
-                keyframeInterval: UInt32 = RecordingFormat.defaultKeyframeInterval, frameInterval: Double, createdAt: UInt64) {
+    public init(
+        geometry: ArenaGeometry, source: SourceDescriptor, bytesMode: BytesMode,
+        keyframeInterval: UInt32 = RecordingFormat.defaultKeyframeInterval, frameInterval: Double, createdAt: UInt64
+    ) {
         self.geometry = geometry
         self.source = source
         self.bytesMode = bytesMode
@@ -198,10 +200,13 @@ public struct RecordingHeader: Sendable, Equatable {
 
     /// The header for recording `source` from `first` on, now: with the source's types when
     /// they can be read (recording goes on without typed views when they cannot).
-    public init(recording source: ArenaSource, from first: Snapshot, bytesMode: BytesMode,
-                keyframeInterval: UInt32 = RecordingFormat.defaultKeyframeInterval, frameInterval: Double) {
-        self.init(geometry: first.geometry, source: first.source, bytesMode: bytesMode, keyframeInterval: keyframeInterval,
-                  frameInterval: frameInterval, createdAt: UInt64(Date().timeIntervalSince1970))
+    public init(
+        recording source: ArenaSource, from first: Snapshot, bytesMode: BytesMode,
+        keyframeInterval: UInt32 = RecordingFormat.defaultKeyframeInterval, frameInterval: Double
+    ) {
+        self.init(
+            geometry: first.geometry, source: first.source, bytesMode: bytesMode, keyframeInterval: keyframeInterval,
+            frameInterval: frameInterval, createdAt: UInt64(Date().timeIntervalSince1970))
         types = (try? source.typeBlobs()) ?? []
         shapes = (try? source.shapeTexts()) ?? []
     }

@@ -42,7 +42,8 @@ enum IndexCoding {
         guard Deflate.crc(bytes) == crc else { throw .damaged("index checksum mismatch") }
         var reader = ByteReader(bytes, context: "index")
         guard try reader.u32() == RecordingFormat.indexMagic, Int(try reader.u32()) == count,
-              count * RecordingFormat.indexEntrySize == reader.remaining else {
+            count * RecordingFormat.indexEntrySize == reader.remaining
+        else {
             throw .damaged("index does not match its footer")
         }
         var entries: [IndexEntry] = []

@@ -15,8 +15,10 @@ public final class RecordingObserver: SampleObserver {
     /// What stopped the recording, if anything did.
     public private(set) var failure: RecordingError?
 
-    public init(writer: RecordingWriter, time: @escaping () -> Double,
-                tally: Tally? = nil) {
+    public init(
+        writer: RecordingWriter, time: @escaping () -> Double,
+        tally: Tally? = nil
+    ) {
         self.writer = writer
         self.time = time
         self.tally = tally

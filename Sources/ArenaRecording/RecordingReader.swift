@@ -42,8 +42,9 @@ public final class RecordingReader {
         let (version, bodyLength) = try RecordingHeader.versionAndBodyLength(preamble: preamble)
         let body = try input.read(at: UInt64(RecordingFormat.preambleSize), count: bodyLength)
         let crc = try input.read(at: UInt64(RecordingFormat.preambleSize + bodyLength), count: 4)
-        header = try RecordingHeader(body: body, crc: UInt32(crc[0]) | UInt32(crc[1]) << 8 | UInt32(crc[2]) << 16 | UInt32(crc[3]) << 24,
-                                     version: version)
+        header = try RecordingHeader(
+            body: body, crc: UInt32(crc[0]) | UInt32(crc[1]) << 8 | UInt32(crc[2]) << 16 | UInt32(crc[3]) << 24,
+            version: version)
         dataStart = UInt64(RecordingFormat.preambleSize + bodyLength + 4)
         if let (entries, indexOffset) = Self.indexed(input, dataStart: dataStart) {
             self.entries = entries
@@ -237,13 +238,14 @@ public final class RecordingReader {
     /// The index, when the file ends with a valid footer.
     private static func indexed(_ input: RecordingInput, dataStart: UInt64) -> (entries: [IndexEntry], offset: UInt64)? {
         guard input.size >= dataStart + UInt64(RecordingFormat.footerSize),
-              let footerBytes = try? input.read(at: input.size - UInt64(RecordingFormat.footerSize), count: RecordingFormat.footerSize),
-              let footer = IndexCoding.footer(footerBytes) else { return nil }
+            let footerBytes = try? input.read(at: input.size - UInt64(RecordingFormat.footerSize), count: RecordingFormat.footerSize),
+            let footer = IndexCoding.footer(footerBytes)
+        else { return nil }
         let indexEnd = input.size - UInt64(RecordingFormat.footerSize)
         guard footer.offset >= dataStart, footer.offset <= indexEnd,
-              UInt64(footer.count) * UInt64(RecordingFormat.indexEntrySize) + 8 == indexEnd - footer.offset,
-              let bytes = try? input.read(at: footer.offset, count: Int(indexEnd - footer.offset)),
-              let entries = try? IndexCoding.decode(bytes, count: footer.count, crc: footer.crc, dataStart: dataStart, indexOffset: footer.offset)
+            UInt64(footer.count) * UInt64(RecordingFormat.indexEntrySize) + 8 == indexEnd - footer.offset,
+            let bytes = try? input.read(at: footer.offset, count: Int(indexEnd - footer.offset)),
+            let entries = try? IndexCoding.decode(bytes, count: footer.count, crc: footer.crc, dataStart: dataStart, indexOffset: footer.offset)
         else { return nil }
         return (entries, footer.offset)
     }
@@ -281,11 +283,14 @@ public final class RecordingReader {
             }
             guard chunk.chunkSize <= input.size - offset else { return (entries, offset, .cut("cut short inside frame \(frame)")) }
             guard let packed = try? input.read(at: offset + headerSize, count: Int(chunk.metaPackedCount)),
-                  Deflate.crc(packed) == chunk.metaCRC else {
+                Deflate.crc(packed) == chunk.metaCRC
+            else {
                 return (entries, offset, .damage("frame \(frame) at byte \(offset): checksum mismatch"))
             }
-            entries.append(IndexEntry(offset: offset, time: chunk.time, rawSize: chunk.rawSize,
-                                      isKey: UInt32(frame) % header.keyframeInterval == 0))
+            entries.append(
+                IndexEntry(
+                    offset: offset, time: chunk.time, rawSize: chunk.rawSize,
+                    isKey: UInt32(frame) % header.keyframeInterval == 0))
             lastTime = chunk.time
             offset += chunk.chunkSize
         }

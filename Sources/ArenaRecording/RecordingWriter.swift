@@ -68,8 +68,10 @@ public final class RecordingWriter {
         let encoded = try attempt.encode(snapshot, time: time, source: source, tallies: tallies)
         try write(encoded.chunk)
         encoder = attempt
-        entries.append(IndexEntry(offset: fileSize - UInt64(encoded.chunk.count), time: encoded.header.time,
-                                  rawSize: encoded.header.rawSize, isKey: encoded.isKey))
+        entries.append(
+            IndexEntry(
+                offset: fileSize - UInt64(encoded.chunk.count), time: encoded.header.time,
+                rawSize: encoded.header.rawSize, isKey: encoded.isKey))
         rawSize += encoded.header.rawSize
     }
 

@@ -38,8 +38,9 @@ public final class ReplaySource: ArenaSource, Timeline {
         ]
         details += frame.details
         if let tallies = frame.tallies { details.append(("objects", .number(UInt64(tallies.reduce(0) { $0 + $1.count })))) }
-        return Snapshot(source: SourceDescriptor(kind: .replay, details: details), geometry: header.geometry,
-                        pages: pages, roots: frame.roots)
+        return Snapshot(
+            source: SourceDescriptor(kind: .replay, details: details), geometry: header.geometry,
+            pages: pages, roots: frame.roots)
     }
 
     /// The types the recording kept of its source.

@@ -59,29 +59,35 @@ public struct Theme: Equatable, Sendable {
 
     /// The built-in default (the same as Themes/dark.theme); a page state's role takes
     /// the state's own default colour.
-    public static let dark = Theme(name: "dark", styles: [
-        .text: RoleStyle(.rgb(0xD0, 0xD0, 0xD0)),
-        .dim: RoleStyle(.rgb(0x6C, 0x6C, 0x6C)),
-        .title: RoleStyle(.rgb(0x87, 0xAF, 0xFF), bold: true),
-        .border: RoleStyle(.rgb(0x4E, 0x4E, 0x4E)),
-        .borderFocused: RoleStyle(.rgb(0x87, 0xAF, 0xFF), bold: true),
-        .status: RoleStyle(.rgb(0xD0, 0xD0, 0xD0), on: .rgb(0x26, 0x26, 0x3A)),
-        .statusKey: RoleStyle(.rgb(0xFF, 0xD7, 0x5F), on: .rgb(0x26, 0x26, 0x3A), bold: true),
-        .error: RoleStyle(.rgb(0xFF, 0x5F, 0x5F), bold: true),
-        .cursor: RoleStyle(.rgb(0xFF, 0xFF, 0xFF), bold: true),
-        .selection: RoleStyle(.rgb(0xFF, 0xFF, 0xAF)),
-        .freed: RoleStyle(.rgb(0xFF, 0x87, 0x5F), bold: true),
-        .mixed: RoleStyle(.rgb(0x5F, 0x87, 0xAF)),
-        .unreached: RoleStyle(.rgb(0xFF, 0x5F, 0x87), bold: true),
-        .pointer: RoleStyle(.rgb(0x5F, 0xD7, 0xD7), underline: true),
-        .changed: RoleStyle(.rgb(0xFF, 0xD7, 0x00), bold: true),
-        .unbacked: RoleStyle(.rgb(0x80, 0x80, 0x80)),
-        .address: RoleStyle(.rgb(0x87, 0x87, 0xAF)),
-        .header: RoleStyle(.rgb(0xAF, 0xAF, 0xD7), bold: true),
-    ].merging(PageState.all.map { state in
-        let color = state.traits.defaultColor
-        return (ColorRole.of(state), RoleStyle(.rgb(UInt8(color >> 16), UInt8((color >> 8) & 0xFF), UInt8(color & 0xFF)), bold: state.traits.defaultBold))
-    }) { fixed, _ in fixed })
+    public static let dark = Theme(
+        name: "dark",
+        styles: [
+            .text: RoleStyle(.rgb(0xD0, 0xD0, 0xD0)),
+            .dim: RoleStyle(.rgb(0x6C, 0x6C, 0x6C)),
+            .title: RoleStyle(.rgb(0x87, 0xAF, 0xFF), bold: true),
+            .border: RoleStyle(.rgb(0x4E, 0x4E, 0x4E)),
+            .borderFocused: RoleStyle(.rgb(0x87, 0xAF, 0xFF), bold: true),
+            .status: RoleStyle(.rgb(0xD0, 0xD0, 0xD0), on: .rgb(0x26, 0x26, 0x3A)),
+            .statusKey: RoleStyle(.rgb(0xFF, 0xD7, 0x5F), on: .rgb(0x26, 0x26, 0x3A), bold: true),
+            .error: RoleStyle(.rgb(0xFF, 0x5F, 0x5F), bold: true),
+            .cursor: RoleStyle(.rgb(0xFF, 0xFF, 0xFF), bold: true),
+            .selection: RoleStyle(.rgb(0xFF, 0xFF, 0xAF)),
+            .freed: RoleStyle(.rgb(0xFF, 0x87, 0x5F), bold: true),
+            .mixed: RoleStyle(.rgb(0x5F, 0x87, 0xAF)),
+            .unreached: RoleStyle(.rgb(0xFF, 0x5F, 0x87), bold: true),
+            .pointer: RoleStyle(.rgb(0x5F, 0xD7, 0xD7), underline: true),
+            .changed: RoleStyle(.rgb(0xFF, 0xD7, 0x00), bold: true),
+            .unbacked: RoleStyle(.rgb(0x80, 0x80, 0x80)),
+            .address: RoleStyle(.rgb(0x87, 0x87, 0xAF)),
+            .header: RoleStyle(.rgb(0xAF, 0xAF, 0xD7), bold: true),
+        ].merging(
+            PageState.all.map { state in
+                let color = state.traits.defaultColor
+                return (
+                    ColorRole.of(state), RoleStyle(.rgb(UInt8(color >> 16), UInt8((color >> 8) & 0xFF), UInt8(color & 0xFF)), bold: state.traits.defaultBold)
+                )
+            }
+        ) { fixed, _ in fixed })
 
     /// Parses a theme file's text; `file` names it in errors.
     public static func parse(_ text: String, name: String, file: String) throws(ThemeError) -> Theme {
@@ -96,7 +102,9 @@ public struct Theme: Equatable, Sendable {
             }
             let role = ColorRole(name: parts[0])
             guard role != nil || parts[0] == "*" else {
-                throw .syntax(file: file, line: number + 1, message: "unknown role '\(parts[0])' (roles: \(ColorRole.allCases.map(\.name).joined(separator: ", ")), or * for the others)")
+                throw .syntax(
+                    file: file, line: number + 1,
+                    message: "unknown role '\(parts[0])' (roles: \(ColorRole.allCases.map(\.name).joined(separator: ", ")), or * for the others)")
             }
             do throws(ThemeError) {
                 let style = try parseStyle(parts[1])

@@ -14,8 +14,10 @@ public enum ThemeLibrary {
     /// Where the Debian package puts its themes.
     public static let packageFolder = "/usr/share/arenascope/themes"
 
-    public static func folders(executable: String = runningExecutable(),
-                               environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+    public static func folders(
+        executable: String = runningExecutable(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> [String] {
         var folders: [String] = []
         if let custom = environment["ARENASCOPE_THEMES"], !custom.isEmpty { folders.append(custom) }
         for base in [UserFolders.config(environment), UserFolders.data(environment)].compactMap({ $0 }) {
@@ -66,7 +68,8 @@ public enum ThemeLibrary {
 
     private static func read(path: String) throws(ThemeError) -> Theme {
         guard let data = FileManager.default.contents(atPath: path), data.count <= 1 << 20,
-              let text = String(data: data, encoding: .utf8) else { throw .unreadable(path: path) }
+            let text = String(data: data, encoding: .utf8)
+        else { throw .unreadable(path: path) }
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return try Theme.parse(text, name: name, file: path)
     }

@@ -37,7 +37,8 @@ public final class TerminalScreen {
         Self.unblockResizeSignal()
         arenascope_install_crash_restore()
         guard let output = fdopen(STDOUT_FILENO, "w"), let input = fdopen(STDIN_FILENO, "r"),
-              let screen = newterm(nil, output, input) else {
+            let screen = newterm(nil, output, input)
+        else {
             let term = getenv("TERM").map { String(cString: $0) } ?? "unset"
             throw TerminalError(description: "cannot use terminal type '\(term)' (set TERM, e.g. TERM=xterm-256color)")
         }
@@ -91,7 +92,8 @@ public final class TerminalScreen {
             let style = theme[role]
             var pair: Int16 = 0
             if let foreground = style.foreground.terminalIndex(depth: depth),
-               let background = style.background.terminalIndex(depth: depth) {
+                let background = style.background.terminalIndex(depth: depth)
+            {
                 pair = Int16(index + 1)
                 init_pair(pair, foreground, background)
             }

@@ -12,8 +12,10 @@ public enum TerminalSession {
     /// action ends the process without a program error behind them (SIGQUIT would also draw
     /// Swift's backtracer over the screen). Crashes are the crash handler's; SIGXFSZ is
     /// ignored by the command line (a recording past a file-size limit fails and says so).
-    public static let endingSignals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGVTALRM, SIGPROF,
-                                       SIGXCPU, SIGIO, SIGPWR, SIGSTKFLT]
+    public static let endingSignals = [
+        SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGVTALRM, SIGPROF,
+        SIGXCPU, SIGIO, SIGPWR, SIGSTKFLT,
+    ]
 
     /// Events already waiting that are handled before the screen is drawn again.
     static let eventsPerDraw = 512

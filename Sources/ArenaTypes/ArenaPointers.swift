@@ -40,8 +40,9 @@ extension TypeCatalog {
             guard let section = btf.types.first(where: { $0.kind == .dataSection && $0.name == name }) else { continue }
             return section.variables.compactMap { variable in
                 guard let declaration = btf[variable.type], declaration.kind == .variable else { return nil }
-                return SectionVariable(name: declaration.name, offset: variable.offset, size: variable.size,
-                                       type: TypeRef(blob: index, id: declaration.referenced))
+                return SectionVariable(
+                    name: declaration.name, offset: variable.offset, size: variable.size,
+                    type: TypeRef(blob: index, id: declaration.referenced))
             }
         }
         return nil
@@ -67,8 +68,10 @@ extension TypeCatalog {
         return found
     }
 
-    private func scan(_ ref: TypeRef, _ bytes: [UInt8], at offset: UInt64, path: String, decoder: PointerDecoder,
-                      depth: Int, budget: inout Int, into found: inout [FoundPointer]) {
+    private func scan(
+        _ ref: TypeRef, _ bytes: [UInt8], at offset: UInt64, path: String, decoder: PointerDecoder,
+        depth: Int, budget: inout Int, into found: inout [FoundPointer]
+    ) {
         budget -= 1
         guard depth < Self.maxDepth, budget > 0, let (resolvedRef, type) = resolved(ref) else { return }
         let inner = { (id: UInt32) in TypeRef(blob: resolvedRef.blob, id: id) }
@@ -81,27 +84,32 @@ extension TypeCatalog {
             let tagged = pointeeType?.kind == .typeTag && pointeeType?.name == "arena"
             let pointers = tagged ? decoder.acceptingLow32 : decoder
             guard let target = pointers.target(of: value) else { return }
-            found.append(FoundPointer(path: path, offset: offset, value: value, target: target,
-                                      pointee: type.kind == .pointer ? pointee(of: resolvedRef) : nil))
+            found.append(
+                FoundPointer(
+                    path: path, offset: offset, value: value, target: target,
+                    pointee: type.kind == .pointer ? pointee(of: resolvedRef) : nil))
         case .structure, .union:
             let members = type.kind == .union ? Array(type.members.prefix(1)) : type.members
             for member in members where member.bitfieldSize == 0 && member.bitOffset % 8 == 0 {
                 let name = member.name.isEmpty ? path : (path.isEmpty ? member.name : path + "." + member.name)
-                scan(inner(member.type), bytes, at: offset + UInt64(member.bitOffset / 8), path: name, decoder: decoder,
-                     depth: depth + 1, budget: &budget, into: &found)
+                scan(
+                    inner(member.type), bytes, at: offset + UInt64(member.bitOffset / 8), path: name, decoder: decoder,
+                    depth: depth + 1, budget: &budget, into: &found)
             }
         case .array:
             guard let size = self.size(of: inner(type.referenced)), size > 0 else { return }
             for index in 0..<min(Int(type.count), Self.maxScannedElements) where budget > 0 {
-                scan(inner(type.referenced), bytes, at: offset + UInt64(index) * size, path: "\(path)[\(index)]", decoder: decoder,
-                     depth: depth + 1, budget: &budget, into: &found)
+                scan(
+                    inner(type.referenced), bytes, at: offset + UInt64(index) * size, path: "\(path)[\(index)]", decoder: decoder,
+                    depth: depth + 1, budget: &budget, into: &found)
             }
         case .dataSection:
             for variable in type.variables {
                 guard let declaration = blobs[resolvedRef.blob][variable.type], declaration.kind == .variable else { continue }
-                scan(inner(declaration.referenced), bytes, at: offset + UInt64(variable.offset),
-                     path: path.isEmpty ? declaration.name : path + "." + declaration.name, decoder: decoder,
-                     depth: depth + 1, budget: &budget, into: &found)
+                scan(
+                    inner(declaration.referenced), bytes, at: offset + UInt64(variable.offset),
+                    path: path.isEmpty ? declaration.name : path + "." + declaration.name, decoder: decoder,
+                    depth: depth + 1, budget: &budget, into: &found)
             }
         default:
             return
@@ -122,7 +130,8 @@ extension TypeCatalog {
         var current = ref
         for name in path.split(separator: ".") {
             guard let (resolvedRef, type) = resolved(current), type.kind == .structure || type.kind == .union,
-                  let member = type.members.first(where: { $0.name == name }), member.bitfieldSize == 0, member.bitOffset % 8 == 0 else {
+                let member = type.members.first(where: { $0.name == name }), member.bitfieldSize == 0, member.bitOffset % 8 == 0
+            else {
                 return nil
             }
             offset += UInt64(member.bitOffset / 8)

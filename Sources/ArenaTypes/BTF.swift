@@ -14,7 +14,9 @@ public enum TypeError: Error, Equatable, CustomStringConvertible {
         case .badBTF(let why): "bad BTF: \(why)"
         case .unknownType(let name, let suggestions, let lookedIn):
             "no type named '\(name)'" + (suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?)")
-                + (lookedIn.isEmpty ? "" : "; looked in \(lookedIn.joined(separator: ", ")) (--btf FILE adds types; a .bpf.o built with -g adds those only its DWARF has, through pahole)")
+                + (lookedIn.isEmpty
+                    ? ""
+                    : "; looked in \(lookedIn.joined(separator: ", ")) (--btf FILE adds types; a .bpf.o built with -g adds those only its DWARF has, through pahole)")
         case .noTypes(let why): why
         case .unreadable(let why): why
         }
@@ -96,8 +98,9 @@ public struct BTF: Sendable {
         let typeOffset = Int(try header.u32()), typeLength = Int(try header.u32())
         let stringOffset = Int(try header.u32()), stringLength = Int(try header.u32())
         guard headerLength >= 24, headerLength <= bytes.count,
-              typeOffset <= bytes.count - headerLength, typeLength <= bytes.count - headerLength - typeOffset,
-              stringOffset <= bytes.count - headerLength, stringLength <= bytes.count - headerLength - stringOffset else {
+            typeOffset <= bytes.count - headerLength, typeLength <= bytes.count - headerLength - typeOffset,
+            stringOffset <= bytes.count - headerLength, stringLength <= bytes.count - headerLength - stringOffset
+        else {
             throw .badBTF("sections outside the blob")
         }
         let strings = Array(bytes[(headerLength + stringOffset)..<(headerLength + stringOffset + stringLength)])
@@ -108,8 +111,11 @@ public struct BTF: Sendable {
         }
         for (index, type) in types.enumerated() {
             let outside = { (id: UInt32) in Int(id) > types.count }
-            if let id = outside(type.referenced) ? type.referenced : type.members.lazy.map(\.type).first(where: outside)
-                ?? type.variables.lazy.map(\.type).first(where: outside) {
+            if let id = outside(type.referenced)
+                ? type.referenced
+                : type.members.lazy.map(\.type).first(where: outside)
+                    ?? type.variables.lazy.map(\.type).first(where: outside)
+            {
                 throw .badBTF("type \(index + 1) refers to type \(id), of \(types.count)")
             }
         }
@@ -126,8 +132,9 @@ public struct BTF: Sendable {
         guard let kind = BTFKind(rawValue: UInt8((info >> 24) & 0x1F)), kind != .void else {
             throw .badBTF("unknown type kind \((info >> 24) & 0x1F)")
         }
-        var type = BTFType(kind: kind, name: name, size: kind.isSized ? sizeOrType : 0,
-                           referenced: kind.isSized || kind == .forward ? 0 : sizeOrType)
+        var type = BTFType(
+            kind: kind, name: name, size: kind.isSized ? sizeOrType : 0,
+            referenced: kind.isSized || kind == .forward ? 0 : sizeOrType)
         switch kind {
         case .int:
             let encoding = try cursor.u32()
@@ -146,9 +153,10 @@ public struct BTF: Sendable {
                 let memberName = try string(try cursor.u32(), strings)
                 let memberType = try cursor.u32()
                 let offset = try cursor.u32()
-                type.members.append(BTFType.Member(
-                    name: memberName, type: memberType,
-                    bitOffset: kindFlag ? offset & 0xFF_FFFF : offset, bitfieldSize: kindFlag ? offset >> 24 : 0))
+                type.members.append(
+                    BTFType.Member(
+                        name: memberName, type: memberType,
+                        bitOffset: kindFlag ? offset & 0xFF_FFFF : offset, bitfieldSize: kindFlag ? offset >> 24 : 0))
             }
         case .enumeration:
             try cursor.ensure(vlen * 8)

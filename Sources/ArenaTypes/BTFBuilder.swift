@@ -83,20 +83,24 @@ public struct BTFBuilder {
 
     /// A union defined at once (members at offset 0).
     public mutating func union(_ name: String, size: UInt32, _ members: [Member]) -> UInt32 {
-        add(name: name, kind: .union, vlen: members.count, sizeOrType: size,
+        add(
+            name: name, kind: .union, vlen: members.count, sizeOrType: size,
             extra: members.flatMap { [stringOffset($0.name), $0.type, $0.bitOffset] })
     }
 
     public mutating func enumeration(_ name: String, size: UInt32, _ values: [(String, Int32)]) -> UInt32 {
         // The kind flag marks a signed enum.
-        add(name: name, kind: .enumeration, vlen: values.count, sizeOrType: size, kindFlag: values.contains { $0.1 < 0 },
+        add(
+            name: name, kind: .enumeration, vlen: values.count, sizeOrType: size, kindFlag: values.contains { $0.1 < 0 },
             extra: values.flatMap { [stringOffset($0.0), UInt32(bitPattern: $0.1)] })
     }
 
     /// Any type record exactly as given, checked by nothing: how crafted inputs (regression
     /// fixtures, fuzz seeds) break the rules a parser must enforce.
-    public mutating func record(_ kind: BTFKind, name: String = "", vlen: Int = 0, sizeOrType: UInt32, kindFlag: Bool = false,
-                                extra: [UInt32] = []) -> UInt32 {
+    public mutating func record(
+        _ kind: BTFKind, name: String = "", vlen: Int = 0, sizeOrType: UInt32, kindFlag: Bool = false,
+        extra: [UInt32] = []
+    ) -> UInt32 {
         add(name: name, kind: kind, vlen: vlen, sizeOrType: sizeOrType, kindFlag: kindFlag, extra: extra)
     }
 

@@ -37,17 +37,22 @@ extension TypeCatalog {
     /// Members `embeddings` looks at, at most.
     static let maxEmbeddingVisits = 1 << 16
 
-    private func visitMembers(_ members: [BTFType.Member], blob: Int, base: UInt64, prefix: String, depth: Int,
-                              budget: inout Int, _ embedded: (String, UInt64, String) -> Void) {
+    private func visitMembers(
+        _ members: [BTFType.Member], blob: Int, base: UInt64, prefix: String, depth: Int,
+        budget: inout Int, _ embedded: (String, UInt64, String) -> Void
+    ) {
         for member in members where member.bitfieldSize == 0 && member.bitOffset % 8 == 0 {
             guard budget > 0 else { return }
             budget -= 1
             guard let (memberRef, memberType) = resolved(TypeRef(blob: blob, id: member.type)),
-                  memberType.kind == .structure || memberType.kind == .union,
-                  let offset = Checked.sumOrNil(base, UInt64(member.bitOffset / 8)) else { continue }
+                memberType.kind == .structure || memberType.kind == .union,
+                let offset = Checked.sumOrNil(base, UInt64(member.bitOffset / 8))
+            else { continue }
             if memberType.name.isEmpty {
                 let inner = member.name.isEmpty ? prefix : prefix + member.name + "."
-                if depth < 4 { visitMembers(memberType.members, blob: memberRef.blob, base: offset, prefix: inner, depth: depth + 1, budget: &budget, embedded) }
+                if depth < 4 {
+                    visitMembers(memberType.members, blob: memberRef.blob, base: offset, prefix: inner, depth: depth + 1, budget: &budget, embedded)
+                }
                 continue
             }
             embedded((memberType.kind == .structure ? "struct " : "union ") + memberType.name, offset, prefix + member.name)

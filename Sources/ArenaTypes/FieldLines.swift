@@ -22,8 +22,10 @@ public enum FieldLines {
         switch decoded.value {
         case .record(let fields): append(fields, base: decoded.address, depth: 0, into: &lines, limit: limit)
         default:
-            lines.append(FieldLine(depth: 0, offset: "+0", name: "", typeName: decoded.typeName, value: text(decoded.value),
-                                   target: pointerTarget(decoded.value), pointee: pointee(decoded.value), address: decoded.address))
+            lines.append(
+                FieldLine(
+                    depth: 0, offset: "+0", name: "", typeName: decoded.typeName, value: text(decoded.value),
+                    target: pointerTarget(decoded.value), pointee: pointee(decoded.value), address: decoded.address))
         }
         return lines
     }
@@ -34,22 +36,30 @@ public enum FieldLines {
             let address = base + field.offset
             switch field.value {
             case .record(let inner):
-                lines.append(FieldLine(depth: depth, offset: offset, name: field.name, typeName: field.typeName, value: "",
-                                       target: nil, pointee: nil, address: address))
+                lines.append(
+                    FieldLine(
+                        depth: depth, offset: offset, name: field.name, typeName: field.typeName, value: "",
+                        target: nil, pointee: nil, address: address))
                 append(inner, base: address, depth: depth + 1, into: &lines, limit: limit)
             case .array(let elements) where elements.contains(where: { if case .record = $0 { true } else { false } }):
-                lines.append(FieldLine(depth: depth, offset: offset, name: field.name, typeName: field.typeName, value: "",
-                                       target: nil, pointee: nil, address: address))
+                lines.append(
+                    FieldLine(
+                        depth: depth, offset: offset, name: field.name, typeName: field.typeName, value: "",
+                        target: nil, pointee: nil, address: address))
                 for (index, element) in elements.enumerated() where lines.count < limit {
                     if case .record(let inner) = element {
-                        lines.append(FieldLine(depth: depth + 1, offset: "", name: "[\(index)]", typeName: "", value: "",
-                                               target: nil, pointee: nil, address: address))
+                        lines.append(
+                            FieldLine(
+                                depth: depth + 1, offset: "", name: "[\(index)]", typeName: "", value: "",
+                                target: nil, pointee: nil, address: address))
                         append(inner, base: address, depth: depth + 2, into: &lines, limit: limit)
                     }
                 }
             default:
-                lines.append(FieldLine(depth: depth, offset: offset, name: field.name, typeName: field.typeName, value: text(field.value),
-                                       target: pointerTarget(field.value), pointee: pointee(field.value), address: address))
+                lines.append(
+                    FieldLine(
+                        depth: depth, offset: offset, name: field.name, typeName: field.typeName, value: text(field.value),
+                        target: pointerTarget(field.value), pointee: pointee(field.value), address: address))
             }
         }
     }

@@ -55,8 +55,10 @@ extension ObjectTraversal {
         return layout
     }
 
-    private func collect(_ ref: TypeRef, at offset: UInt64, path: String, depth: Int, inUnion: Bool, inArray: Bool,
-                         into slots: inout [TypeLayout.Slot], layout: inout TypeLayout, budget: inout LayoutBudget) {
+    private func collect(
+        _ ref: TypeRef, at offset: UInt64, path: String, depth: Int, inUnion: Bool, inArray: Bool,
+        into slots: inout [TypeLayout.Slot], layout: inout TypeLayout, budget: inout LayoutBudget
+    ) {
         guard depth < 16, slots.count + layout.slotCount < TypeLayout.maxSlots, budget.take() else { return }
         if ref.pointers > 0 && ref.count == nil {
             slots.append(.init(offset: offset, pointee: ref.dereferenced, path: path, isInteger: false))
@@ -67,8 +69,9 @@ extension ObjectTraversal {
             guard let size = catalog.size(of: element), size > 0 else { return }
             for index in 0..<min(Int(count), TypeCatalog.maxScannedElements) {
                 guard let start = Checked.productOrNil(UInt64(index), size).flatMap({ Checked.sumOrNil(offset, $0) }), !budget.refused else { return }
-                collect(element, at: start, path: "\(path)[\(index)]", depth: depth + 1, inUnion: inUnion, inArray: true,
-                        into: &slots, layout: &layout, budget: &budget)
+                collect(
+                    element, at: start, path: "\(path)[\(index)]", depth: depth + 1, inUnion: inUnion, inArray: true,
+                    into: &slots, layout: &layout, budget: &budget)
             }
         }
         if let count = ref.count {
@@ -89,16 +92,18 @@ extension ObjectTraversal {
         case .structure:
             for member in type.members where member.bitfieldSize == 0 && member.bitOffset % 8 == 0 {
                 guard let start = Checked.sumOrNil(offset, UInt64(member.bitOffset / 8)), !budget.refused else { return }
-                collect(inner(member.type), at: start, path: memberPath(member), depth: depth + 1, inUnion: inUnion, inArray: false,
-                        into: &slots, layout: &layout, budget: &budget)
+                collect(
+                    inner(member.type), at: start, path: memberPath(member), depth: depth + 1, inUnion: inUnion, inArray: false,
+                    into: &slots, layout: &layout, budget: &budget)
             }
         case .union:
             var members: [[TypeLayout.Slot]] = [], names: [String] = []
             for member in type.members where member.bitfieldSize == 0 && member.bitOffset % 8 == 0 {
                 guard let start = Checked.sumOrNil(offset, UInt64(member.bitOffset / 8)), !budget.refused else { return }
                 var memberSlots: [TypeLayout.Slot] = []
-                collect(inner(member.type), at: start, path: memberPath(member), depth: depth + 1, inUnion: true, inArray: false,
-                        into: &memberSlots, layout: &layout, budget: &budget)
+                collect(
+                    inner(member.type), at: start, path: memberPath(member), depth: depth + 1, inUnion: true, inArray: false,
+                    into: &memberSlots, layout: &layout, budget: &budget)
                 members.append(memberSlots)
                 names.append(member.name)
                 // Inside another union's member, a union is read as its first member.

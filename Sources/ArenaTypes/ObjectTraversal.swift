@@ -27,8 +27,10 @@ public struct ObjectTraversal {
         /// counts are checked against.
         public var countsObjectsOnPages = false
 
-        public init(maxObjects: Int = 1_000_000, timeLimit: Double = 10, referencesTo: UInt64? = nil, instancesPerType: Int = 0,
-                    maxLayoutSteps: Int = 1 << 22, shape: Shape = Shape()) {
+        public init(
+            maxObjects: Int = 1_000_000, timeLimit: Double = 10, referencesTo: UInt64? = nil, instancesPerType: Int = 0,
+            maxLayoutSteps: Int = 1 << 22, shape: Shape = Shape()
+        ) {
             self.maxObjects = maxObjects
             self.shape = shape
             self.maxLayoutSteps = maxLayoutSteps
@@ -65,8 +67,10 @@ public struct ObjectTraversal {
     /// The types met are interned and laid out first (`WalkTables`), then each level's
     /// objects are read from one bulk request (`WalkPass`).
     /// `progress` hears the objects found so far after each level.
-    public mutating func run(roots: [StructureRoot], clock: () -> Double = monotonicSeconds, progress: (Int) -> Void = { _ in },
-                             pages: ([UInt32]) throws -> [UInt32: [UInt8]]) throws -> ObjectMap {
+    public mutating func run(
+        roots: [StructureRoot], clock: () -> Double = monotonicSeconds, progress: (Int) -> Void = { _ in },
+        pages: ([UInt32]) throws -> [UInt32: [UInt8]]
+    ) throws -> ObjectMap {
         let geometry = snapshot.geometry
         let started = clock()
         let embeddings = catalog.embeddings()
@@ -180,13 +184,15 @@ public struct ObjectTraversal {
         for (ref, rule) in shape.unionMembers {
             let names = layout(of: ref, budget: &layoutBudget).unionMemberNames.flatMap { $0 }
             guard names.contains(rule.member) else {
-                throw ShapeError.unknown(rule.place, "\(catalog.name(of: ref)) has no union member '\(rule.member)'",
-                                         suggestions: closeMatches(to: rule.member, among: names))
+                throw ShapeError.unknown(
+                    rule.place, "\(catalog.name(of: ref)) has no union member '\(rule.member)'",
+                    suggestions: closeMatches(to: rule.member, among: names))
             }
         }
 
-        var pass = WalkPass(walk: walk, tables: tables, pages: snapshot.pages, referencePage: options.referencesTo.flatMap { geometry.page(containing: $0) },
-                            watch: options.watch, ignoredTypes: options.watch.ignoring.compactMap { typeIndex[catalog.canonical($0)] })
+        var pass = WalkPass(
+            walk: walk, tables: tables, pages: snapshot.pages, referencePage: options.referencesTo.flatMap { geometry.page(containing: $0) },
+            watch: options.watch, ignoredTypes: options.watch.ignoring.compactMap { typeIndex[catalog.canonical($0)] })
         // Past the object bound nothing more is added, but what was added is still read.
         var levelStart = 0, timedOut = false
         while (levelStart < pass.walk.addresses.count || !pass.pendingUnions.isEmpty) && !timedOut {
@@ -245,7 +251,8 @@ public struct ObjectTraversal {
                 fields = references.filter { decoder.target(of: $0.value).map(leadsThere) == true }
             }
             // A map's pointer into the arena is a referrer too, though no arena field holds it.
-            referencesFound = roots.filter { $0.origin.hasPrefix("map ") && leadsThere($0.address) }
+            referencesFound =
+                roots.filter { $0.origin.hasPrefix("map ") && leadsThere($0.address) }
                 .map { ObjectMap.Reference(address: nil, path: $0.name, value: $0.address) }
                 + fields.map { ObjectMap.Reference(address: $0.address, path: path($0.object, $0.slot), value: $0.value) }
         }
@@ -289,13 +296,15 @@ public struct ObjectTraversal {
         }
         let chosen = pass.chosen, rejected = pass.rejected
         let containers = choices.indices.filter { chosen[$0] + rejected[$0] > 0 }.map { index in
-            ObjectMap.Container(container: typeName(Int(choices[index].container)), member: choices[index].member,
-                                embedded: typeName(Int(choices[index].embedded)), objects: chosen[index], rejected: rejected[index])
+            ObjectMap.Container(
+                container: typeName(Int(choices[index].container)), member: choices[index].member,
+                embedded: typeName(Int(choices[index].embedded)), objects: chosen[index], rejected: rejected[index])
         }
         let containerAmbiguities = pass.ambiguousContainers.sorted { $0.key < $1.key }.map { pointee, objects in
-            ObjectMap.Ambiguity(kind: .container, type: typeName(Int(pointee)),
-                                candidates: infos[Int(pointee)].containers.map { "\(typeName(Int(choices[$0].container))).\(choices[$0].member)" },
-                                objects: objects)
+            ObjectMap.Ambiguity(
+                kind: .container, type: typeName(Int(pointee)),
+                candidates: infos[Int(pointee)].containers.map { "\(typeName(Int(choices[$0].container))).\(choices[$0].member)" },
+                objects: objects)
         }
         let unionAmbiguities = pass.ambiguousUnions.sorted { $0.key < $1.key }.map { site, objects in
             ObjectMap.Ambiguity(kind: .union, type: tables.unionPaths[site], candidates: [], objects: objects)
@@ -327,9 +336,11 @@ public struct ObjectTraversal {
             containers: containers,
             ambiguities: containerAmbiguities + unionAmbiguities,
             untypedPages: walk.untypedPages,
-            stops: Self.merged(rootStops + pass.stopped.indices.filter { pass.stopped[$0] > 0 }.map {
-                ObjectMap.Stop(type: tables.stopTypes[$0], reason: .declaredOnly, pointers: pass.stopped[$0])
-            }))
+            stops: Self.merged(
+                rootStops
+                    + pass.stopped.indices.filter { pass.stopped[$0] > 0 }.map {
+                        ObjectMap.Stop(type: tables.stopTypes[$0], reason: .declaredOnly, pointers: pass.stopped[$0])
+                    }))
     }
 
     /// One stop a type and reason, most pointers first.

@@ -10,8 +10,10 @@ public enum ObjectWalk {
     public static let attempts = 5
 
     /// Walks `source` from `snapshot`'s roots; `resample` takes the fresh sample for a second look.
-    public static func run(_ source: ArenaSource, catalog: TypeCatalog, snapshot: Snapshot,
-                           options: ObjectTraversal.Options, resample: () throws -> Snapshot) throws -> ObjectMap {
+    public static func run(
+        _ source: ArenaSource, catalog: TypeCatalog, snapshot: Snapshot,
+        options: ObjectTraversal.Options, resample: () throws -> Snapshot
+    ) throws -> ObjectMap {
         var snapshot = snapshot
         var attempt = 1
         while true {
@@ -41,10 +43,13 @@ public enum ObjectWalk {
     /// The walk and what the allocators it recognises say: each one's bookkeeping read from
     /// `snapshot`'s roots, its live objects checked against the shapes' checks, the walk
     /// watching every slot so that stale pointers and leaks can be told (`SlabAllocator`).
-    public static func runWithAllocators(_ source: ArenaSource, catalog: TypeCatalog, snapshot: Snapshot, options: ObjectTraversal.Options,
-                                         resample: () throws -> Snapshot) throws -> Allocated {
+    public static func runWithAllocators(
+        _ source: ArenaSource, catalog: TypeCatalog, snapshot: Snapshot, options: ObjectTraversal.Options,
+        resample: () throws -> Snapshot
+    ) throws -> Allocated {
         var reader = ArenaReader(snapshot: snapshot, source: source)
-        var allocators = try SlabAllocator.checkedReports(catalog: catalog, snapshot: snapshot, shape: try shape(of: source).merging(options.shape), reader: &reader)
+        var allocators = try SlabAllocator.checkedReports(
+            catalog: catalog, snapshot: snapshot, shape: try shape(of: source).merging(options.shape), reader: &reader)
         var options = options
         options.watch = SlabAllocator.Report.watch(allocators)
         let fragmentRoot = FragmentAllocator.recognisingRoot(snapshot.roots)
@@ -54,8 +59,11 @@ public enum ObjectWalk {
         let fragments = fragmentRoot.map { FragmentAllocator.report(root: $0, map: map, snapshot: snapshot, reader: &reader) }
         // A finding stands when a fresh sample's bookkeeping still says it.
         guard allocators.contains(where: \.hasFindings) else { return Allocated(map: map, allocators: allocators, fragments: fragments) }
-        return Allocated(map: map, allocators: try SlabAllocator.confirmed(allocators, in: try resample(), source: source, catalog: catalog,
-                                                                           shape: try shape(of: source).merging(options.shape)), fragments: fragments)
+        return Allocated(
+            map: map,
+            allocators: try SlabAllocator.confirmed(
+                allocators, in: try resample(), source: source, catalog: catalog,
+                shape: try shape(of: source).merging(options.shape)), fragments: fragments)
     }
 
     /// A walk with what the allocators it recognised say.
@@ -66,8 +74,10 @@ public enum ObjectWalk {
     }
 
     /// One walk, page bytes read in bulk through the source, with the source's shapes.
-    public static func walk(_ source: ArenaSource, catalog: TypeCatalog, snapshot: Snapshot,
-                            options: ObjectTraversal.Options) throws -> ObjectMap {
+    public static func walk(
+        _ source: ArenaSource, catalog: TypeCatalog, snapshot: Snapshot,
+        options: ObjectTraversal.Options
+    ) throws -> ObjectMap {
         var options = options
         options.shape = try shape(of: source).merging(options.shape)
         var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: options)
@@ -96,7 +106,8 @@ public enum ObjectWalk {
         }
         return pointers.filter { pointer in
             guard words[pointer.address] == pointer.value,
-                  case let .bad(leadsTo) = PointerTarget(pointer.value, decoder: decoder, pages: fresh.pages) else { return false }
+                case let .bad(leadsTo) = PointerTarget(pointer.value, decoder: decoder, pages: fresh.pages)
+            else { return false }
             return leadsTo == pointer.target
         }
     }

@@ -81,7 +81,8 @@ public struct Shape: Sendable, Equatable {
             guard !raw.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" && $0 != "\r" || $0.value == 0x7F }) else {
                 throw .syntax(place, "a control character")
             }
-            let line = (raw.firstIndex(of: "#").map { raw[..<$0] } ?? raw[...]).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
+            let line = (raw.firstIndex(of: "#").map { raw[..<$0] } ?? raw[...]).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).joined(
+                separator: " ")
             if line.isEmpty { continue }
             try parse(line, at: place)
         }
@@ -126,7 +127,10 @@ public struct Shape: Sendable, Equatable {
         }
         // struct htab.buckets[n_buckets]
         guard line.hasSuffix("]"), let open = line.lastIndex(of: "["), let dot = line[..<open].lastIndex(of: ".") else {
-            throw .syntax(place, "not a declaration: expected 'ROOT = TYPE', 'TYPE.FIELD = TYPE *', 'TYPE.FIELD[COUNT]', 'TYPE in TYPE.MEMBER', 'TYPE owns BYTES', 'TYPE reads MEMBER' or 'check TYPE.FIELD == slot'")
+            throw .syntax(
+                place,
+                "not a declaration: expected 'ROOT = TYPE', 'TYPE.FIELD = TYPE *', 'TYPE.FIELD[COUNT]', 'TYPE in TYPE.MEMBER', 'TYPE owns BYTES', 'TYPE reads MEMBER' or 'check TYPE.FIELD == slot'"
+            )
         }
         let type = String(line[..<dot]), field = String(line[line.index(after: dot)..<open])
         let count = line[line.index(after: open)..<line.index(before: line.endIndex)].trimmingSpaces

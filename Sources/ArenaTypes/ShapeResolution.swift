@@ -112,8 +112,9 @@ struct ResolvedShape {
         }
         for rule in shape.owned {
             let owner = try type(rule.type, at: rule.place)
-            owned[owner] = Owned(field: try rule.field.map { path throws(ShapeError) in try integer(path, in: owner, named: rule.type, at: rule.place) },
-                                 multiplier: rule.multiplier)
+            owned[owner] = Owned(
+                field: try rule.field.map { path throws(ShapeError) in try integer(path, in: owner, named: rule.type, at: rule.place) },
+                multiplier: rule.multiplier)
         }
         for rule in shape.unionMembers {
             unionMembers[try type(rule.type, at: rule.place)] = (rule.member, rule.place)

@@ -29,11 +29,12 @@ public struct SlabAllocator: Sendable, Equatable {
     private static func recognise(_ descriptor: TypeRef, in catalog: TypeCatalog) -> SlabAllocator? {
         let fields = catalog.flattenedFields(of: descriptor)
         guard let bitmap = fields.first(where: { catalog.isArrayOfWords($0.ref) }),
-              let words = catalog.arrayCount(bitmap.ref),
-              let freeCount = fields.first(where: { catalog.isWord($0.ref) }),
-              let chunkField = fields.first(where: { field in catalog.pointee(of: field.ref).map { catalog.isStructure($0) } ?? false }),
-              let chunk = catalog.pointee(of: chunkField.ref).map(catalog.canonical),
-              let chunkSize = catalog.size(of: chunk), chunkSize % 8 == 0 else { return nil }
+            let words = catalog.arrayCount(bitmap.ref),
+            let freeCount = fields.first(where: { catalog.isWord($0.ref) }),
+            let chunkField = fields.first(where: { field in catalog.pointee(of: field.ref).map { catalog.isStructure($0) } ?? false }),
+            let chunk = catalog.pointee(of: chunkField.ref).map(catalog.canonical),
+            let chunkSize = catalog.size(of: chunk), chunkSize % 8 == 0
+        else { return nil }
         let entries = Int(chunkSize / 8)
         guard entries > 0, entries <= 64 * Int(words) else { return nil }
         // The chunk: an array of `entries` pointers to descriptors and one to the data, both at 0.
@@ -48,8 +49,9 @@ public struct SlabAllocator: Sendable, Equatable {
             }
         }
         guard pointsToDescriptors, let data else { return nil }
-        return SlabAllocator(descriptor: catalog.canonical(descriptor), chunk: chunk, data: data, bitmapOffset: bitmap.offset,
-                             bitmapWords: Int(words), freeCountOffset: freeCount.offset, chunkOffset: chunkField.offset, entries: entries)
+        return SlabAllocator(
+            descriptor: catalog.canonical(descriptor), chunk: chunk, data: data, bitmapOffset: bitmap.offset,
+            bitmapWords: Int(words), freeCountOffset: freeCount.offset, chunkOffset: chunkField.offset, entries: entries)
     }
 
     /// Every recognised slab allocator's bookkeeping under `snapshot`'s roots, read from `source`.
@@ -76,8 +78,10 @@ public struct SlabAllocator: Sendable, Equatable {
 
     /// The second look (as at bad pointers): `reports`' findings that `fresh`, a later sample,
     /// still shows through its own bookkeeping.
-    public static func confirmed(_ reports: [Report], in fresh: Snapshot, source: ArenaSource, catalog: TypeCatalog,
-                                 shape: Shape) throws(ShapeError) -> [Report] {
+    public static func confirmed(
+        _ reports: [Report], in fresh: Snapshot, source: ArenaSource, catalog: TypeCatalog,
+        shape: Shape
+    ) throws(ShapeError) -> [Report] {
         guard reports.contains(where: \.hasFindings) else { return reports }
         var reader = ArenaReader(snapshot: fresh, source: source)
         let again = try checkedReports(catalog: catalog, snapshot: fresh, shape: shape, reader: &reader)
@@ -148,10 +152,11 @@ public struct SlabAllocator: Sendable, Equatable {
             for (field, rule) in rules {
                 for (slot, index) in zip(live, liveIndices) {
                     guard let found = value(at: slot + field.offset, size: field.size) else { continue }
-                    let wanted: UInt64 = switch rule.expected {
-                    case .slot: UInt64(index)
-                    case .constant(let number): number
-                    }
+                    let wanted: UInt64 =
+                        switch rule.expected {
+                        case .slot: UInt64(index)
+                        case .constant(let number): number
+                        }
                     guard rule.equal ? found != wanted : found == wanted else { continue }
                     let said = rule.expected == .slot ? "\(wanted) (its slot)" : "\(wanted)"
                     violations.append(Violation(address: slot, field: rule.field, expected: rule.equal ? said : "not \(said)", found: found))
@@ -196,7 +201,8 @@ public struct SlabAllocator: Sendable, Equatable {
             if map.truncated {
                 leaksUnjudged = "the walk was truncated"
             } else if !live.isEmpty && unreferenced.count == live.count {
-                leaksUnjudged = "nothing reached from the roots refers to any live slot: the program keeps its references where a walk cannot see (task storage, a map without BTF)"
+                leaksUnjudged =
+                    "nothing reached from the roots refers to any live slot: the program keeps its references where a walk cannot see (task storage, a map without BTF)"
             } else {
                 leaks = unreferenced
             }
@@ -239,7 +245,8 @@ public struct SlabAllocator: Sendable, Equatable {
         /// a backed page and its free count is no more than a chunk holds.
         func isDescriptor(_ address: UInt64) -> Bool {
             guard let chunk = try? reader.word(at: address + chunkOffset), let target = decoder.target(of: chunk),
-                  (try? reader.backedPage(at: target)) != nil, let free = try? reader.word(at: address + freeCountOffset) else { return false }
+                (try? reader.backedPage(at: target)) != nil, let free = try? reader.word(at: address + freeCountOffset)
+            else { return false }
             return free <= UInt64(entries)
         }
         do {

@@ -109,7 +109,8 @@ public struct TypeCatalog: Sendable {
         var count: UInt32?
         if text.hasSuffix("]"), let open = text.lastIndex(of: "[") {
             guard let number = UInt32(text[text.index(after: open)..<text.index(before: text.endIndex)].trimmingSpaces),
-                  number > 0, number <= 1 << 20 else {
+                number > 0, number <= 1 << 20
+            else {
                 throw .unknownType(text, suggestions: [], lookedIn: [])
             }
             count = number
@@ -123,15 +124,17 @@ public struct TypeCatalog: Sendable {
         if text == "void" && pointers > 0 {
             // `void *`, `void *[8192]`: untyped pointers (libbpf's allocator keeps arrays of them).
             let ref = TypeRef(blob: 0, id: 0, pointers: pointers, count: count)
-            return Entry(name: self.name(of: ref), size: size(of: ref) ?? 0, origin: origins.first ?? "", ref: ref, isForwardOnly: false,
-                         kind: count != nil ? .array : .pointer)
+            return Entry(
+                name: self.name(of: ref), size: size(of: ref) ?? 0, origin: origins.first ?? "", ref: ref, isForwardOnly: false,
+                kind: count != nil ? .array : .pointer)
         }
         let base = try named(text)
         guard pointers > 0 || count != nil else { return base }
         guard !base.isForwardOnly || pointers > 0 else { throw .unreadable("\(base.name) is only declared: it has no size (add its BTF with --btf)") }
         let ref = TypeRef(blob: base.ref.blob, id: base.ref.id, pointers: pointers, count: count)
-        return Entry(name: self.name(of: ref), size: size(of: ref) ?? 0, origin: base.origin, ref: ref, isForwardOnly: false,
-                     kind: count != nil ? .array : .pointer)
+        return Entry(
+            name: self.name(of: ref), size: size(of: ref) ?? 0, origin: base.origin, ref: ref, isForwardOnly: false,
+            kind: count != nil ? .array : .pointer)
     }
 
     private func named(_ wanted: String) throws(TypeError) -> Entry {
@@ -187,7 +190,9 @@ public struct TypeCatalog: Sendable {
         case .int, .structure, .union, .enumeration, .enumeration64, .float: return UInt64(type.size)
         case .pointer: return 8
         case .array:
-            guard let element = size(of: TypeRef(blob: resolvedRef.blob, id: type.referenced), in: blobs, definitions: definitions, depth: depth + 1) else { return nil }
+            guard let element = size(of: TypeRef(blob: resolvedRef.blob, id: type.referenced), in: blobs, definitions: definitions, depth: depth + 1) else {
+                return nil
+            }
             let (total, overflow) = element.multipliedReportingOverflow(by: UInt64(type.count))
             return overflow ? nil : total
         default: return nil

@@ -16,7 +16,8 @@ public struct TypeGrowth: Sendable, Equatable {
             changes.append(TypeGrowth(type: type.type, before: earlier.removeValue(forKey: type.type), after: type))
         }
         for type in earlier.values { changes.append(TypeGrowth(type: type.type, before: type, after: nil)) }
-        return changes
+        return
+            changes
             .filter { $0.countChange != 0 || $0.bytesChange != 0 }
             .sorted { ($0.bytesChange, $1.type) > ($1.bytesChange, $0.type) }
     }

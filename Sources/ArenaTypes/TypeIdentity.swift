@@ -8,8 +8,9 @@ extension TypeCatalog {
     func canonical(_ ref: TypeRef) -> TypeRef {
         guard !ref.isDerived, let (resolvedRef, type) = resolved(ref) else { return ref }
         guard type.kind == .structure || type.kind == .union, !type.name.isEmpty,
-              let definition = definitions[(type.kind == .structure ? "struct " : "union ") + type.name], definition != resolvedRef,
-              let defined = self.type(definition), sameLayout(type, resolvedRef.blob, defined, definition.blob) else { return resolvedRef }
+            let definition = definitions[(type.kind == .structure ? "struct " : "union ") + type.name], definition != resolvedRef,
+            let defined = self.type(definition), sameLayout(type, resolvedRef.blob, defined, definition.blob)
+        else { return resolvedRef }
         return definition
     }
 

@@ -85,9 +85,10 @@ public struct TypeDecoder {
         budget -= 1
         if let count = ref.count {
             guard let size = catalog.size(of: ref.element), size > 0 else { return .opaque(catalog.name(of: ref)) }
-            return .array((0..<min(Int(count), Self.maxElements)).map {
-                value(of: ref.element, in: bytes, at: offset + UInt64($0) * size, depth: depth + 1, budget: &budget)
-            })
+            return .array(
+                (0..<min(Int(count), Self.maxElements)).map {
+                    value(of: ref.element, in: bytes, at: offset + UInt64($0) * size, depth: depth + 1, budget: &budget)
+                })
         }
         if ref.pointers > 0 {
             let raw = Self.load(bytes, offset, 8)
@@ -107,7 +108,9 @@ public struct TypeDecoder {
             return .enumerator(type.enumerators.first { $0.value == value }?.name, value)
         case .float:
             let raw = Self.load(bytes, offset, Int(type.size))
-            return type.size == 4 ? .float(Double(Float(bitPattern: UInt32(truncatingIfNeeded: raw)))) : type.size == 8 ? .float(Double(bitPattern: raw)) : .opaque("float\(type.size * 8)")
+            return type.size == 4
+                ? .float(Double(Float(bitPattern: UInt32(truncatingIfNeeded: raw))))
+                : type.size == 8 ? .float(Double(bitPattern: raw)) : .opaque("float\(type.size * 8)")
         case .pointer:
             let raw = Self.load(bytes, offset, 8)
             let pointee = TypeRef(blob: resolved.blob, id: type.referenced)
@@ -121,21 +124,23 @@ public struct TypeDecoder {
             let shown = min(Int(type.count), Self.maxElements)
             return .array((0..<shown).map { value(of: element, in: bytes, at: offset + UInt64($0) * size, depth: depth + 1, budget: &budget) })
         case .structure, .union:
-            return .record(type.members.map { member in
-                let memberRef = TypeRef(blob: resolved.blob, id: member.type)
-                let byteOffset = UInt64(member.bitOffset / 8)
-                let isBitfield = member.bitfieldSize > 0 || member.bitOffset % 8 != 0
-                let memberValue: TypedValue
-                if isBitfield {
-                    let bits = member.bitfieldSize > 0 ? member.bitfieldSize : UInt32(clamping: (catalog.size(of: memberRef) ?? 1) * 8)
-                    memberValue = bitfield(memberRef, in: bytes, bitOffset: offset * 8 + UInt64(member.bitOffset), bits: bits)
-                } else {
-                    memberValue = value(of: memberRef, in: bytes, at: offset + byteOffset, depth: depth + 1, budget: &budget)
-                }
-                return TypedField(name: member.name, offset: byteOffset,
-                                  bitfield: isBitfield ? (member.bitOffset, member.bitfieldSize) : nil,
-                                  typeName: catalog.name(of: memberRef), type: memberRef, value: memberValue)
-            })
+            return .record(
+                type.members.map { member in
+                    let memberRef = TypeRef(blob: resolved.blob, id: member.type)
+                    let byteOffset = UInt64(member.bitOffset / 8)
+                    let isBitfield = member.bitfieldSize > 0 || member.bitOffset % 8 != 0
+                    let memberValue: TypedValue
+                    if isBitfield {
+                        let bits = member.bitfieldSize > 0 ? member.bitfieldSize : UInt32(clamping: (catalog.size(of: memberRef) ?? 1) * 8)
+                        memberValue = bitfield(memberRef, in: bytes, bitOffset: offset * 8 + UInt64(member.bitOffset), bits: bits)
+                    } else {
+                        memberValue = value(of: memberRef, in: bytes, at: offset + byteOffset, depth: depth + 1, budget: &budget)
+                    }
+                    return TypedField(
+                        name: member.name, offset: byteOffset,
+                        bitfield: isBitfield ? (member.bitOffset, member.bitfieldSize) : nil,
+                        typeName: catalog.name(of: memberRef), type: memberRef, value: memberValue)
+                })
         default:
             return .opaque(catalog.name(of: ref))
         }

@@ -67,8 +67,10 @@ struct WalkPass {
     /// Pointers followed to an only-declared type, by `tables.stopTypes` index.
     var stopped: [Int]
 
-    init(walk: Walk, tables: WalkTables, pages: PageMap, referencePage: UInt32?, watch: ObjectTraversal.Watch = ObjectTraversal.Watch(),
-         ignoredTypes: [Int32] = []) {
+    init(
+        walk: Walk, tables: WalkTables, pages: PageMap, referencePage: UInt32?, watch: ObjectTraversal.Watch = ObjectTraversal.Watch(),
+        ignoredTypes: [Int32] = []
+    ) {
         self.walk = walk
         self.tables = tables
         self.pages = pages
@@ -152,9 +154,10 @@ struct WalkPass {
         if fitting.isEmpty && members.contains(where: \.isEmpty) { return }
         let read = fitting.first ?? members.first { !$0.isEmpty } ?? 0..<0
         let settled = fitting.dropFirst().allSatisfy { other in
-            other.count == read.count && zip(other, read).allSatisfy {
-                tables.slotOffsets[$0] == tables.slotOffsets[$1] && tables.slotPointees[$0] == tables.slotPointees[$1]
-            }
+            other.count == read.count
+                && zip(other, read).allSatisfy {
+                    tables.slotOffsets[$0] == tables.slotOffsets[$1] && tables.slotPointees[$0] == tables.slotPointees[$1]
+                }
         }
         guard settled else {
             pendingUnions.append((index, site, address, fitting))
@@ -169,8 +172,9 @@ struct WalkPass {
         for pending in pendingUnions {
             for slot in pending.members.joined() where tables.slotPointees[slot] >= 0 {
                 guard let value = walk.word(at: pending.address + tables.slotOffsets[slot]), value != 0,
-                      case let .backed(target, _) = PointerTarget(value, decoder: decoder, pages: pages),
-                      let span = pagesOf(target, size: tables.infos[Int(tables.slotPointees[slot])].size) else { continue }
+                    case let .backed(target, _) = PointerTarget(value, decoder: decoder, pages: pages),
+                    let span = pagesOf(target, size: tables.infos[Int(tables.slotPointees[slot])].size)
+                else { continue }
                 for page in span where pages.state(ofPage: page).isBacked && walk.needsFetch(page) { wanted.append(page) }
             }
         }
@@ -260,7 +264,8 @@ struct WalkPass {
             return
         }
         if tables.isEmbedded[Int(pointee)], let (start, choice) = container(of: target, pointee: pointee),
-           let startPage = walk.geometry.page(containing: start) {
+            let startPage = walk.geometry.page(containing: start)
+        {
             _ = walk.add(start, page: startPage, type: tables.choices[choice].container, parent: Int32(index), via: Int32(slot), inferredBy: Int32(choice))
             return
         }
@@ -280,7 +285,8 @@ struct WalkPass {
         var element: UInt64 = 0
         while element < count && !walk.truncated {
             guard let address = Checked.productOrNil(element, size).flatMap({ Checked.sumOrNil(first, $0) }),
-                  let page = walk.geometry.page(containing: address), pages.state(ofPage: page).isBacked else {
+                let page = walk.geometry.page(containing: address), pages.state(ofPage: page).isBacked
+            else {
                 let target = Checked.productOrNil(element, size).flatMap { Checked.sumOrNil(first, $0) } ?? .max
                 bad.append((index, slot, field, target, walk.geometry.page(containing: target).map { pages.state(ofPage: $0).name } ?? "not_arena"))
                 return
@@ -299,8 +305,9 @@ struct WalkPass {
         for choice in tables.infos[Int(pointee)].containers {
             let candidate = tables.choices[choice]
             guard target >= candidate.offset, target - candidate.offset >= walk.geometry.userVMStart,
-                  let span = pagesOf(target - candidate.offset, size: tables.infos[Int(candidate.container)].size),
-                  span.count <= 256, span.allSatisfy({ pages.state(ofPage: $0).isBacked }) else { continue }
+                let span = pagesOf(target - candidate.offset, size: tables.infos[Int(candidate.container)].size),
+                span.count <= 256, span.allSatisfy({ pages.state(ofPage: $0).isBacked })
+            else { continue }
             fitting += 1
             found = (target - candidate.offset, choice)
         }

@@ -45,8 +45,9 @@ final class ChasePane: Pane {
     func chain(_ app: InspectorApp) -> Result<ChaseResult, PaneError>? {
         guard var reader = app.reader(), let decoder = app.decoder else { return nil }
         let navigation = app.navigation
-        let start = ChainStart(node: navigation.chainNode, offset: navigation.chainOffset, pointer32: navigation.pointer32,
-                               sample: app.backend.sampleCount, maxHops: maxHops)
+        let start = ChainStart(
+            node: navigation.chainNode, offset: navigation.chainOffset, pointer32: navigation.pointer32,
+            sample: app.backend.sampleCount, maxHops: maxHops)
         let key = ChainKey(start: start, bytes: app.bytesVersion)
         if let walked, walked.key == key { return walked.result }
         var walk = progress.flatMap { $0.start == start ? $0.progress : nil } ?? ChaseProgress(from: start.node)
@@ -100,7 +101,9 @@ final class ChasePane: Pane {
         let inner = rect.inner
         let navigation = app.navigation
         let via = navigation.chainField.map { "\($0) (+\(navigation.chainOffset))" } ?? "+\(navigation.chainOffset)"
-        grid.box(rect, title: "\(PaneID.chase.title) · chain from \(hex(navigation.chainNode)) via \(via)\(navigation.pointer32 ? " (32-bit)" : "")", focused: focused)
+        grid.box(
+            rect, title: "\(PaneID.chase.title) · chain from \(hex(navigation.chainNode)) via \(via)\(navigation.pointer32 ? " (32-bit)" : "")",
+            focused: focused)
         guard inner.height >= 2 else { return }
         let path = (navigation.history.suffix(6) + [navigation.address]).map { hex($0) }
         var crumb = "path: " + path.joined(separator: " → ")
@@ -113,13 +116,15 @@ final class ChasePane: Pane {
         case .success(let chain):
             for (row, index) in list.visible.enumerated() where index < chain.hops.count {
                 let hop = chain.hops[index]
-                let line = String(index).leftPadded(to: 4) + "  " + Hexdump.paddedHex(hop.address, width: 12) + "  pg " + String(hop.page).leftPadded(to: 7)
+                let line =
+                    String(index).leftPadded(to: 4) + "  " + Hexdump.paddedHex(hop.address, width: 12) + "  pg " + String(hop.page).leftPadded(to: 7)
                     + "  → " + Hexdump.paddedHex(hop.value, width: 12) + "  " + (previews.lines[index] ?? "")
                 list.draw(line, index: index, x: inner.x, y: inner.y + 1 + row, width: inner.width, role: .text, focused: focused, into: &grid)
             }
             let note = chain.stop == .cycle ? " (a cycle!)" : chain.stop == .max && maxHops < Self.mostHops ? " (↓ past the end or End walks further)" : ""
             let ending = "\(chain.hops.count) node\(chain.hops.count == 1 ? "" : "s"), stop: \(chain.stop.rawValue)\(note)"
-            grid.put(ending, x: inner.x, y: inner.y + inner.height - 1, role: chain.stop == .cycle || chain.stop == .unbacked ? .error : .dim, limit: inner.width)
+            grid.put(
+                ending, x: inner.x, y: inner.y + inner.height - 1, role: chain.stop == .cycle || chain.stop == .unbacked ? .error : .dim, limit: inner.width)
         }
     }
 }

@@ -52,14 +52,17 @@ final class FieldsPane: Pane {
     func untypedField(in app: InspectorApp) -> Result<String, PaneError>? {
         let lines = shownLines, selection = list.selection
         guard selection < lines.count, let ref = app.types.remembered[address], lines[selection].target != nil,
-              lines[selection].pointee.map({ app.catalog.size(of: $0) ?? 0 == 0 }) ?? true else { return nil }
+            lines[selection].pointee.map({ app.catalog.size(of: $0) ?? 0 == 0 }) ?? true
+        else { return nil }
         var path = [lines[selection].name], depth = lines[selection].depth
         for line in lines[..<selection].reversed() where line.depth < depth {
             path.insert(line.name, at: 0)
             depth = line.depth
         }
         let owner = app.catalog.name(of: ref)
-        guard owner.hasPrefix("struct ") || owner.hasPrefix("union ") else { return .failure(PaneError("a shape types the fields of a struct or union, not of \(owner)")) }
+        guard owner.hasPrefix("struct ") || owner.hasPrefix("union ") else {
+            return .failure(PaneError("a shape types the fields of a struct or union, not of \(owner)"))
+        }
         guard !path.contains(where: { $0.hasPrefix("[") }) else { return .failure(PaneError("a shape types a field by name, not an array's element")) }
         return .success(owner + "." + path.filter { !$0.isEmpty }.joined(separator: "."))
     }
@@ -105,8 +108,10 @@ final class FieldsPane: Pane {
             app.showChain()
             app.focus(.hexdump)
             let type = line.pointee.map { app.catalog.name(of: $0) } ?? "void"
-            app.say(type == "void" ? "\(line.name) is untyped (void *): its bytes are in the hexdump"
-                : "\(type) is only declared in the BTF known: its bytes are in the hexdump (--btf FILE can define it)")
+            app.say(
+                type == "void"
+                    ? "\(line.name) is untyped (void *): its bytes are in the hexdump"
+                    : "\(type) is only declared in the BTF known: its bytes are in the hexdump (--btf FILE can define it)")
         }
     }
 
@@ -141,8 +146,11 @@ final class FieldsPane: Pane {
             let line = lines[index]
             let name = String(repeating: " ", count: line.depth * 2) + line.name
             let text = line.offset.rightPadded(to: 7) + name.rightPadded(to: nameWidth) + line.typeName.rightPadded(to: typeWidth) + line.value
-            list.draw(text, index: index, x: inner.x, y: inner.y + row, width: inner.width, role: line.target != nil ? .pointer : .text, focused: focused, into: &grid)
+            list.draw(
+                text, index: index, x: inner.x, y: inner.y + row, width: inner.width, role: line.target != nil ? .pointer : .text, focused: focused, into: &grid
+            )
         }
-        grid.put("Enter follows a pointer · n chains via the field · f shows the chain", x: inner.x, y: inner.y + inner.height - 1, role: .dim, limit: inner.width)
+        grid.put(
+            "Enter follows a pointer · n chains via the field · f shows the chain", x: inner.x, y: inner.y + inner.height - 1, role: .dim, limit: inner.width)
     }
 }

@@ -38,7 +38,8 @@ enum HelpOverlay {
         let shape = shape(width: width, height: height)
         let rect = shape.box
         grid.fill(rect)
-        let title = shape.scrolls
+        let title =
+            shape.scrolls
             ? "Keys \(top + 1)-\(min(top + shape.visibleRows, shape.rowsPerColumn)) of \(shape.rowsPerColumn) · ↑↓ scroll"
             : "Keys (any key closes)"
         grid.box(rect, title: title, focused: true)

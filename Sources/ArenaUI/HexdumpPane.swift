@@ -45,17 +45,18 @@ final class HexdumpPane: Pane {
         // Home and End go to the ends of the page shown: the one holding the cursor word.
         let pageStart = geometry.address(ofPage: geometry.page(containing: cursor) ?? 0)
         let row = Int64(perRow), screen = Int64(rows * perRow)
-        let target: Int64? = switch command {
-        case .moveUp: Int64(bitPattern: cursor) - row
-        case .moveDown: Int64(bitPattern: cursor) + row
-        case .moveLeft: Int64(bitPattern: cursor) - 8
-        case .moveRight: Int64(bitPattern: cursor) + 8
-        case .pageUp: Int64(bitPattern: cursor) - screen
-        case .pageDown: Int64(bitPattern: cursor) + screen
-        case .home: Int64(pageStart)
-        case .end: Int64(pageStart + geometry.pageSize - 8)
-        default: nil
-        }
+        let target: Int64? =
+            switch command {
+            case .moveUp: Int64(bitPattern: cursor) - row
+            case .moveDown: Int64(bitPattern: cursor) + row
+            case .moveLeft: Int64(bitPattern: cursor) - 8
+            case .moveRight: Int64(bitPattern: cursor) + 8
+            case .pageUp: Int64(bitPattern: cursor) - screen
+            case .pageDown: Int64(bitPattern: cursor) + screen
+            case .home: Int64(pageStart)
+            case .end: Int64(pageStart + geometry.pageSize - 8)
+            default: nil
+            }
         if let target {
             app.step(to: target)
             return
@@ -102,7 +103,9 @@ final class HexdumpPane: Pane {
         let page = geometry.page(containing: cursor) ?? 0
         let state = snapshot.pages.state(ofPage: page)
         let pageStart = geometry.address(ofPage: page)
-        grid.box(rect, title: "\(PaneID.hexdump.title) · \(hex(cursor)) · page \(page) \(state.name)\(app.navigation.pointer32 ? " · 32-bit pointers" : "")", focused: focused)
+        grid.box(
+            rect, title: "\(PaneID.hexdump.title) · \(hex(cursor)) · page \(page) \(state.name)\(app.navigation.pointer32 ? " · 32-bit pointers" : "")",
+            focused: focused)
         guard let bytes = app.bytes(of: page) else {
             let why = state.isBacked ? app.readFailure(page) : "nothing is behind it to show"
             grid.put("page \(page) is \(state.name): \(why)", x: inner.x, y: inner.y, role: .unbacked, limit: inner.width)

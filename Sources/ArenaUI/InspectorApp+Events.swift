@@ -55,15 +55,16 @@ extension InspectorApp {
         if command == .quit { return .quit }
         let shape = HelpOverlay.shape(width: width, height: height - 1)
         let last = max(0, shape.rowsPerColumn - shape.visibleRows)
-        let scrolledTo: Int? = switch command {
-        case .moveUp?: top - 1
-        case .moveDown?: top + 1
-        case .pageUp?: top - shape.visibleRows
-        case .pageDown?: top + shape.visibleRows
-        case .home?: 0
-        case .end?: last
-        default: nil
-        }
+        let scrolledTo: Int? =
+            switch command {
+            case .moveUp?: top - 1
+            case .moveDown?: top + 1
+            case .pageUp?: top - shape.visibleRows
+            case .pageDown?: top + shape.visibleRows
+            case .home?: 0
+            case .end?: last
+            default: nil
+            }
         overlay = shape.scrolls && scrolledTo != nil ? .help(top: min(last, max(0, scrolledTo!))) : nil
         return .redraw
     }

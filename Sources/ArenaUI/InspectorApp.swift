@@ -250,7 +250,9 @@ public final class InspectorApp {
             say("root \(root.name): \(entry.name) at \(hex(root.address))")
         } else {
             focus(.hexdump)
-            say("root \(root.name) at \(hex(root.address))" + (root.type.map { entry == nil ? " (\($0): not in the BTF known; --btf FILE adds types)" : " (\($0))" } ?? ", untyped"))
+            say(
+                "root \(root.name) at \(hex(root.address))"
+                    + (root.type.map { entry == nil ? " (\($0): not in the BTF known; --btf FILE adds types)" : " (\($0))" } ?? ", untyped"))
         }
     }
 
@@ -367,11 +369,12 @@ final class Panes {
 
     /// `O`: ranges, roots, objects in turn.
     func nextList() {
-        list = switch list {
-        case .ranges: .roots
-        case .roots: .objects
-        case .objects: .ranges
-        }
+        list =
+            switch list {
+            case .ranges: .roots
+            case .roots: .objects
+            case .objects: .ranges
+            }
     }
 
     /// The bindings of the place at `id`, as the pane that owns the place declares them.

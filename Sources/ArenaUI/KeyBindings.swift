@@ -101,7 +101,9 @@ public enum KeyBindings {
     public static var helpLines: [String] {
         let everywhere = all.filter { $0.pane == nil && $0.mode == .any }.map(\.helpLine)
         let wide = Layout(width: Layout.twoColumns, height: Layout.full.height, focus: .pageMap)
-        let columns = Dictionary(grouping: PaneID.allCases) { wide.rect($0)?.x ?? 0 }.sorted { $0.key < $1.key }.map { $0.value.sorted { $0.rawValue < $1.rawValue } }
+        let columns = Dictionary(grouping: PaneID.allCases) { wide.rect($0)?.x ?? 0 }.sorted { $0.key < $1.key }.map {
+            $0.value.sorted { $0.rawValue < $1.rawValue }
+        }
         var groups: [(heading: String, bindings: [KeyBinding])] = columns.map { places in
             let titles = places.map(\.title)
             let heading = titles.count == 1 ? titles[0] : titles.dropLast().joined(separator: ", ") + " and " + titles.last!.lowercased()

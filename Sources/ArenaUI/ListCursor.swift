@@ -22,15 +22,16 @@ struct ListCursor: Equatable {
 
     /// Moves for a movement command and returns true; false for any other command.
     mutating func move(_ command: Command) -> Bool {
-        let moved: Int? = switch command {
-        case .moveUp, .moveLeft: selection - 1
-        case .moveDown, .moveRight: selection + 1
-        case .pageUp: selection - rows
-        case .pageDown: selection + rows
-        case .home: 0
-        case .end: count - 1
-        default: nil
-        }
+        let moved: Int? =
+            switch command {
+            case .moveUp, .moveLeft: selection - 1
+            case .moveDown, .moveRight: selection + 1
+            case .pageUp: selection - rows
+            case .pageDown: selection + rows
+            case .home: 0
+            case .end: count - 1
+            default: nil
+            }
         guard let moved else { return false }
         select(moved)
         return true

@@ -85,7 +85,8 @@ final class ObjectMapWorker {
             do {
                 let (walked, allocators, fragments) = try result.get()
                 guard let fresh = backend.latest,
-                      let map = try ObjectWalk.confirmed(walked, source: backend.source, fresh: fresh, attempt: tornWalks + 1) else {
+                    let map = try ObjectWalk.confirmed(walked, source: backend.source, fresh: fresh, attempt: tornWalks + 1)
+                else {
                     // Taken again from the next sample: this one's reads are what the walk saw.
                     tornWalks += 1
                     nextStart = -.infinity
@@ -94,8 +95,9 @@ final class ObjectMapWorker {
                 tornWalks = 0
                 self.map = map
                 self.fragments = fragments
-                self.allocators = try SlabAllocator.confirmed(allocators, in: fresh, source: backend.source, catalog: catalog,
-                                                              shape: try ObjectWalk.shape(of: backend.source).merging(sessionShape))
+                self.allocators = try SlabAllocator.confirmed(
+                    allocators, in: fresh, source: backend.source, catalog: catalog,
+                    shape: try ObjectWalk.shape(of: backend.source).merging(sessionShape))
                 mapReferencesTo = runningReferencesTo
                 failure = nil
             } catch {

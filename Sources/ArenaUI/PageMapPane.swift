@@ -85,17 +85,18 @@ final class PageMapPane: Pane {
         let last = Int64(geometry.maxPages) - 1
         let step = Int64(map.pagesPerCell)
         let page = Int64(app.navigation.page)
-        let moved: Int64? = switch command {
-        case .moveUp: page - Int64(map.columns) * step
-        case .moveDown: page + Int64(map.columns) * step
-        case .moveLeft: page - step
-        case .moveRight: page + step
-        case .pageUp: page - Int64(max(1, map.rows - 1) * map.columns) * step
-        case .pageDown: page + Int64(max(1, map.rows - 1) * map.columns) * step
-        case .home: 0
-        case .end: last
-        default: nil
-        }
+        let moved: Int64? =
+            switch command {
+            case .moveUp: page - Int64(map.columns) * step
+            case .moveDown: page + Int64(map.columns) * step
+            case .moveLeft: page - step
+            case .moveRight: page + step
+            case .pageUp: page - Int64(max(1, map.rows - 1) * map.columns) * step
+            case .pageDown: page + Int64(max(1, map.rows - 1) * map.columns) * step
+            case .home: 0
+            case .end: last
+            default: nil
+            }
         if let moved {
             app.select(page: UInt32(clamping: max(0, min(last, moved))))
             return
@@ -133,8 +134,10 @@ final class PageMapPane: Pane {
         let cursorPage = app.navigation.page
         let perRow = UInt64(map.columns) * UInt64(map.pagesPerCell)
         let state = snapshot.pages.state(ofPage: cursorPage)
-        grid.box(rect, title: "Pages · page \(cursorPage) \(state.name) · \(map.pagesPerCell)/cell · 0x"
-                 + String(snapshot.geometry.address(ofPage: cursorPage), radix: 16), focused: focused)
+        grid.box(
+            rect,
+            title: "Pages · page \(cursorPage) \(state.name) · \(map.pagesPerCell)/cell · 0x"
+                + String(snapshot.geometry.address(ofPage: cursorPage), radix: 16), focused: focused)
         let gutter = inner.width - map.columns
         let firstPage = UInt64(topRow) * perRow
         guard firstPage < UInt64(pages) else { return }

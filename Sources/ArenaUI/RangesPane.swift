@@ -60,7 +60,8 @@ final class RangesPane: Pane {
         for (row, index) in list.visible.enumerated() where index < runs.count {
             let run = runs[index]
             let address = Hexdump.paddedHex(snapshot.geometry.address(ofPage: run.first), width: 12)
-            let line = wide
+            let line =
+                wide
                 ? String(run.first).leftPadded(to: 10) + "  " + address + "  " + String(run.count).leftPadded(to: 6) + "  " + run.state.name
                 : String(run.first).leftPadded(to: 7) + " " + String(run.count).leftPadded(to: 6) + "  " + run.state.name
             list.draw(line, index: index, x: inner.x, y: inner.y + 2 + row, width: inner.width, role: .of(run.state), focused: focused, into: &grid)

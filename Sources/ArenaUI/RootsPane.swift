@@ -38,18 +38,22 @@ final class RootsPane: Pane {
             return
         }
         // Name and type as wide as their widest, shrunk to leave the address whole; the origin where there is room for it.
-        let widths = columnWidths([roots.map(\.name.count).max() ?? 0, roots.map { ($0.type ?? "(untyped)").count }.max() ?? 0],
-                                  fitting: inner.width - 16)
+        let widths = columnWidths(
+            [roots.map(\.name.count).max() ?? 0, roots.map { ($0.type ?? "(untyped)").count }.max() ?? 0],
+            fitting: inner.width - 16)
         let (nameWidth, typeWidth) = (widths[0], widths[1])
         let originWidth = max(6, roots.map(\.origin.count).max() ?? 0)
         let showsOrigin = nameWidth + typeWidth + 16 + originWidth <= inner.width
-        grid.put("name".column(nameWidth) + "  " + "type".column(typeWidth) + "  address" + (showsOrigin ? "       origin" : ""),
-                 x: inner.x, y: inner.y, role: .dim, limit: inner.width)
+        grid.put(
+            "name".column(nameWidth) + "  " + "type".column(typeWidth) + "  address" + (showsOrigin ? "       origin" : ""),
+            x: inner.x, y: inner.y, role: .dim, limit: inner.width)
         for (row, index) in list.visible.enumerated() where index < roots.count {
             let root = roots[index]
-            let line = root.name.column(nameWidth) + "  " + (root.type ?? "(untyped)").column(typeWidth) + "  "
+            let line =
+                root.name.column(nameWidth) + "  " + (root.type ?? "(untyped)").column(typeWidth) + "  "
                 + Hexdump.paddedHex(root.address, width: 12) + (showsOrigin ? "  " + root.origin + (root.note(in: geometry).map { " · " + $0 } ?? "") : "")
-            list.draw(line, index: index, x: inner.x, y: inner.y + 1 + row, width: inner.width, role: root.type == nil ? .dim : .text, focused: focused, into: &grid)
+            list.draw(
+                line, index: index, x: inner.x, y: inner.y + 1 + row, width: inner.width, role: root.type == nil ? .dim : .text, focused: focused, into: &grid)
         }
     }
 }

@@ -9,7 +9,8 @@ enum TimelineBar {
         let last = max(1, playback.lastFrame)
         let speed = playback.speed
         let speedText = speed >= 1 ? "×\(Int(min(speed, 1e6).rounded()))" : "×1/\(Int(min(1 / speed, 1e6).rounded()))"
-        let label = " \(playback.isPlaying ? "▶" : "❚❚") frame \(timeline.position)/\(last) · \(seconds(timeline.time(ofFrame: timeline.position)))/\(seconds(timeline.time(ofFrame: last))) · \(speedText) "
+        let label =
+            " \(playback.isPlaying ? "▶" : "❚❚") frame \(timeline.position)/\(last) · \(seconds(timeline.time(ofFrame: timeline.position)))/\(seconds(timeline.time(ofFrame: last))) · \(speedText) "
         let barWidth = max(0, grid.width - label.count - 2)
         grid.put(label, x: 0, y: row, role: .title)
         guard barWidth >= 4 else { return }

@@ -27,8 +27,10 @@ enum BinaryRunner {
     /// Runs to completion with standard input from /dev/null; kills the child and throws
     /// after `timeout` seconds. `captureOutput: false` gives the child /dev/null for every
     /// stream (for programs that leave a daemon behind holding them).
-    static func run(_ arguments: [String], environment: [String: String] = [:], executable: URL? = nil,
-                    timeout: Double = 60, captureOutput: Bool = true) throws -> Result {
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], executable: URL? = nil,
+        timeout: Double = 60, captureOutput: Bool = true
+    ) throws -> Result {
         let path = (executable ?? binary).path
         var outPipe: [Int32] = [-1, -1]
         var errPipe: [Int32] = [-1, -1]

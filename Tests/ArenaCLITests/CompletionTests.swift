@@ -32,29 +32,39 @@ import Testing
         switch shell {
         case .bash:
             let quoted = (["arenascope"] + words).map { "'\($0)'" }.joined(separator: " ")
-            run = try runShell("bash", ["-c", """
-                cd '\(folder.path)' && source '\(file)'
-                COMP_WORDS=(\(quoted)); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
-                _arenascope "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
-                printf '%s\\n' "${COMPREPLY[@]}"
-                """])
+            run = try runShell(
+                "bash",
+                [
+                    "-c",
+                    """
+                    cd '\(folder.path)' && source '\(file)'
+                    COMP_WORDS=(\(quoted)); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
+                    _arenascope "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+                    printf '%s\\n' "${COMPREPLY[@]}"
+                    """,
+                ])
         case .zsh:
             // An interactive zsh in a pseudo-terminal types the line and Tab; compadd, wrapped,
             // writes what completion adds to a file, and the shell exits once completion is done.
             let added = folder.scripts + "/zsh-added"
             try? FileManager.default.removeItem(atPath: added)
-            run = try runShell("zsh", ["-f", "-c", """
-                cd '\(folder.path)'
-                zmodload zsh/zpty
-                zpty z zsh -f -i
-                zpty -w z "PS1=''; fpath=('\(scripts)' \\$fpath); autoload -U compinit; compinit -u -D"
-                zpty -w z "compadd() { if [[ \\${@[1,(i)(-|--)]} == *-(O|A|D)\\\\ * ]]; then builtin compadd \\"\\$@\\"; return; fi; local -a hits; builtin compadd -A hits \\"\\$@\\"; print -l -- \\$hits >> '\(added)'; builtin compadd \\"\\$@\\" }"
-                zpty -w z "comppostfuncs=(exit); bindkey '^I' complete-word"
-                zpty -w -n z '\(line)'$'\\t'
-                while zpty -r z output; do :; done 2>/dev/null
-                zpty -d z
-                cat '\(added)' 2>/dev/null; true
-                """])
+            run = try runShell(
+                "zsh",
+                [
+                    "-f", "-c",
+                    """
+                    cd '\(folder.path)'
+                    zmodload zsh/zpty
+                    zpty z zsh -f -i
+                    zpty -w z "PS1=''; fpath=('\(scripts)' \\$fpath); autoload -U compinit; compinit -u -D"
+                    zpty -w z "compadd() { if [[ \\${@[1,(i)(-|--)]} == *-(O|A|D)\\\\ * ]]; then builtin compadd \\"\\$@\\"; return; fi; local -a hits; builtin compadd -A hits \\"\\$@\\"; print -l -- \\$hits >> '\(added)'; builtin compadd \\"\\$@\\" }"
+                    zpty -w z "comppostfuncs=(exit); bindkey '^I' complete-word"
+                    zpty -w -n z '\(line)'$'\\t'
+                    while zpty -r z output; do :; done 2>/dev/null
+                    zpty -d z
+                    cat '\(added)' 2>/dev/null; true
+                    """,
+                ])
         case .fish:
             run = try runShell("fish", ["-c", "cd '\(folder.path)'; source '\(file)'; complete -C '\(line)'"])
         }

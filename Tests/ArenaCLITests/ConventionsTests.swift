@@ -21,18 +21,19 @@ import Testing
     @Test func prettyJSONIsTheSameJSONIndented() throws {
         let compact = #"{"a":[1,{"b":"x, {y}: \"z\""}],"c":{},"d":[]}"#
         let indented = JSONWriter.indented(compact)
-        #expect(indented == """
-            {
-              "a": [
-                1,
+        #expect(
+            indented == """
                 {
-                  "b": "x, {y}: \\"z\\""
+                  "a": [
+                    1,
+                    {
+                      "b": "x, {y}: \\"z\\""
+                    }
+                  ],
+                  "c": {},
+                  "d": []
                 }
-              ],
-              "c": {},
-              "d": []
-            }
-            """)
+                """)
         let parsed = try JSONSerialization.jsonObject(with: Data(indented.utf8)) as? [String: Any]
         #expect((parsed?["a"] as? [Any])?.count == 2)
     }

@@ -58,7 +58,9 @@ import Foundation
         let sub = try BinaryRunner.run(["help", "chase"])
         #expect(sub.status == 0 && sub.stdout.contains("--offset"))
         // Every subcommand's help reads as prose: no line-continuation backslash leaks into it.
-        for command in ["inspect", "demo", "list", "snapshot", "read", "chase", "record", "info", "roots", "objects", "refs", "types", "decode", "workloads", "export"] {
+        for command in [
+            "inspect", "demo", "list", "snapshot", "read", "chase", "record", "info", "roots", "objects", "refs", "types", "decode", "workloads", "export",
+        ] {
             let help = try BinaryRunner.run(["help", command])
             #expect(help.status == 0 && help.stdout.contains("USAGE: arenascope \(command)"), "help \(command)")
             #expect(!help.stdout.contains("\\\n"), "help \(command) has a stray backslash")

@@ -30,7 +30,8 @@ import ArenaModel
         try input.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         // promtool check metrics reads stdin: give it the file through a shell.
-        return try BinaryRunner.run(["-c", "/usr/bin/promtool \(arguments.joined(separator: " ")) < \(file.path)"], executable: URL(fileURLWithPath: "/bin/sh"))
+        return try BinaryRunner.run(
+            ["-c", "/usr/bin/promtool \(arguments.joined(separator: " ")) < \(file.path)"], executable: URL(fileURLWithPath: "/bin/sh"))
     }
 
     static var prometheusInstalled: Bool {
@@ -122,8 +123,9 @@ import ArenaModel
         var arena: Arena? = try Arena(allocated: 2)
         _ = try arena!.workload.buildList(count: 50)
         let id = arena!.id
-        #expect(exporter.wait(upTo: 30) { httpGet(port: port, path: "/metrics")?.contains("arenascope_arena_objects{id=\"\(id)\"") == true },
-                "the walk reached the list: \(exporter.stderr)")
+        #expect(
+            exporter.wait(upTo: 30) { httpGet(port: port, path: "/metrics")?.contains("arenascope_arena_objects{id=\"\(id)\"") == true },
+            "the walk reached the list: \(exporter.stderr)")
         close(arena!.fd)
         arena = nil
         let sampler = try ArenaSampler()
@@ -142,26 +144,29 @@ import ArenaModel
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = folder.appendingPathComponent("prometheus.yml")
         try """
-            global:
-              scrape_interval: 1s
-              evaluation_interval: 1s
-            scrape_configs:
-              - job_name: arenascope
-                static_configs:
-                  - targets: ['127.0.0.1:\(exporterPort)']
-            """.write(to: config, atomically: true, encoding: .utf8)
+        global:
+          scrape_interval: 1s
+          evaluation_interval: 1s
+        scrape_configs:
+          - job_name: arenascope
+            static_configs:
+              - targets: ['127.0.0.1:\(exporterPort)']
+        """.write(to: config, atomically: true, encoding: .utf8)
         let prometheusPort = freeLoopbackPort()
-        let prometheus = try BackgroundProcess("/usr/bin/prometheus", [
-            "--config.file=\(config.path)", "--storage.tsdb.path=\(folder.appendingPathComponent("data").path)",
-            "--web.listen-address=127.0.0.1:\(prometheusPort)", "--log.level=warn",
-        ])
+        let prometheus = try BackgroundProcess(
+            "/usr/bin/prometheus",
+            [
+                "--config.file=\(config.path)", "--storage.tsdb.path=\(folder.appendingPathComponent("data").path)",
+                "--web.listen-address=127.0.0.1:\(prometheusPort)", "--log.level=warn",
+            ])
         defer { prometheus.stop(); exporter.stop() }
         let query = "arenascope_arena_pages%7Bid%3D%22\(arena.id)%22%2Cstate%3D%22allocated%22%7D"
         var answer: [String: Any]?
         let found = prometheus.wait(upTo: 60) {
             guard let body = httpGet(port: prometheusPort, path: "/api/v1/query?query=\(query)"),
-                  let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
-                  let results = (json["data"] as? [String: Any])?["result"] as? [[String: Any]], let first = results.first else { return false }
+                let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+                let results = (json["data"] as? [String: Any])?["result"] as? [[String: Any]], let first = results.first
+            else { return false }
             answer = first
             return true
         }
@@ -179,9 +184,11 @@ import ArenaModel
         let exported = try BinaryRunner.run(["export", "--once", "--objects"]).stdout
         let families = Set(exported.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { String($0.split(separator: " ")[2]) })
         let names = families.union(families.flatMap { ["\($0)_bucket", "\($0)_sum", "\($0)_count"] })
-        let dashboard = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("docs/dashboards/arenascope.json"))) as? [String: Any])
+        let dashboard = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("docs/dashboards/arenascope.json"))) as? [String: Any])
         let panels = try #require(dashboard["panels"] as? [[String: Any]])
-        let expressions = panels.flatMap { ($0["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String } }
+        let expressions =
+            panels.flatMap { ($0["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String } }
             + [try String(contentsOf: rules, encoding: .utf8)]
         #expect(expressions.count >= 10)
         for expression in expressions {

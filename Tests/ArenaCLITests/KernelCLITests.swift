@@ -19,14 +19,17 @@ import ArenaLive
 
     @Test func theDiagnosisIsWhatTheHostRefuses() throws {
         let expected = ProcessInfo.processInfo.environment["ARENASCOPE_EXPECT_REFUSAL"]
-        let found = switch (LiveDiagnosis.sampling, LiveDiagnosis.arenaCreation) {
-        case (nil, nil): "none"
-        case (.unsupported?, _): "unsupported"
-        case (.lockedDown?, _): "lockdown"
-        case (.refusedByPolicy?, _), (nil, .refusedByPolicy?): "policy"
-        default: "other: \(String(describing: LiveDiagnosis.refusal))"
-        }
-        print("Linux \(KernelSupport.release): lockdown \(SecurityPolicy.lockdown ?? "unknown"), LSMs \(SecurityPolicy.modules?.joined(separator: ",") ?? "unknown"): refusal \(found)")
+        let found =
+            switch (LiveDiagnosis.sampling, LiveDiagnosis.arenaCreation) {
+            case (nil, nil): "none"
+            case (.unsupported?, _): "unsupported"
+            case (.lockedDown?, _): "lockdown"
+            case (.refusedByPolicy?, _), (nil, .refusedByPolicy?): "policy"
+            default: "other: \(String(describing: LiveDiagnosis.refusal))"
+            }
+        print(
+            "Linux \(KernelSupport.release): lockdown \(SecurityPolicy.lockdown ?? "unknown"), LSMs \(SecurityPolicy.modules?.joined(separator: ",") ?? "unknown"): refusal \(found)"
+        )
         if let expected { #expect(found == expected, "\(String(describing: LiveDiagnosis.refusal))") }
         // Where securityfs names lockdown's mode, the diagnosis agrees with it.
         if SecurityPolicy.lockdown == "confidentiality" && !Self.hasNoArenas { #expect(found == "lockdown") }
@@ -41,26 +44,32 @@ import ArenaLive
         #expect(result.stderr.contains("Linux \(KernelSupport.release)") && result.stderr.contains(why))
         for arguments in Self.samplingCommands {
             let other = try BinaryRunner.run(arguments)
-            #expect(other.status == 69 && other.stderrLines.count == 1 && other.stderr.contains("Linux \(KernelSupport.release)"), "\(arguments): \(other.stderr)")
+            #expect(
+                other.status == 69 && other.stderrLines.count == 1 && other.stderr.contains("Linux \(KernelSupport.release)"), "\(arguments): \(other.stderr)")
         }
         print("Linux \(KernelSupport.release): \(why)")
     }
 
-    @Test(.enabled(if: setpriv != nil && !hasNoArenas && getuid() == 0, "needs setpriv, root and a kernel with arenas"),
-          arguments: [["list"], ["export"], ["snapshot", "--map-id", "1"], ["demo", "--live"]])
+    @Test(
+        .enabled(if: setpriv != nil && !hasNoArenas && getuid() == 0, "needs setpriv, root and a kernel with arenas"),
+        arguments: [["list"], ["export"], ["snapshot", "--map-id", "1"], ["demo", "--live"]])
     func missingCapabilitiesAreNamed(arguments: [String]) throws {
         let setpriv = URL(fileURLWithPath: Self.setpriv ?? "")
         // As nobody: no capabilities at all.
-        let unprivileged = try BinaryRunner.run(["--reuid=65534", "--regid=65534", "--clear-groups", BinaryRunner.binary.path] + arguments,
-                                                executable: setpriv)
+        let unprivileged = try BinaryRunner.run(
+            ["--reuid=65534", "--regid=65534", "--clear-groups", BinaryRunner.binary.path] + arguments,
+            executable: setpriv)
         #expect(unprivileged.status == 77 && unprivileged.stderrLines.count == 1, "\(unprivileged.stderr)")
         #expect(unprivileged.stderr.hasPrefix("arenascope: error: not permitted"), "\(unprivileged.stderr)")
-        let named = arguments[0] == "demo" ? "lacks CAP_BPF (run as root); 'arenascope demo' runs the emulated demo" : "lacks CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (run as root)"
+        let named =
+            arguments[0] == "demo"
+            ? "lacks CAP_BPF (run as root); 'arenascope demo' runs the emulated demo" : "lacks CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (run as root)"
         #expect(unprivileged.stderr.contains(named), "\(unprivileged.stderr)")
         // Root without CAP_SYS_ADMIN in its bounding set: only that is named.
         guard arguments[0] != "demo" else { return }
-        let partial = try BinaryRunner.run(["--bounding-set=-sys_admin", "--inh-caps=-all", "--", BinaryRunner.binary.path] + arguments,
-                                           executable: setpriv)
+        let partial = try BinaryRunner.run(
+            ["--bounding-set=-sys_admin", "--inh-caps=-all", "--", BinaryRunner.binary.path] + arguments,
+            executable: setpriv)
         #expect(partial.status == 77 && partial.stderr.contains("this process lacks CAP_SYS_ADMIN (run as root)"), "\(partial.stderr)")
     }
 
@@ -90,8 +99,9 @@ import ArenaLive
         for arguments in [["snapshot", "--map-id", String(id)], ["export", "--once"], ["demo", "--live", "--headless"]] {
             let refused = try BinaryRunner.run(arguments)
             #expect(refused.status == 77 && refused.stderrLines.count == 1, "\(arguments): \(refused.stderr)")
-            #expect(refused.stderr.contains("kernel lockdown (confidentiality) forbids BPF reads of kernel memory, which telling page states apart needs"),
-                    "\(arguments): \(refused.stderr)")
+            #expect(
+                refused.stderr.contains("kernel lockdown (confidentiality) forbids BPF reads of kernel memory, which telling page states apart needs"),
+                "\(arguments): \(refused.stderr)")
         }
     }
 

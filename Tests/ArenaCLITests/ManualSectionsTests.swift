@@ -10,7 +10,9 @@ import ArenaUI
             #expect(text.contains(section + "\n"), "\(section)")
         }
         for status in ExitStatus.allCases { #expect(text.contains(".It \(status.rawValue)\n\(status.meaning)\n"), "status \(status.rawValue)") }
-        for binding in KeyBindings.all { #expect(text.contains(".It Sy \(ManualSectionsCommand.roff(binding.label))\n\(ManualSectionsCommand.roff(binding.help))"), "\(binding.label)") }
+        for binding in KeyBindings.all {
+            #expect(text.contains(".It Sy \(ManualSectionsCommand.roff(binding.label))\n\(ManualSectionsCommand.roff(binding.help))"), "\(binding.label)")
+        }
         #expect(text.unicodeScalars.allSatisfy { $0.isASCII }, "non-ASCII is written as roff escapes")
         #expect(text.contains(".It Sy \\[u2191] k\n"), "↑ as groff's \\[u2191]")
         #expect(text.contains(".Xr bpftool 8"))

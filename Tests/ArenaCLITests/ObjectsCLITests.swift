@@ -89,7 +89,8 @@ import Glibc
         let list = ["--emulate", "list", "--steps", "30"]
         let roots = try #require((try BinaryRunner.json(["roots"] + list + ["--json"]) as? [String: Any])?["roots"] as? [[String: Any]])
         let head = try #require(roots.first?["addr"] as? UInt64)
-        let refs = try #require((try BinaryRunner.json(["refs"] + list + ["--addr", String(head + 4), "--json"]) as? [String: Any])?["refs"] as? [[String: Any]])
+        let refs = try #require(
+            (try BinaryRunner.json(["refs"] + list + ["--addr", String(head + 4), "--json"]) as? [String: Any])?["refs"] as? [[String: Any]])
         #expect(refs.map { $0["path"] as? String } == ["list_head.first", "head.next->pprev"])
         #expect(refs.allSatisfy { $0["value"] as? UInt64 == head })
     }
@@ -100,7 +101,9 @@ import Glibc
         let recorded = try BinaryRunner.run(["record", "--emulate", "leaky", "--steps-per-frame", "40", "--frames", "8", "-o", file])
         #expect(recorded.status == 0, "\(recorded.stderr)")
         func nodes(_ frame: Int) throws -> [String: Any]? {
-            (try Self.objects(["--replay", file, "--frame", String(frame)])["types"] as? [[String: Any]])?.first { $0["type"] as? String == "struct arena_list_node" }
+            (try Self.objects(["--replay", file, "--frame", String(frame)])["types"] as? [[String: Any]])?.first {
+                $0["type"] as? String == "struct arena_list_node"
+            }
         }
         let (first, last) = (try #require(try nodes(1)), try #require(try nodes(7)))
         let diff = try Self.objects(["--replay", file, "--frame", "7", "--diff", "1"])
@@ -146,7 +149,8 @@ import Glibc
         let beside = folder.appendingPathComponent("complete.shape")
         try "struct arena_list_node in struct elem.nod\n".write(to: beside, atomically: true, encoding: .utf8)
         let misspelt = try BinaryRunner.run(["objects", "--emulate", "list", "--btf", object])
-        #expect(misspelt.status == 64 && misspelt.stderr.contains("complete.shape:1: struct elem has no field 'nod' (did you mean 'node'?)"), "\(misspelt.stderr)")
+        #expect(
+            misspelt.status == 64 && misspelt.stderr.contains("complete.shape:1: struct elem has no field 'nod' (did you mean 'node'?)"), "\(misspelt.stderr)")
         try "\n# a comment\nstruct arena_list_node in\n".write(to: beside, atomically: true, encoding: .utf8)
         let broken = try BinaryRunner.run(["objects", "--emulate", "list", "--btf", object])
         #expect(broken.status == 65 && broken.stderr.contains("complete.shape:3: "), "\(broken.stderr)")
@@ -185,7 +189,8 @@ import Glibc
         #expect(types.first { $0["type"] as? String == "struct elem" }?["count"] as? Int == 6, "\(types)")
         #expect(!types.contains { $0["type"] as? String == "struct arena_list_node" }, "\(types)")
         let containers = try #require(map["containers"] as? [[String: Any]])
-        #expect(containers.count == 1 && containers.first?["container"] as? String == "struct elem"
+        #expect(
+            containers.count == 1 && containers.first?["container"] as? String == "struct elem"
                 && containers.first?["member"] as? String == "node" && containers.first?["objects"] as? Int == 6, "\(containers)")
         #expect((map["unreached_pages"] as? [Int])?.isEmpty == true, "every element page is on the list")
     }

@@ -79,7 +79,9 @@ import Testing
             #expect(source["frame"] as? Int == frame)
             #expect(source["steps"] as? Int == (frame + 1) * 3)
         }
-        let root = try #require(((try BinaryRunner.json(["snapshot", "--replay", file, "--frame", "7", "--json"]) as? [String: Any])?["roots"] as? [[String: Any]])?.first?["addr"] as? UInt64)
+        let root = try #require(
+            ((try BinaryRunner.json(["snapshot", "--replay", file, "--frame", "7", "--json"]) as? [String: Any])?["roots"] as? [[String: Any]])?.first?["addr"]
+                as? UInt64)
         let chaseReplay = try BinaryRunner.run(["chase", "--replay", file, "--frame", "7", "--addr", String(root), "--json"])
         let chaseLive = try BinaryRunner.run(["chase", "--emulate", "churn", "--steps", "24", "--addr", String(root), "--json"])
         #expect(chaseReplay.status == 0 && chaseReplay.stdout == chaseLive.stdout)
@@ -158,8 +160,9 @@ import Testing
         let text = try BinaryRunner.run(["info", file])
         #expect(text.status == 65 && text.stderrLines.count == 1)
         #expect(text.stderr.contains("1 of 12 frames damaged; the first: frame 5 checksum mismatch"), "\(text.stderr)")
-        #expect(text.stdout.contains("frames     12 over") && text.stdout.contains("damaged    1 frame description; frames 5-7 cannot be replayed"),
-                "\(text.stdout)")
+        #expect(
+            text.stdout.contains("frames     12 over") && text.stdout.contains("damaged    1 frame description; frames 5-7 cannot be replayed"),
+            "\(text.stdout)")
         let json = try BinaryRunner.run(["info", file, "--json"])
         #expect(json.status == 65)
         let info = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
@@ -178,11 +181,15 @@ import Testing
     @Test func aFullDiskSaysWhatWasKept() throws {
         let file = Self.temporary("full")
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let result = try BinaryRunner.run(["--fsize=20000", BinaryRunner.binary.path, "record", "--emulate", "list", "--frames", "200",
-                                           "--bytes", "all", "-o", file], executable: URL(fileURLWithPath: "/usr/bin/prlimit"))
+        let result = try BinaryRunner.run(
+            [
+                "--fsize=20000", BinaryRunner.binary.path, "record", "--emulate", "list", "--frames", "200",
+                "--bytes", "all", "-o", file,
+            ], executable: URL(fileURLWithPath: "/usr/bin/prlimit"))
         #expect(result.status == 1 && result.stderrLines.count == 1, "\(result.stderr)")
-        #expect(result.stderr.contains("(kept in \(file) without its index; it replays by scanning): cannot write \(file): File too large"),
-                "\(result.stderr)")
+        #expect(
+            result.stderr.contains("(kept in \(file) without its index; it replays by scanning): cannot write \(file): File too large"),
+            "\(result.stderr)")
         let frames = try #require(result.stderr.firstMatch(of: /stopped after (\d+) frames/).flatMap { Int($0.1) })
         let verified = try BinaryRunner.run(["info", file, "--verify", "--json"])
         #expect(verified.status == 0, "a recording cut at a whole frame is not damaged: \(verified.stderr)")

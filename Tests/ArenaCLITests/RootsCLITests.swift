@@ -29,7 +29,8 @@ import ArenaLive
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("roots-\(UUID().uuidString).arec").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try BinaryRunner.run(["record", "--emulate", "rbtree", "--steps", "4", "--frames", "2", "-o", path]).status == 0)
-        let replayed = try #require((try BinaryRunner.json(["roots", "--replay", path, "--frame", "1", "--json"]) as? [String: Any])?["roots"] as? [[String: Any]])
+        let replayed = try #require(
+            (try BinaryRunner.json(["roots", "--replay", path, "--frame", "1", "--json"]) as? [String: Any])?["roots"] as? [[String: Any]])
         #expect(replayed.map { $0["type"] as? String } == ["struct rb_elem", "struct rb_tree"])
         #expect(replayed.allSatisfy { $0["origin"] as? String == "workload rbtree" })
     }
@@ -80,12 +81,16 @@ import ArenaLive
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("complete-\(UUID().uuidString).bpf.o").path
         defer { try? FileManager.default.removeItem(atPath: file) }
         try Data(RootsProgram.completeTypesObject).write(to: URL(fileURLWithPath: file))
-        let elem = try #require(try BinaryRunner.json(["decode", "--map-id", id, "--btf", file, "--root", "last_added", "--type", "struct elem", "--json"]) as? [String: Any])
+        let elem = try #require(
+            try BinaryRunner.json(["decode", "--map-id", id, "--btf", file, "--root", "last_added", "--type", "struct elem", "--json"]) as? [String: Any])
         let fields = try #require(elem["fields"] as? [[String: Any]])
         #expect(fields.map { $0["name"] as? String } == ["node", "value"])
         #expect(fields[1]["value"] as? Int == 103, "the last element added holds the last value")
-        let chain = try #require(try BinaryRunner.json(["chase", "--map-id", id, "--btf", file, "--root", "last_added", "--type", "struct elem",
-                                                         "--field", "node.next", "--json"]) as? [String: Any])
+        let chain = try #require(
+            try BinaryRunner.json([
+                "chase", "--map-id", id, "--btf", file, "--root", "last_added", "--type", "struct elem",
+                "--field", "node.next", "--json",
+            ]) as? [String: Any])
         #expect((chain["hops"] as? [Any])?.count == 4 && chain["stop"] as? String == "null", "the four elements")
     }
 

@@ -33,7 +33,9 @@ import ArenaLive
         if byName.status == 0 {
             #expect(byName.stdout.contains("\"map_id\":\(id)"), "the only arena of the name is this one: \(byName.stdout.prefix(300))")
         } else {
-            let listed = try #require(byName.stderr.firstMatch(of: /(\d+) arenas are named 'arena' \(ids ([0-9, ]+)\): choose one with --map-id/), "\(byName.status) \(byName.stderr)")
+            let listed = try #require(
+                byName.stderr.firstMatch(of: /(\d+) arenas are named 'arena' \(ids ([0-9, ]+)\): choose one with --map-id/), "\(byName.status) \(byName.stderr)"
+            )
             let ids = listed.2.split(separator: ", ").map(String.init)
             #expect(byName.status == 64 && Int(listed.1) == ids.count && ids.count >= 2 && ids.contains(id), "\(byName.stderr)")
             #expect(byName.stdout.hasPrefix("{\"error\":"), "the error as JSON on stdout too")

@@ -53,7 +53,9 @@ import Foundation
         #expect(head["name"] as? String == "head")
         let address = try #require(head["addr"] as? UInt64)
         let offset = try #require(head["next_offset"] as? Int)
-        let chase = try #require(try BinaryRunner.json(["chase", "--emulate", "list", "--steps", "100", "--addr", String(address), "--offset", String(offset), "--json"]) as? [String: Any])
+        let chase = try #require(
+            try BinaryRunner.json(["chase", "--emulate", "list", "--steps", "100", "--addr", String(address), "--offset", String(offset), "--json"])
+                as? [String: Any])
         let hops = try #require(chase["hops"] as? [[String: Any]])
         #expect(hops.first?["addr"] as? UInt64 == address, "hops start with the address itself")
         #expect(chase["stop"] as? String == "null")

@@ -64,7 +64,9 @@ import Glibc
 
         /// The arenascope process in the pane.
         var programPID: Int32? {
-            guard let shell = Int32((try? tmux(["display", "-p", "-t", name, "#{pane_pid}"]))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") else { return nil }
+            guard let shell = Int32((try? tmux(["display", "-p", "-t", name, "#{pane_pid}"]))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") else {
+                return nil
+            }
             let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
             return children.split(separator: " ").compactMap { Int32($0) }.first
         }
@@ -163,7 +165,8 @@ import Glibc
     /// Running, neither gone nor a zombie (an orphan here may never be reaped).
     static func isAlive(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         return !stat[close...].hasPrefix(") Z")
     }
 

@@ -3,17 +3,18 @@ import ArenaModel
 @testable import ArenaEmulator
 
 @Suite struct ArenaCreationTests {
-    @Test(arguments: [
-        (1, 0, 10, 1 << 10, 0, "EINVAL"),                 // key size
-        (0, 4, 10, 1 << 10, 0, "EINVAL"),                 // value size
-        (0, 0, 0, 1 << 10, 0, "EINVAL"),                  // no pages
-        (0, 0, 10, 0, 0, "EINVAL"),                       // not mmapable
-        (0, 0, 10, (1 << 10) | 1, 0, "EINVAL"),           // unknown flag
-        (0, 0, 10, (1 << 10) | (1 << 19), 0, "EINVAL"),   // unknown flag above the known ones
-        (0, 0, 10, 1 << 10, 0x1000_0001, "EINVAL"),       // map_extra not page aligned
-        (0, 0, 1_048_577, 1 << 10, 0, "E2BIG"),           // more than 4 GiB
-        (0, 0, 2, 1 << 10, 0x1_FFFF_F000, "ERANGE"),      // crosses a 4 GiB boundary
-    ] as [(UInt32, UInt32, UInt32, UInt32, UInt64, String)])
+    @Test(
+        arguments: [
+            (1, 0, 10, 1 << 10, 0, "EINVAL"),  // key size
+            (0, 4, 10, 1 << 10, 0, "EINVAL"),  // value size
+            (0, 0, 0, 1 << 10, 0, "EINVAL"),  // no pages
+            (0, 0, 10, 0, 0, "EINVAL"),  // not mmapable
+            (0, 0, 10, (1 << 10) | 1, 0, "EINVAL"),  // unknown flag
+            (0, 0, 10, (1 << 10) | (1 << 19), 0, "EINVAL"),  // unknown flag above the known ones
+            (0, 0, 10, 1 << 10, 0x1000_0001, "EINVAL"),  // map_extra not page aligned
+            (0, 0, 1_048_577, 1 << 10, 0, "E2BIG"),  // more than 4 GiB
+            (0, 0, 2, 1 << 10, 0x1_FFFF_F000, "ERANGE"),  // crosses a 4 GiB boundary
+        ] as [(UInt32, UInt32, UInt32, UInt32, UInt64, String)])
     func refusesWhatTheKernelRefuses(key: UInt32, value: UInt32, pages: UInt32, flags: UInt32, extra: UInt64, errno: String) {
         #expect {
             _ = try EmulatedArena(maxPages: pages, mapFlags: flags, mapExtra: extra, keySize: key, valueSize: value)

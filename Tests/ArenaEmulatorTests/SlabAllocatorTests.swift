@@ -15,14 +15,18 @@ import ArenaTypes
         let words = (entries + 63) / 64
         let item = btf.structure("task_ctx", size: 32, [.field("pid", u64, at: 0), .field("runtime", u64, at: 8)])
         let table = btf.declareStruct()
-        let node = btf.structure("idx_node", size: 8 * words + 16, [
-            .field("used", btf.array(of: u64, count: words, index: u32), at: 0),
-            .field("avail", u64, at: 8 * words), .field("table", btf.pointer(to: table), at: 8 * words + 8),
-        ])
-        let slots = btf.union("", size: entries * 8, [
-            .field("down", btf.array(of: btf.pointer(to: node), count: entries, index: u32), at: 0),
-            .field("items", btf.array(of: btf.pointer(to: item), count: entries, index: u32), at: 0),
-        ])
+        let node = btf.structure(
+            "idx_node", size: 8 * words + 16,
+            [
+                .field("used", btf.array(of: u64, count: words, index: u32), at: 0),
+                .field("avail", u64, at: 8 * words), .field("table", btf.pointer(to: table), at: 8 * words + 8),
+            ])
+        let slots = btf.union(
+            "", size: entries * 8,
+            [
+                .field("down", btf.array(of: btf.pointer(to: node), count: entries, index: u32), at: 0),
+                .field("items", btf.array(of: btf.pointer(to: item), count: entries, index: u32), at: 0),
+            ])
         btf.define(table, name: "idx_table", size: entries * 8, members: [.field("", slots, at: 0)])
         let catalog = TypeCatalog([TypeBlob(origin: "test", btf: btf.build())])
 
@@ -41,8 +45,9 @@ import ArenaTypes
             if slot < live { arena.bpfStore(leaf + UInt64(8 * (slot / 64)), arena.bpfLoad(leaf + UInt64(8 * (slot / 64))) | 1 << UInt64(slot % 64)) }
         }
         arena.bpfStore(leaf + freeCountOffset, UInt64(Int(entries) - live))
-        let snapshot = Snapshot(source: SourceDescriptor(kind: .emulated), geometry: arena.geometry, pages: arena.pageMap(),
-                                roots: [StructureRoot(name: "index", address: top, type: "struct idx_node", origin: "test")])
+        let snapshot = Snapshot(
+            source: SourceDescriptor(kind: .emulated), geometry: arena.geometry, pages: arena.pageMap(),
+            roots: [StructureRoot(name: "index", address: top, type: "struct idx_node", origin: "test")])
         return (arena, snapshot, catalog)
     }
 
@@ -68,8 +73,8 @@ import ArenaTypes
     @Test func bookkeepingThatContradictsItselfIsSaid() throws {
         let (arena, snapshot, catalog) = try Self.arena(entries: 128, live: 3, freed: 2)
         let leaf = arena.bpfLoadPointer(arena.bpfLoadPointer(snapshot.roots[0].address + 8 * 2 + 8))
-        arena.bpfStore(leaf + 8 * 2, 7) // the free count: 7, where the bitmap leaves 125 free
-        arena.bpfStore(leaf + 8, 1 << 63) // slot 127 marked allocated, and nothing there
+        arena.bpfStore(leaf + 8 * 2, 7)  // the free count: 7, where the bitmap leaves 125 free
+        arena.bpfStore(leaf + 8, 1 << 63)  // slot 127 marked allocated, and nothing there
         let report = try #require(SlabAllocator.reports(catalog: catalog, snapshot: snapshot, source: Bytes(arena)).first)
         #expect(report.contradictions.contains { $0.contains("slot 127 is marked allocated but holds no pointer") }, "\(report.contradictions)")
         #expect(report.contradictions.contains { $0.contains("its free count says 7, its bitmap 124 free of 128") }, "\(report.contradictions)")
@@ -95,7 +100,9 @@ import ArenaTypes
         var options = ObjectTraversal.Options()
         options.watch = SlabAllocator.Report.watch([report])
         var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: options)
-        let map = try traversal.run(roots: snapshot.roots) { pages in Dictionary(uniqueKeysWithValues: pages.compactMap { page in arena.bytes(ofPage: page).map { (page, $0) } }) }
+        let map = try traversal.run(roots: snapshot.roots) { pages in
+            Dictionary(uniqueKeysWithValues: pages.compactMap { page in arena.bytes(ofPage: page).map { (page, $0) } })
+        }
         report.judge(using: map)
         #expect(report.leaks.isEmpty && report.leaksUnjudged?.contains("nothing reached from the roots refers to any live slot") == true)
         #expect(report.stale.isEmpty)
@@ -112,7 +119,7 @@ import ArenaTypes
         #expect(held.allocators.first?.violations.isEmpty == false && held.allocators.first?.leaks.isEmpty == false)
         let field = try #require(stale.address)
         let cleared = try ObjectWalk.runWithAllocators(source, catalog: catalog, snapshot: source.sample(), options: ObjectTraversal.Options()) {
-            source.arena.bpfStorePointer(field, 0) // the program clears last_exited between the two looks
+            source.arena.bpfStorePointer(field, 0)  // the program clears last_exited between the two looks
             return source.sample()
         }
         #expect(cleared.allocators.first?.stale.isEmpty == true, "not seen twice")

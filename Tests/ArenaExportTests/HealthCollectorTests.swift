@@ -72,8 +72,9 @@ import EmulatedHost
         #expect(figures.objectLeaks == workload.leakedSlots.count && figures.objectLeaks > 0)
         #expect(figures.stalePointers == (workload.lastExited?.isFree == true ? 1 : 0))
         #expect(figures.invariantViolations == workload.brokenSlots.count && figures.invariantViolations > 0)
-        let text = MetricsExposition.render([try #require(HealthCollector(host: host, objects: ObjectTraversal.Options()).collect().first)],
-                                            durations: SampleDurations(), withObjects: true, format: .prometheus)
+        let text = MetricsExposition.render(
+            [try #require(HealthCollector(host: host, objects: ObjectTraversal.Options()).collect().first)],
+            durations: SampleDurations(), withObjects: true, format: .prometheus)
         #expect(text.contains("arenascope_arena_live_objects{id=\"5\",name=\"slab\",type=\"struct sdt_data\"} \(workload.liveSlots)"), "\(text)")
         #expect(text.contains("arenascope_arena_object_leaks{id=\"5\",name=\"slab\"} \(workload.leakedSlots.count)"))
         #expect(text.contains("arenascope_arena_fragment_count_mismatches{id=\"5\",name=\"slab\"} 0"))

@@ -8,13 +8,15 @@ import ArenaModel
         builder.append(.allocated, count: allocated)
         builder.append(.free, count: free)
         let pages = builder.build(pageCount: free + allocated, fill: .free)
-        return ArenaHealth(id: id, name: name, maxPages: free + allocated, stats: ArenaStats(pages), programs: ["build_list", "churn"],
-                           processes: ["loader"], objects: objects)
+        return ArenaHealth(
+            id: id, name: name, maxPages: free + allocated, stats: ArenaStats(pages), programs: ["build_list", "churn"],
+            processes: ["loader"], objects: objects)
     }
 
     @Test func everyStateOfEveryArenaIsASeriesWithIdAndName() {
-        let text = MetricsExposition.render([Self.health(id: 9, name: "b", free: 10, allocated: 6), Self.health(id: 3, name: "a", free: 4, allocated: 0)],
-                                            durations: SampleDurations(), withObjects: false, format: .prometheus)
+        let text = MetricsExposition.render(
+            [Self.health(id: 9, name: "b", free: 10, allocated: 6), Self.health(id: 3, name: "a", free: 4, allocated: 0)],
+            durations: SampleDurations(), withObjects: false, format: .prometheus)
         for state in PageState.all {
             #expect(text.contains("arenascope_arena_pages{id=\"3\",name=\"a\",state=\"\(state.name)\"} "))
         }
@@ -29,8 +31,9 @@ import ArenaModel
 
     @Test func labelValuesAreEscaped() {
         let hostile = "x\"} 1\nevil_metric 2 \\"
-        let text = MetricsExposition.render([Self.health(id: 1, name: hostile, free: 1, allocated: 1)], durations: SampleDurations(),
-                                            withObjects: false, format: .prometheus)
+        let text = MetricsExposition.render(
+            [Self.health(id: 1, name: hostile, free: 1, allocated: 1)], durations: SampleDurations(),
+            withObjects: false, format: .prometheus)
         #expect(text.contains(#"name="x\"} 1\nevil_metric 2 \\""#))
         #expect(!text.split(separator: "\n").contains { $0.hasPrefix("evil_metric") })
     }
@@ -39,8 +42,9 @@ import ArenaModel
         var figures = ObjectFigures(types: [(type: "struct node", count: 12, bytes: 384)], unreachedPages: 5, badPointers: 2)
         (figures.containerObjects, figures.ambiguousObjects, figures.untypedPages) = (10, 3, 4)
         figures.stopped = [(type: "struct sdt_chunk", reason: "declared_only", pointers: 7)]
-        let text = MetricsExposition.render([Self.health(id: 1, name: "a", free: 1, allocated: 9, objects: figures)], durations: SampleDurations(),
-                                            withObjects: true, format: .prometheus)
+        let text = MetricsExposition.render(
+            [Self.health(id: 1, name: "a", free: 1, allocated: 9, objects: figures)], durations: SampleDurations(),
+            withObjects: true, format: .prometheus)
         #expect(text.contains("arenascope_arena_objects{id=\"1\",name=\"a\",type=\"struct node\"} 12\n"))
         #expect(text.contains("arenascope_arena_object_bytes{id=\"1\",name=\"a\",type=\"struct node\"} 384\n"))
         #expect(text.contains("arenascope_arena_unreached_pages{id=\"1\",name=\"a\"} 5\n"))

@@ -74,8 +74,9 @@ import LiveTestSupport
         let kernelPages = try live.sample().pages
         let emulatorPages = emulated.pageMap()
         let (kernelStats, emulatorStats) = (ArenaStats(kernelPages), ArenaStats(emulatorPages))
-        #expect(kernelStats.freePages == emulatorStats.freePages && kernelStats.backedPages == emulatorStats.backedPages,
-                "free \(kernelStats.freePages) vs \(emulatorStats.freePages), backed \(kernelStats.backedPages) vs \(emulatorStats.backedPages)")
+        #expect(
+            kernelStats.freePages == emulatorStats.freePages && kernelStats.backedPages == emulatorStats.backedPages,
+            "free \(kernelStats.freePages) vs \(emulatorStats.freePages), backed \(kernelStats.backedPages) vs \(emulatorStats.backedPages)")
         if placesAgree {
             let differing = (0..<geometry.maxPages).filter { kernelPages.state(ofPage: $0) != emulatorPages.state(ofPage: $0) }
             #expect(differing.isEmpty, "pages in another state: \(differing.prefix(10))")
@@ -87,7 +88,9 @@ import LiveTestSupport
             #expect(fromKernel.stats.freeRanges == fromEmulator.stats.freeRanges && fromKernel.stats.largestFree == fromEmulator.stats.largestFree)
             #expect(fromKernel.stats.backedPages == fromEmulator.stats.backedPages && fromKernel.stats.fragmentation == fromEmulator.stats.fragmentation)
         } else {
-            print("EmulatorAgreementTests: Linux \(KernelSupport.release) allocates first fit from a maple tree; the emulator follows 6.13+'s range tree: counts compared, not places")
+            print(
+                "EmulatorAgreementTests: Linux \(KernelSupport.release) allocates first fit from a maple tree; the emulator follows 6.13+'s range tree: counts compared, not places"
+            )
         }
     }
 }

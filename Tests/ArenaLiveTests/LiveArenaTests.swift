@@ -37,7 +37,7 @@ import CLibBPF
     @Test func processesAreAttributedToTheirOwnArena() throws {
         let mapped = try LiveWorkload()
         let mapping = try mapped.mapArena()
-        let other = try LiveWorkload()   // the same fixed address, mapped by nobody
+        let other = try LiveWorkload()  // the same fixed address, mapped by nobody
         let arenas = try ArenaSampler().arenas()
         #expect(arenas.first { $0.record.id == (try? mapped.arenaID) }?.pids == [getpid()])
         #expect(arenas.first { $0.record.id == (try? other.arenaID) }?.pids == [], "not fooled by an equal address range")
@@ -75,8 +75,8 @@ import CLibBPF
         let allocated = try workload.allocPages(1, hint: address(10))
         #expect(allocated == address(10))
         let mapping = try workload.mapArena()
-        mapping.store(0xFEED, at: address(3000) + 8)   // faults in a free page
-        mapping.store(0xBEEF, at: address(10) + 16)    // touches a page a program allocated
+        mapping.store(0xFEED, at: address(3000) + 8)  // faults in a free page
+        mapping.store(0xBEEF, at: address(10) + 16)  // touches a page a program allocated
         let snapshot = try source.sample()
         #expect(snapshot.pages.state(ofPage: 3000) == .mapped)
         #expect(snapshot.pages.state(ofPage: 10) == .mapped)
@@ -102,8 +102,9 @@ import CLibBPF
         let span = PageRange(first: 0, last: LiveWorkload.arenaPages - 1)
         #expect(scanner.presentPages(pids: [getpid()], geometry: geometry, span: span) == [PageRange(first: 7, last: 7)])
         mapping.store(2, at: address(9) + 8)
-        #expect(scanner.presentPages(pids: [getpid()], geometry: geometry, span: span) == [PageRange(first: 7, last: 7), PageRange(first: 9, last: 9)],
-                "the pagemap kept open sees pages faulted since")
+        #expect(
+            scanner.presentPages(pids: [getpid()], geometry: geometry, span: span) == [PageRange(first: 7, last: 7), PageRange(first: 9, last: 9)],
+            "the pagemap kept open sees pages faulted since")
         #expect(openPagemaps(scanner) == ["/proc/\(getpid())/pagemap"])
 
         // Another process, scanned while it lives, then gone: its pagemap is dropped.
@@ -238,9 +239,9 @@ import CLibBPF
         _ = try workload!.buildList(count: 5)
         let source = try LiveSource(mapID: id)
         let backend = SamplingBackend(source: source, clock: monotonicSeconds)
-        _ = try source.pageBytes(0)            // binds a reader program to the arena
+        _ = try source.pageBytes(0)  // binds a reader program to the arena
         let last = try backend.snapshot()
-        workload = nil                          // the owner goes away; only our reader is left
+        workload = nil  // the owner goes away; only our reader is left
         var sawGone = false
         for _ in 0..<50 where !sawGone {
             switch backend.sampleNow() {

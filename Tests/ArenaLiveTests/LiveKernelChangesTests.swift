@@ -139,6 +139,8 @@ import ArenaModel
         // load nor bpf_probe_read_kernel from a program makes it do so (both faults are
         // fixed up), only kernel code without a fixup does.
         #expect(record.scratchPages <= 1)
-        print("Linux \(KernelSupport.release): scratch page \(KernelSupport.hasScratchPage ? "exists" : "absent"); claimed pages behind it: \(record.scratchPages)")
+        print(
+            "Linux \(KernelSupport.release): scratch page \(KernelSupport.hasScratchPage ? "exists" : "absent"); claimed pages behind it: \(record.scratchPages)"
+        )
     }
 }

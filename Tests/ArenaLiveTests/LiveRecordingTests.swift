@@ -20,9 +20,11 @@ import LiveTestSupport
             try workload.churn(steps: 20, seed: UInt64(frame + 1))
             let snapshot = try source.sample()
             if writer == nil {
-                writer = try RecordingWriter(path: path, header: RecordingHeader(
-                    geometry: snapshot.geometry, source: snapshot.source, bytesMode: .all, keyframeInterval: 4,
-                    frameInterval: 0.1, createdAt: 0))
+                writer = try RecordingWriter(
+                    path: path,
+                    header: RecordingHeader(
+                        geometry: snapshot.geometry, source: snapshot.source, bytesMode: .all, keyframeInterval: 4,
+                        frameInterval: 0.1, createdAt: 0))
             }
             try writer!.append(snapshot, time: Double(frame) / 10, source: source)
             let backed = snapshot.pages.runs.filter(\.state.isBacked).flatMap { Array($0.first...$0.last) }

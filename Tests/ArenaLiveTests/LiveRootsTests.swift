@@ -91,8 +91,10 @@ import LiveTestSupport
     @Test func theGlobalsAreFoundWhereTheInstructionsLoadThem() {
         // Globals at the end of a 16-page arena (libbpf >= 1.7 on 7.0+), one page of them.
         let geometry = ArenaGeometry(maxPages: 16, userVMStart: 0x1_0000_0000, flags: .mmapable)
-        let section = [SectionVariable(name: "a", offset: 0, size: 8, type: TypeRef(blob: 0, id: 1)),
-                       SectionVariable(name: "b", offset: 64, size: 8, type: TypeRef(blob: 0, id: 1))]
+        let section = [
+            SectionVariable(name: "a", offset: 0, size: 8, type: TypeRef(blob: 0, id: 1)),
+            SectionVariable(name: "b", offset: 64, size: 8, type: TypeRef(blob: 0, id: 1)),
+        ]
         let end = geometry.userVMEnd - 4096
         #expect(LiveRoots.globalsBase(section, loads: [end, end + 64, 0x40], geometry: geometry) == end)
         #expect(LiveRoots.globalsBase(section, loads: [geometry.userVMStart + 64], geometry: geometry) == geometry.userVMStart)

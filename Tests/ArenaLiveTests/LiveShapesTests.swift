@@ -27,8 +27,9 @@ import LiveTestSupport
     }
 
     static func walk(_ source: ArenaSource) throws -> ObjectMap {
-        try ObjectWalk.run(source, catalog: TypeCatalog(try source.typeBlobs()), snapshot: try source.sample(),
-                           options: ObjectTraversal.Options(), resample: { try source.sample() })
+        try ObjectWalk.run(
+            source, catalog: TypeCatalog(try source.typeBlobs()), snapshot: try source.sample(),
+            options: ObjectTraversal.Options(), resample: { try source.sample() })
     }
 
     /// The map's rows by type; one row a type, however many BTFs (the program's, the object's
@@ -104,8 +105,9 @@ import LiveTestSupport
         #expect(map.stops.isEmpty, "\(map.stops)")
         // The tree is sched_ext's allocator: its bitmaps mark the 150 data live; only the tree
         // points to them, so leaks are not judged (no false leak), and nothing contradicts.
-        let walked = try ObjectWalk.runWithAllocators(source, catalog: TypeCatalog(try source.typeBlobs()), snapshot: try source.sample(),
-                                                      options: ObjectTraversal.Options(), resample: { try source.sample() })
+        let walked = try ObjectWalk.runWithAllocators(
+            source, catalog: TypeCatalog(try source.typeBlobs()), snapshot: try source.sample(),
+            options: ObjectTraversal.Options(), resample: { try source.sample() })
         let allocators = walked.allocators
         let slab = try #require(allocators.first, "sdt_alloc recognised through the program's DWARF")
         #expect(allocators.count == 1 && slab.root.hasSuffix("root") && slab.dataType == "struct sdt_data", "\(slab.root)")
@@ -117,8 +119,9 @@ import LiveTestSupport
         #expect(fragments.live == 355)
         #expect(fragments.reached == 355)
         #expect(fragments.findings.map(\.text) == [])
-        try Self.expectTheSameEverywhere(map, source: source, id: id,
-                                         typeFiles: try ProgramTypeFiles(btf: [object], shapes: []) { try BTFFile.load($0).blobs })
+        try Self.expectTheSameEverywhere(
+            map, source: source, id: id,
+            typeFiles: try ProgramTypeFiles(btf: [object], shapes: []) { try BTFFile.load($0).blobs })
     }
 
     @Test func aHashTableBehindAVoidHandleIsWalkedWithItsShape() throws {
@@ -145,7 +148,8 @@ import LiveTestSupport
         #expect(map.containers.map(\.container) == ["struct hashtab_elem"] && map.containers.first?.objects == 250)
         #expect(map.unreachedPages.isEmpty, "\(map.unreachedPages)")
         #expect(map.badPointers.isEmpty && map.ambiguities.isEmpty && map.stops.isEmpty, "\(map.badPointers.prefix(3)) \(map.ambiguities) \(map.stops)")
-        try Self.expectTheSameEverywhere(map, source: source, id: id,
-                                         typeFiles: try ProgramTypeFiles(btf: [object], shapes: []) { try BTFFile.load($0).blobs })
+        try Self.expectTheSameEverywhere(
+            map, source: source, id: id,
+            typeFiles: try ProgramTypeFiles(btf: [object], shapes: []) { try BTFFile.load($0).blobs })
     }
 }

@@ -23,7 +23,8 @@ import Glibc
         let missing = LiveError.notPermitted(action: "inspect live arenas", capability: "CAP_SYS_ADMIN")
         #expect(missing.description == "not permitted to inspect live arenas: this process lacks CAP_SYS_ADMIN (run as root)")
         #expect(!missing.leavesMapInfo && missing.isRefusal)
-        #expect(LiveError.lockedDown(mode: "confidentiality").description
-            == "kernel lockdown (confidentiality) forbids BPF reads of kernel memory, which telling page states apart needs")
+        #expect(
+            LiveError.lockedDown(mode: "confidentiality").description
+                == "kernel lockdown (confidentiality) forbids BPF reads of kernel memory, which telling page states apart needs")
     }
 }

@@ -8,11 +8,12 @@ import Testing
 
     @Test func buildsMaximalRunsInPageOrder() {
         let pages = map([.free, .free, .allocated, .mapped, .mapped, .reserved, .free])
-        #expect(pages.runs == [
-            PageRun(first: 0, count: 2, state: .free), PageRun(first: 2, count: 1, state: .allocated),
-            PageRun(first: 3, count: 2, state: .mapped), PageRun(first: 5, count: 1, state: .reserved),
-            PageRun(first: 6, count: 1, state: .free),
-        ])
+        #expect(
+            pages.runs == [
+                PageRun(first: 0, count: 2, state: .free), PageRun(first: 2, count: 1, state: .allocated),
+                PageRun(first: 3, count: 2, state: .mapped), PageRun(first: 5, count: 1, state: .reserved),
+                PageRun(first: 6, count: 1, state: .free),
+            ])
         #expect(pages.freeRanges == [PageRange(first: 0, last: 1), PageRange(first: 6, last: 6)])
         #expect(pages.state(ofPage: 4) == .mapped)
         #expect(pages.state(ofPage: 5) == .reserved)
@@ -46,8 +47,10 @@ import Testing
     }
 
     @Test func mergingJoinsOverlappingAndTouchingRangesInAnyOrder() {
-        let ranges = [PageRange(first: 10, last: 12), PageRange(first: 0, last: 3), PageRange(first: 4, last: 4),
-                      PageRange(first: 11, last: 20), PageRange(first: 30, last: 30), PageRange(first: 2, last: 2)]
+        let ranges = [
+            PageRange(first: 10, last: 12), PageRange(first: 0, last: 3), PageRange(first: 4, last: 4),
+            PageRange(first: 11, last: 20), PageRange(first: 30, last: 30), PageRange(first: 2, last: 2),
+        ]
         #expect(PageRange.merged(ranges) == [PageRange(first: 0, last: 4), PageRange(first: 10, last: 20), PageRange(first: 30, last: 30)])
         #expect(PageRange.merged([]).isEmpty)
     }
@@ -55,8 +58,9 @@ import Testing
     @Test func relabellingChangesOnlyPagesOfTheGivenStateInsideTheRanges() {
         let pages = map([.allocated, .allocated, .free, .allocated, .allocated, .allocated, .reserved, .allocated])
         let ranges = [PageRange(first: 1, last: 3), PageRange(first: 5, last: 7)]
-        #expect(pages.relabelling(ranges, from: .allocated, to: .mapped)
-            == map([.allocated, .mapped, .free, .mapped, .allocated, .mapped, .reserved, .mapped]))
+        #expect(
+            pages.relabelling(ranges, from: .allocated, to: .mapped)
+                == map([.allocated, .mapped, .free, .mapped, .allocated, .mapped, .reserved, .mapped]))
         #expect(pages.relabelling([], from: .allocated, to: .mapped) == pages)
     }
 
@@ -114,11 +118,12 @@ import Testing
             source: SourceDescriptor(kind: .emulated), geometry: old.geometry,
             pages: map([.allocated, .free, .free, .free, .allocated, .reserved]))
         let diff = SnapshotDiff(from: old, to: new)
-        #expect(diff.stateChanges == [
-            StateChange(range: PageRange(first: 1, last: 1), from: .allocated, to: .free),
-            StateChange(range: PageRange(first: 2, last: 2), from: .mapped, to: .free),
-            StateChange(range: PageRange(first: 4, last: 4), from: .free, to: .allocated),
-        ])
+        #expect(
+            diff.stateChanges == [
+                StateChange(range: PageRange(first: 1, last: 1), from: .allocated, to: .free),
+                StateChange(range: PageRange(first: 2, last: 2), from: .mapped, to: .free),
+                StateChange(range: PageRange(first: 4, last: 4), from: .free, to: .allocated),
+            ])
         #expect(diff.freed == [PageRange(first: 1, last: 1), PageRange(first: 2, last: 2)])
         #expect(diff.changedPageCount == 3)
     }

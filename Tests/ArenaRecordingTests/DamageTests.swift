@@ -83,8 +83,10 @@ import Testing
         let hostile = SourceDescriptor(kind: .emulated, details: [("workload", .text("list\u{1B}]0;pwned\u{07}"))])
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString).arec").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let writer = try RecordingWriter(path: path, header: RecordingHeader(
-            geometry: snapshot.geometry, source: hostile, bytesMode: .none, keyframeInterval: 4, frameInterval: 0.1, createdAt: 0))
+        let writer = try RecordingWriter(
+            path: path,
+            header: RecordingHeader(
+                geometry: snapshot.geometry, source: hostile, bytesMode: .none, keyframeInterval: 4, frameInterval: 0.1, createdAt: 0))
         try writer.append(snapshot, time: 0, source: source)
         try writer.finish()
         #expect {

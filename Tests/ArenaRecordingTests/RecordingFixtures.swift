@@ -11,9 +11,11 @@ struct RecordedWorkload {
     let snapshots: [Snapshot]
     let bytes: [[UInt32: [UInt8]]]
 
-    static func record(_ workload: String = "churn", frames: Int, stepsPerFrame: UInt64 = 3, mode: BytesMode = .all,
-                       keyframeInterval: UInt32 = 8, pages: UInt32? = 4096, seed: UInt64 = 7,
-                       tallies: (Int) -> [TypeTally]? = { _ in nil }) throws -> RecordedWorkload {
+    static func record(
+        _ workload: String = "churn", frames: Int, stepsPerFrame: UInt64 = 3, mode: BytesMode = .all,
+        keyframeInterval: UInt32 = 8, pages: UInt32? = 4096, seed: UInt64 = 7,
+        tallies: (Int) -> [TypeTally]? = { _ in nil }
+    ) throws -> RecordedWorkload {
         let source = try EmulatedSource(workload: workload, seed: seed, pages: pages)
         let path = temporaryPath("\(workload)-\(mode.rawValue)")
         var snapshots: [Snapshot] = []
@@ -23,9 +25,11 @@ struct RecordedWorkload {
             source.advance(stepsPerFrame)
             let snapshot = source.sample()
             if writer == nil {
-                writer = try RecordingWriter(path: path, header: RecordingHeader(
-                    geometry: snapshot.geometry, source: snapshot.source, bytesMode: mode,
-                    keyframeInterval: keyframeInterval, frameInterval: 0.1, createdAt: 0))
+                writer = try RecordingWriter(
+                    path: path,
+                    header: RecordingHeader(
+                        geometry: snapshot.geometry, source: snapshot.source, bytesMode: mode,
+                        keyframeInterval: keyframeInterval, frameInterval: 0.1, createdAt: 0))
             }
             try writer!.append(snapshot, time: Double(frame) * 0.1, source: source, tallies: tallies(frame))
             snapshots.append(snapshot)

@@ -90,8 +90,9 @@ import Testing
         let path = temporaryPath("mode")
         defer { try? FileManager.default.removeItem(atPath: path) }
         _ = FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]), attributes: [.posixPermissions: 0o644])
-        let header = RecordingHeader(geometry: ArenaGeometry(maxPages: 16, userVMStart: 0x1000_0000, flags: .mmapable),
-                                     source: SourceDescriptor(kind: .emulated), bytesMode: .all, frameInterval: 0.1, createdAt: 0)
+        let header = RecordingHeader(
+            geometry: ArenaGeometry(maxPages: 16, userVMStart: 0x1000_0000, flags: .mmapable),
+            source: SourceDescriptor(kind: .emulated), bytesMode: .all, frameInterval: 0.1, createdAt: 0)
         #expect(throws: RecordingError.self) { try RecordingWriter(path: path, header: header) }
         let writer = try RecordingWriter(path: path, header: header, overwrite: true)
         try writer.finish()
@@ -108,8 +109,12 @@ import Testing
 
     @Test func eachFrameKeepsItsObjectCountsByType() throws {
         func tallies(_ frame: Int) -> [TypeTally]? {
-            frame % 3 == 2 ? nil : [TypeTally(type: "struct node", count: 10 * frame, bytes: 160 * UInt64(frame)),
-                                    TypeTally(type: "struct head", count: 1, bytes: 8)]
+            frame % 3 == 2
+                ? nil
+                : [
+                    TypeTally(type: "struct node", count: 10 * frame, bytes: 160 * UInt64(frame)),
+                    TypeTally(type: "struct head", count: 1, bytes: 8),
+                ]
         }
         let recorded = try RecordedWorkload.record(frames: 9, keyframeInterval: 4, tallies: tallies)
         defer { recorded.remove() }

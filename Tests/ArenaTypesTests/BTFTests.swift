@@ -10,10 +10,12 @@ import Testing
         let node = btf.declareStruct()
         let other = btf.declareStruct()
         btf.define(other, name: "other", size: 4, members: [.field("x", u32, at: 0)])
-        btf.define(node, name: "node", size: 16, members: [
-            .field("next", btf.pointer(to: node), at: 0), .bitfield("low", u32, bitOffset: 64, bits: 3),
-            .bitfield("neg", s8, bitOffset: 67, bits: 5), .field("o", other, at: 12),
-        ])
+        btf.define(
+            node, name: "node", size: 16,
+            members: [
+                .field("next", btf.pointer(to: node), at: 0), .bitfield("low", u32, bitOffset: 64, bits: 3),
+                .bitfield("neg", s8, bitOffset: 67, bits: 5), .field("o", other, at: 12),
+            ])
         _ = btf.typedef("node_t", node)
         _ = btf.enumeration("mood", size: 4, [("SAD", -1), ("OK", 0)])
         return btf.build()
@@ -43,10 +45,13 @@ import Testing
         let holder = try both.lookup("struct holder")
         let geometry = ArenaGeometry(maxPages: 1, userVMStart: 0x1000, flags: .mmapable)
         var page = [UInt8](repeating: 0, count: 4096)
-        page[0] = 0x20; page[1] = 0x10   // first = 0x1020
-        page[0x20 + 8] = 7               // node.value? (the sample's node has next at 0, a u32 at 8)
-        let snapshot = Snapshot(source: SourceDescriptor(kind: .emulated), geometry: geometry,
-                                pages: { var b = PageMapBuilder(); b.append(.allocated, count: 1); return b.build(pageCount: 1) }())
+        page[0] = 0x20; page[1] = 0x10  // first = 0x1020
+        page[0x20 + 8] = 7  // node.value? (the sample's node has next at 0, a u32 at 8)
+        let snapshot = Snapshot(
+            source: SourceDescriptor(kind: .emulated), geometry: geometry,
+            pages: {
+                var b = PageMapBuilder(); b.append(.allocated, count: 1); return b.build(pageCount: 1)
+            }())
         var reader = ArenaReader(snapshot: snapshot) { _ in page }
         let decoder = TypeDecoder(catalog: both, pointers: PointerDecoder(geometry: geometry))
         let decoded = try decoder.decode(holder.ref, at: 0x1000, reader: &reader)
@@ -70,8 +75,11 @@ import Testing
         let geometry = ArenaGeometry(maxPages: 1, userVMStart: 0x1000, flags: .mmapable)
         var page = [UInt8](repeating: 0, count: 4096)
         page[0] = 1; page[4] = 2; page[8] = 3
-        let snapshot = Snapshot(source: SourceDescriptor(kind: .emulated), geometry: geometry,
-                                pages: { var b = PageMapBuilder(); b.append(.allocated, count: 1); return b.build(pageCount: 1) }())
+        let snapshot = Snapshot(
+            source: SourceDescriptor(kind: .emulated), geometry: geometry,
+            pages: {
+                var b = PageMapBuilder(); b.append(.allocated, count: 1); return b.build(pageCount: 1)
+            }())
         var reader = ArenaReader(snapshot: snapshot) { _ in page }
         let decoded = try TypeDecoder(catalog: catalog, pointers: PointerDecoder(geometry: geometry)).decode(array.ref, at: 0x1000, reader: &reader)
         #expect(decoded.value == .array([.unsigned(1), .unsigned(2), .unsigned(3)]))
@@ -82,11 +90,12 @@ import Testing
         let catalog = TypeCatalog([TypeBlob(origin: "test", btf: Self.sample())])
         let geometry = ArenaGeometry(maxPages: 1, userVMStart: 0x1000, flags: .mmapable)
         var page = [UInt8](repeating: 0, count: 4096)
-        page[0] = 0x10; page[1] = 0x10   // next = 0x1010: inside the arena
-        page[8] = 0b1111_0101            // low = 5, neg = 0b11110 = -2
+        page[0] = 0x10; page[1] = 0x10  // next = 0x1010: inside the arena
+        page[8] = 0b1111_0101  // low = 5, neg = 0b11110 = -2
         page[12] = 7
-        let snapshot = Snapshot(source: SourceDescriptor(kind: .emulated), geometry: geometry,
-                                pages: try PageMap(pageCount: 1, runs: [PageRun(first: 0, count: 1, state: .allocated)]))
+        let snapshot = Snapshot(
+            source: SourceDescriptor(kind: .emulated), geometry: geometry,
+            pages: try PageMap(pageCount: 1, runs: [PageRun(first: 0, count: 1, state: .allocated)]))
         var reader = ArenaReader(snapshot: snapshot) { _ in page }
         let decoder = TypeDecoder(catalog: catalog, pointers: PointerDecoder(geometry: geometry))
         let decoded = try decoder.decode(try catalog.lookup("struct node").ref, at: 0x1000, reader: &reader)
@@ -111,10 +120,11 @@ import Testing
         let catalog = TypeCatalog([TypeBlob(origin: "tags", btf: btf.build())])
         let geometry = ArenaGeometry(maxPages: 16, userVMStart: 0x7f00_0000_0000, flags: .mmapable)
         var page = [UInt8](repeating: 0, count: 4096)
-        page[1] = 0x20   // tagged = 0x2000: the low 32 bits of 0x7f0000002000
-        page[9] = 0x20   // plain = 0x2000 too
-        let snapshot = Snapshot(source: SourceDescriptor(kind: .emulated), geometry: geometry,
-                                pages: try PageMap(pageCount: 16, runs: [PageRun(first: 0, count: 1, state: .allocated), PageRun(first: 1, count: 15, state: .free)]))
+        page[1] = 0x20  // tagged = 0x2000: the low 32 bits of 0x7f0000002000
+        page[9] = 0x20  // plain = 0x2000 too
+        let snapshot = Snapshot(
+            source: SourceDescriptor(kind: .emulated), geometry: geometry,
+            pages: try PageMap(pageCount: 16, runs: [PageRun(first: 0, count: 1, state: .allocated), PageRun(first: 1, count: 15, state: .free)]))
         var reader = ArenaReader(snapshot: snapshot) { _ in page }
         let decoded = try TypeDecoder(catalog: catalog, pointers: PointerDecoder(geometry: geometry))
             .decode(try catalog.lookup("struct holder").ref, at: 0x7f00_0000_0000, reader: &reader)
@@ -133,15 +143,15 @@ import Testing
         var badMagic = good
         badMagic[0] = 0
         var outside = good
-        outside[12] = 0xFF   // type_len far past the end
+        outside[12] = 0xFF  // type_len far past the end
         // Types after the 24-byte header: u32 and s8 (16 bytes each), struct node (12 + 4 x 12),
         // struct other (12 + 12), then the pointer (12).
         let node = 24 + 16 + 16
         let pointer = node + 60 + 24
         var dangling = good
-        dangling[pointer + 11] = 0x7F   // the pointer names type 0x7f000003
+        dangling[pointer + 11] = 0x7F  // the pointer names type 0x7f000003
         var hugeVlen = good
-        hugeVlen[node + 4] = 0xFF       // struct node claims 255 members
+        hugeVlen[node + 4] = 0xFF  // struct node claims 255 members
         // "mood" spelled with an escape: a name must not carry terminal controls.
         var escape = good
         let mood = Array("mood".utf8)

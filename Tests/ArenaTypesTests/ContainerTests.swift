@@ -36,8 +36,9 @@ import Testing
             var builder = PageMapBuilder()
             builder.append(.allocated, count: backed)
             if backed < 16 { builder.append(.free, count: 16 - backed) }
-            let snapshot = Snapshot(source: SourceDescriptor(kind: .emulated), geometry: ContainerTests.geometry,
-                                    pages: builder.build(pageCount: 16), roots: roots)
+            let snapshot = Snapshot(
+                source: SourceDescriptor(kind: .emulated), geometry: ContainerTests.geometry,
+                pages: builder.build(pageCount: 16), roots: roots)
             let catalog = TypeCatalog(btf.enumerated().map { TypeBlob(origin: "btf \($0.offset)", btf: $0.element) })
             var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot, options: ObjectTraversal.Options(maxObjects: maxObjects, shape: shape))
             return try traversal.run(roots: roots) { pages in
@@ -55,7 +56,8 @@ import Testing
             int = btf.int("int", size: 4, signed: true)
             node = btf.declareStruct()
             let nodePointer = btf.pointer(to: node)
-            btf.define(node, name: "arena_list_node", size: 16, members: [.field("next", nodePointer, at: 0), .field("pprev", btf.pointer(to: nodePointer), at: 8)])
+            btf.define(
+                node, name: "arena_list_node", size: 16, members: [.field("next", nodePointer, at: 0), .field("pprev", btf.pointer(to: nodePointer), at: 8)])
             head = btf.structure("arena_list_head", size: 8, [.field("first", nodePointer, at: 0)])
         }
     }
@@ -72,7 +74,8 @@ import Testing
         arena.link(head: Self.page(0), nodes: nodes)
         let map = try arena.walk(types.btf.build(), roots: [Self.root("list", Self.page(0), "struct arena_list_head")])
         #expect(map.types == [TypeTally(type: "struct elem", count: 300, bytes: 7200), TypeTally(type: "struct arena_list_head", count: 1, bytes: 8)])
-        #expect(map.containers == [ObjectMap.Container(container: "struct elem", member: "node", embedded: "struct arena_list_node", objects: 300, rejected: 0)])
+        #expect(
+            map.containers == [ObjectMap.Container(container: "struct elem", member: "node", embedded: "struct arena_list_node", objects: 300, rejected: 0)])
         #expect(map.badPointers.isEmpty && map.ambiguities.isEmpty)
         #expect(map.unreachedPages == [3], "page 3 holds nothing")
     }
@@ -82,10 +85,12 @@ import Testing
         var types = ListTypes()
         let data = types.btf.declareStruct()
         types.btf.define(data, name: "payload", size: 8, members: [.field("value", types.u64, at: 0)])
-        _ = types.btf.structure("hashtab_elem", size: 40, [
-            .field("hash", types.int, at: 0), .field("key", types.int, at: 4), .field("value", types.int, at: 8),
-            .field("hash_node", types.node, at: 16), .field("extra", types.btf.pointer(to: data), at: 32),
-        ])
+        _ = types.btf.structure(
+            "hashtab_elem", size: 40,
+            [
+                .field("hash", types.int, at: 0), .field("key", types.int, at: 4), .field("value", types.int, at: 8),
+                .field("hash_node", types.node, at: 16), .field("extra", types.btf.pointer(to: data), at: 32),
+            ])
         var arena = Arena(backed: 3)
         let elements = (0..<100).map { Self.page(1) + UInt64($0) * 40 }
         arena.link(head: Self.page(0), nodes: elements.map { $0 + 16 })
@@ -108,8 +113,12 @@ import Testing
         arena.link(head: Self.page(0), nodes: (0..<10).map { Self.page(1) + 64 + UInt64($0) * 64 })
         let map = try arena.walk(types.btf.build(), roots: [Self.root("queue", Self.page(0), "struct arena_list_head")])
         #expect(map.types.first { $0.type == "struct arena_list_node" }?.count == 10, "never guessed silently")
-        #expect(map.ambiguities == [ObjectMap.Ambiguity(kind: .container, type: "struct arena_list_node",
-                                                          candidates: ["struct task.run_node", "struct timer.node"], objects: 10)])
+        #expect(
+            map.ambiguities == [
+                ObjectMap.Ambiguity(
+                    kind: .container, type: "struct arena_list_node",
+                    candidates: ["struct task.run_node", "struct timer.node"], objects: 10)
+            ])
         #expect(map.containers.isEmpty)
     }
 
@@ -124,7 +133,8 @@ import Testing
         for node in nodes { arena.store(node - 8, 0xdead_0000_0100) }
         let map = try arena.walk(types.btf.build(), roots: [Self.root("h", Self.page(0), "struct arena_list_head")])
         #expect(map.types.first { $0.type == "struct arena_list_node" }?.count == 5)
-        #expect(map.containers == [ObjectMap.Container(container: "struct holder", member: "link", embedded: "struct arena_list_node", objects: 0, rejected: 5)])
+        #expect(
+            map.containers == [ObjectMap.Container(container: "struct holder", member: "link", embedded: "struct arena_list_node", objects: 0, rejected: 5)])
         #expect(map.badPointers.isEmpty, "the guess is dropped, not reported as bad pointers")
     }
 
@@ -136,9 +146,13 @@ import Testing
         arena.store(Self.page(1) + 4088, Self.page(7))
         arena.store(Self.page(3) + 8, Self.page(8) + 8)
         arena.store(Self.page(3) + 16, 12345)  // a counter, not an address: no bad pointer
-        let u64s = try arena.walk(Self.u64Array(), roots: [Self.root("page_frag_cur_page", Self.page(0), "void *[1024]"),
-                                                           Self.root("offsets", Self.page(2), "int[2048]"),
-                                                           Self.root("slots", Self.page(3), "u64[64]")])
+        let u64s = try arena.walk(
+            Self.u64Array(),
+            roots: [
+                Self.root("page_frag_cur_page", Self.page(0), "void *[1024]"),
+                Self.root("offsets", Self.page(2), "int[2048]"),
+                Self.root("slots", Self.page(3), "u64[64]"),
+            ])
         #expect(u64s.reachedPages == [0, 1, 2, 3, 6, 7, 8], "every page of the globals, and the pages they point into")
         #expect(u64s.unreachedPages == [4, 5, 9])
         #expect(u64s.badPointers.isEmpty)
@@ -160,8 +174,12 @@ import Testing
         let u32 = btf.int("u32", size: 4)
         let desc = btf.structure("sdt_desc", size: 80, [.field("nr_free", u64, at: 0)])
         let data = btf.structure("sdt_data", size: 16, [.field("tid", u64, at: 0)])
-        let slots = btf.union("", size: 32, [.field("descs", btf.array(of: btf.pointer(to: desc), count: 4, index: u32), at: 0),
-                                             .field("data", btf.array(of: btf.pointer(to: data), count: 4, index: u32), at: 0)])
+        let slots = btf.union(
+            "", size: 32,
+            [
+                .field("descs", btf.array(of: btf.pointer(to: desc), count: 4, index: u32), at: 0),
+                .field("data", btf.array(of: btf.pointer(to: data), count: 4, index: u32), at: 0),
+            ])
         let counted = btf.union("", size: 8, [.field("next", btf.pointer(to: data), at: 0), .field("count", u64, at: 0)])
         _ = btf.structure("sdt_chunk", size: 40, [.field("", slots, at: 0), .field("", counted, at: 32)])
         var arena = Arena(backed: 4)
@@ -185,11 +203,19 @@ import Testing
         let u64 = btf.int("u64", size: 8)
         let u32 = btf.int("u32", size: 4)
         let chunk = btf.declareStruct()
-        let desc = btf.structure("sdt_desc", size: 80, [.field("allocated", btf.array(of: u64, count: 8, index: u32), at: 0),
-                                                        .field("nr_free", u64, at: 64), .field("chunk", btf.pointer(to: chunk), at: 72)])
+        let desc = btf.structure(
+            "sdt_desc", size: 80,
+            [
+                .field("allocated", btf.array(of: u64, count: 8, index: u32), at: 0),
+                .field("nr_free", u64, at: 64), .field("chunk", btf.pointer(to: chunk), at: 72),
+            ])
         let data = btf.structure("sdt_data", size: 56, [.field("tid", u64, at: 0), .field("payload", btf.array(of: u64, count: 6, index: u32), at: 8)])
-        let slots = btf.union("", size: 32, [.field("descs", btf.array(of: btf.pointer(to: desc), count: 4, index: u32), at: 0),
-                                             .field("data", btf.array(of: btf.pointer(to: data), count: 4, index: u32), at: 0)])
+        let slots = btf.union(
+            "", size: 32,
+            [
+                .field("descs", btf.array(of: btf.pointer(to: desc), count: 4, index: u32), at: 0),
+                .field("data", btf.array(of: btf.pointer(to: data), count: 4, index: u32), at: 0),
+            ])
         btf.define(chunk, name: "sdt_chunk", size: 32, members: [.field("", slots, at: 0)])
         var arena = Arena(backed: 6)
         let root = Self.page(0), leaves = [Self.page(0) + 128, Self.page(0) + 256]
@@ -204,9 +230,12 @@ import Testing
             }
         }
         let map = try arena.walk(btf.build(), roots: [Self.root("root", root, "struct sdt_desc")])
-        #expect(map.types.sorted { $0.type < $1.type } == [TypeTally(type: "struct sdt_chunk", count: 3, bytes: 96),
-                                                          TypeTally(type: "struct sdt_data", count: 8, bytes: 448),
-                                                          TypeTally(type: "struct sdt_desc", count: 3, bytes: 240)])
+        #expect(
+            map.types.sorted { $0.type < $1.type } == [
+                TypeTally(type: "struct sdt_chunk", count: 3, bytes: 96),
+                TypeTally(type: "struct sdt_data", count: 8, bytes: 448),
+                TypeTally(type: "struct sdt_desc", count: 3, bytes: 240),
+            ])
         #expect(map.ambiguities.isEmpty && map.badPointers.isEmpty)
         #expect(map.reachedPages == Array(0..<6) && map.unreachedPages.isEmpty && map.untypedPages == 0)
     }
@@ -225,7 +254,8 @@ import Testing
         #expect(same.types.filter { $0.type == "struct elem" }.count == 1 && same.types.first { $0.type == "struct elem" }?.count == 4)
         #expect(same.ambiguities.isEmpty, "the same container in two BTFs is one candidate")
         let differing = try arena.walk(program(nodeSize: 24), program(nodeSize: 32), roots: [Self.root("r", Self.page(0), "struct root")])
-        #expect(differing.ambiguities.first?.candidates == ["struct elem (btf 0).node", "struct elem (btf 1).node"],
-                "two layouts of one name: two candidates, told apart by origin")
+        #expect(
+            differing.ambiguities.first?.candidates == ["struct elem (btf 0).node", "struct elem (btf 1).node"],
+            "two layouts of one name: two candidates, told apart by origin")
     }
 }

@@ -10,8 +10,10 @@ import Testing
     /// Page 0: a table; page 1: nodes; page 2: backed, reached by nothing (a leak); page 3
     /// free; page 4 reserved; page 5 backed, only a `void *` reaches it.
     struct Arena {
-        var bytes: [UInt32: [UInt8]] = [0: [UInt8](repeating: 0, count: 4096), 1: [UInt8](repeating: 0, count: 4096),
-                                        2: [UInt8](repeating: 0, count: 4096), 5: [UInt8](repeating: 0, count: 4096)]
+        var bytes: [UInt32: [UInt8]] = [
+            0: [UInt8](repeating: 0, count: 4096), 1: [UInt8](repeating: 0, count: 4096),
+            2: [UInt8](repeating: 0, count: 4096), 5: [UInt8](repeating: 0, count: 4096),
+        ]
         mutating func store(_ address: UInt64, _ value: UInt64) {
             let page = UInt32((address - ObjectMapTests.geometry.userVMStart) / 4096)
             let offset = Int((address - ObjectMapTests.geometry.userVMStart) % 4096)
@@ -30,11 +32,13 @@ import Testing
         btf.define(node, name: "node", size: 16, members: [.field("next", nodePointer, at: 0), .field("value", u64, at: 8)])
         let either = btf.union("either", size: 8, [.field("first", nodePointer, at: 0), .field("raw", u64, at: 0)])
         let void = btf.pointer(to: 0)
-        _ = btf.structure("table", size: 88, [
-            .field("buckets", btf.array(of: nodePointer, count: 4, index: u32), at: 0), .field("u", either, at: 32),
-            .field("inline_nodes", btf.array(of: node, count: 2, index: u32), at: 40), .field("scratch", void, at: 72),
-            .field("count", u64, at: 80),
-        ])
+        _ = btf.structure(
+            "table", size: 88,
+            [
+                .field("buckets", btf.array(of: nodePointer, count: 4, index: u32), at: 0), .field("u", either, at: 32),
+                .field("inline_nodes", btf.array(of: node, count: 2, index: u32), at: 40), .field("scratch", void, at: 72),
+                .field("count", u64, at: 80),
+            ])
         return btf.build()
     }
 
@@ -50,21 +54,23 @@ import Testing
     static func arena() -> Arena {
         var arena = Arena()
         let (a, b, c, d, e) = (page(1), page(1) + 16, page(1) + 32, page(1) + 64, page(1) + 80)
-        arena.store(page(0), a)                 // buckets[0] -> A
-        arena.store(page(0) + 8, 0x100)         // buckets[1]: a list poison value
+        arena.store(page(0), a)  // buckets[0] -> A
+        arena.store(page(0) + 8, 0x100)  // buckets[1]: a list poison value
         arena.store(page(0) + 16, page(3) + 8)  // buckets[2]: into a free page (freed under it)
-        arena.store(page(0) + 24, page(4))      // buckets[3]: into a reserved page
-        arena.store(page(0) + 32, d)            // u.first -> D (a union, by its first member)
-        arena.store(page(0) + 40, e)            // inline_nodes[0].next -> E (an array of structs)
-        arena.store(page(0) + 72, page(5) + 24) // scratch: a void * into page 5
-        arena.store(a, b); arena.store(b, c); arena.store(c, a) // A -> B -> C -> A: a cycle
+        arena.store(page(0) + 24, page(4))  // buckets[3]: into a reserved page
+        arena.store(page(0) + 32, d)  // u.first -> D (a union, by its first member)
+        arena.store(page(0) + 40, e)  // inline_nodes[0].next -> E (an array of structs)
+        arena.store(page(0) + 72, page(5) + 24)  // scratch: a void * into page 5
+        arena.store(a, b); arena.store(b, c); arena.store(c, a)  // A -> B -> C -> A: a cycle
         return arena
     }
 
     static let tableRoot = StructureRoot(name: "table", address: page(0), type: "struct table", origin: "arena global")
 
-    func walk(_ options: ObjectTraversal.Options = ObjectTraversal.Options(), arena: Arena = ObjectMapTests.arena(),
-              roots: [StructureRoot] = [ObjectMapTests.tableRoot], requested: inout [UInt32]) throws -> ObjectMap {
+    func walk(
+        _ options: ObjectTraversal.Options = ObjectTraversal.Options(), arena: Arena = ObjectMapTests.arena(),
+        roots: [StructureRoot] = [ObjectMapTests.tableRoot], requested: inout [UInt32]
+    ) throws -> ObjectMap {
         let snapshot = Self.snapshot(roots: roots)
         var traversal = ObjectTraversal(catalog: Self.types(), snapshot: snapshot, options: options)
         var asked: [UInt32] = []
@@ -79,8 +85,11 @@ import Testing
     @Test func everyTypedPointerIsFollowedOnceAndLeaksAndBadPointersShow() throws {
         var requested: [UInt32] = []
         let map = try walk(requested: &requested)
-        #expect(map.types == [ObjectMap.TypeCount(type: "struct table", count: 1, bytes: 88),
-                              ObjectMap.TypeCount(type: "struct node", count: 5, bytes: 80)], "A, B, C (a cycle), D, E")
+        #expect(
+            map.types == [
+                ObjectMap.TypeCount(type: "struct table", count: 1, bytes: 88),
+                ObjectMap.TypeCount(type: "struct node", count: 5, bytes: 80),
+            ], "A, B, C (a cycle), D, E")
         #expect(map.objects == 6 && !map.truncated)
         #expect(map.reachedPages == [0, 1, 5], "page 5 through the void *")
         #expect(map.unreachedPages == [2], "backed, reached by nothing: the leak")
@@ -106,8 +115,9 @@ import Testing
         let elsewhere = StructureRoot(name: "pool.spare", address: Self.page(1) + 80, type: "struct node", origin: "map .bss")
         let roots = [Self.tableRoot, held, elsewhere]
         let intoB = try walk(ObjectTraversal.Options(referencesTo: Self.page(1) + 20), roots: roots, requested: &requested)
-        #expect(intoB.references.first.map { $0.address == nil && $0.value == Self.page(1) + 16 } == true,
-                "the map's pointer to B, though no arena field holds it")
+        #expect(
+            intoB.references.first.map { $0.address == nil && $0.value == Self.page(1) + 16 } == true,
+            "the map's pointer to B, though no arena field holds it")
         #expect(intoB.references.map(\.path) == ["pool.slab", "table.buckets[0]->next"], "not pool.spare, which points at E")
         let pageWide = try walk(ObjectTraversal.Options(referencesTo: Self.page(1) + 200), roots: roots, requested: &requested)
         #expect(pageWide.references.filter { $0.address == nil }.map(\.path) == ["pool.slab", "pool.spare"])
@@ -128,7 +138,7 @@ import Testing
         let before = try walk(requested: &requested)
         var grown = Self.arena()
         let (f, g) = (Self.page(1) + 96, Self.page(1) + 112)
-        grown.store(Self.page(0) + 8, f) // buckets[1] -> F -> G, where the poison value was
+        grown.store(Self.page(0) + 8, f)  // buckets[1] -> F -> G, where the poison value was
         grown.store(f, g)
         let after = try walk(arena: grown, requested: &requested)
         let growth = TypeGrowth.between(before, after)
@@ -175,14 +185,19 @@ import Testing
         var declaring = BTFBuilder()
         _ = declaring.forward("chunk")
         let catalog = TypeCatalog([TypeBlob(origin: "prog", btf: declaring.build())])
-        let roots = [StructureRoot(name: "htab_for_user", address: Self.page(0), origin: "map .bss"),
-                     StructureRoot(name: "pool", address: Self.page(1), type: "struct chunk", origin: "map .bss"),
-                     StructureRoot(name: "spare", address: Self.page(1) + 64, type: "struct chunk", origin: "map .bss")]
+        let roots = [
+            StructureRoot(name: "htab_for_user", address: Self.page(0), origin: "map .bss"),
+            StructureRoot(name: "pool", address: Self.page(1), type: "struct chunk", origin: "map .bss"),
+            StructureRoot(name: "spare", address: Self.page(1) + 64, type: "struct chunk", origin: "map .bss"),
+        ]
         let snapshot = Self.snapshot(roots: roots)
         var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot)
         let map = try traversal.run(roots: roots) { pages in Self.arena().bytes.filter { pages.contains($0.key) } }
-        #expect(map.stops == [ObjectMap.Stop(type: "struct chunk", reason: .declaredOnly, pointers: 2),
-                              ObjectMap.Stop(type: "htab_for_user", reason: .untypedRoot, pointers: 1)])
+        #expect(
+            map.stops == [
+                ObjectMap.Stop(type: "struct chunk", reason: .declaredOnly, pointers: 2),
+                ObjectMap.Stop(type: "htab_for_user", reason: .untypedRoot, pointers: 1),
+            ])
         #expect(map.reachedPages == [0, 1], "their pages are reached all the same")
     }
 }

@@ -29,7 +29,7 @@ import Testing
     @Test func aBadPointerRewrittenMeanwhileIsNotReportedAndTheWalkIsTakenAgain() throws {
         let source = ChangingSource { version in
             var arena = ObjectMapTests.arena()
-            if version > 0 { arena.store(ObjectMapTests.page(0) + 8, ObjectMapTests.page(1) + 96) } // the poison value rewritten
+            if version > 0 { arena.store(ObjectMapTests.page(0) + 8, ObjectMapTests.page(1) + 96) }  // the poison value rewritten
             return arena
         }
         let map = try Self.run(source)
@@ -41,7 +41,7 @@ import Testing
     @Test func memoryThatNeverHoldsStillIsTornAndOnlyConfirmedPointersAreListed() throws {
         let source = ChangingSource { version in
             var arena = ObjectMapTests.arena()
-            arena.store(ObjectMapTests.page(0) + 8, 0x100 + UInt64(version) * 8) // a different wild value every time
+            arena.store(ObjectMapTests.page(0) + 8, 0x100 + UInt64(version) * 8)  // a different wild value every time
             return arena
         }
         let map = try Self.run(source)

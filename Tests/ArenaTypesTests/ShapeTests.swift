@@ -9,23 +9,26 @@ import Testing
     static func page(_ number: UInt64) -> UInt64 { ContainerTests.page(number) }
 
     @Test func everyKindOfDeclarationParses() throws {
-        let shape = try Shape(parsing: """
-            # the hash table of the kernel's arena selftests
-            htab_for_user = struct htab *
-            struct htab.buckets[n_buckets]      # a pointer and its count
-            struct pool.slots[64]
-            struct arena_list_node in struct hashtab_elem.hash_node
-            struct churn_extent owns pages * 4096
-            struct blob owns 65536
-            struct sdt_chunk reads descs
-            struct sdt_pool.slab = struct sdt_data *
-            """, origin: "htab.shape")
+        let shape = try Shape(
+            parsing: """
+                # the hash table of the kernel's arena selftests
+                htab_for_user = struct htab *
+                struct htab.buckets[n_buckets]      # a pointer and its count
+                struct pool.slots[64]
+                struct arena_list_node in struct hashtab_elem.hash_node
+                struct churn_extent owns pages * 4096
+                struct blob owns 65536
+                struct sdt_chunk reads descs
+                struct sdt_pool.slab = struct sdt_data *
+                """, origin: "htab.shape")
         #expect(shape.roots.map(\.type) == ["struct htab *"] && shape.roots.first?.place.line == 2)
         #expect(shape.counts.map(\.count) == [.field("n_buckets"), .constant(64)])
         #expect(shape.containers.first?.container == "struct hashtab_elem" && shape.containers.first?.member == "hash_node")
         #expect(shape.owned.map(\.multiplier) == [4096, 65536] && shape.owned.map(\.field) == ["pages", nil])
         #expect(shape.unionMembers.map(\.member) == ["descs"])
-        #expect(shape.fieldTypes.map { [$0.type, $0.field, $0.cast] } == [["struct sdt_pool", "slab", "struct sdt_data *"]] && shape.fieldTypes.first?.place.line == 9)
+        #expect(
+            shape.fieldTypes.map { [$0.type, $0.field, $0.cast] } == [["struct sdt_pool", "slab", "struct sdt_data *"]]
+                && shape.fieldTypes.first?.place.line == 9)
     }
 
     /// The shape fuzzer's seeds (Shapes/) are files a user could write: each parses.
@@ -68,16 +71,20 @@ import Testing
         var types = ContainerTests.ListTypes()
         let bucket = types.btf.structure("htab_bucket", size: 8, [.field("head", types.head, at: 0)])
         _ = types.btf.structure("htab", size: 16, [.field("buckets", types.btf.pointer(to: bucket), at: 0), .field("n_buckets", types.int, at: 8)])
-        _ = types.btf.structure("hashtab_elem", size: 32, [
-            .field("hash", types.int, at: 0), .field("key", types.int, at: 4), .field("value", types.int, at: 8), .field("hash_node", types.node, at: 16),
-        ])
+        _ = types.btf.structure(
+            "hashtab_elem", size: 32,
+            [
+                .field("hash", types.int, at: 0), .field("key", types.int, at: 4), .field("value", types.int, at: 8), .field("hash_node", types.node, at: 16),
+            ])
         var arena = Arena(backed: 4)
         let htab = page(0), buckets = page(0) + 64
         arena.store(htab, buckets)
         arena.store(htab + 8, 16)  // n_buckets
         var element = page(1)
         for index in 0..<16 {
-            let nodes = (0..<(index % 3 + 1)).map { _ in defer { element += 32 }; return element + 16 }
+            let nodes = (0..<(index % 3 + 1)).map { _ in
+                defer { element += 32 }; return element + 16
+            }
             arena.link(head: buckets + UInt64(index) * 8, nodes: nodes)
         }
         return (types.btf.build(), arena, Int((element - page(1)) / 32))
@@ -127,7 +134,9 @@ import Testing
         #expect(map.badPointers.count == 1 && map.badPointers.first?.target == "free", "the array runs into a free page: said, and it ends there")
         arena.backed = 16
         let bounded = try arena.walk(btf, roots: [handle], shape: shape, maxObjects: 1000)
-        #expect(bounded.truncated && bounded.objects == 1000 && bounded.limit == "more than 1000 objects", "\(bounded.objects) \(bounded.limit ?? "-") \(bounded.badPointers.count)")
+        #expect(
+            bounded.truncated && bounded.objects == 1000 && bounded.limit == "more than 1000 objects",
+            "\(bounded.objects) \(bounded.limit ?? "-") \(bounded.badPointers.count)")
     }
 
     @Test func aDeclaredContainerSettlesAnAmbiguityAndOwnedMemoryIsReached() throws {
@@ -156,8 +165,12 @@ import Testing
         let u32 = btf.int("u32", size: 4)
         let desc = btf.structure("sdt_desc", size: 16, [.field("nr_free", u64, at: 0)])
         let data = btf.structure("sdt_data", size: 16, [.field("tid", u64, at: 0)])
-        let slots = btf.union("", size: 32, [.field("descs", btf.array(of: btf.pointer(to: desc), count: 4, index: u32), at: 0),
-                                             .field("data", btf.array(of: btf.pointer(to: data), count: 4, index: u32), at: 0)])
+        let slots = btf.union(
+            "", size: 32,
+            [
+                .field("descs", btf.array(of: btf.pointer(to: desc), count: 4, index: u32), at: 0),
+                .field("data", btf.array(of: btf.pointer(to: data), count: 4, index: u32), at: 0),
+            ])
         _ = btf.structure("sdt_chunk", size: 32, [.field("", slots, at: 0)])
         var arena = Arena(backed: 2)
         for slot in 0..<4 { arena.store(Self.page(0) + UInt64(slot) * 8, Self.page(1) + UInt64(slot) * 16) }

@@ -71,7 +71,7 @@ import ArenaUI
         for key in [InputEvent.tab, .character("O"), .character("O")] { _ = app.handle(key) }
         let shown = source.reads
         #expect(!shown.isEmpty, "the hexdump's page, read for the panes")
-        _ = app.tick() // the walk starts from a copy of every backed page
+        _ = app.tick()  // the walk starts from a copy of every backed page
         let backed = backend.latest!.pages.backedPages
         #expect(Set(source.reads.keys) == Set(backed), "every backed page copied")
         #expect(source.reads.values.allSatisfy { $0 == 1 }, "the pages the panes had read are not read again: \(source.reads.filter { $0.value > 1 })")
@@ -103,10 +103,12 @@ import ArenaUI
             emulated.advance(1)
             now += 1
             #expect(app.tick(), "sample \(sample)")
-            _ = app.tick() // the walk starts from this sample's reads
+            _ = app.tick()  // the walk starts from this sample's reads
             _ = app.render()
             let backed = backend.latest!.pages.backedPages
-            #expect(source.reads.allSatisfy { page, count in count - (before[page] ?? 0) <= 1 }, "sample \(sample): \(source.reads.filter { $0.value - (before[$0.key] ?? 0) > 1 })")
+            #expect(
+                source.reads.allSatisfy { page, count in count - (before[page] ?? 0) <= 1 },
+                "sample \(sample): \(source.reads.filter { $0.value - (before[$0.key] ?? 0) > 1 })")
             #expect(backed.allSatisfy { source.reads[$0, default: 0] > before[$0, default: 0] }, "the frame has every backed page")
         }
         try writer.finish()

@@ -104,13 +104,14 @@ import ArenaText
         let geometry = snapshot.geometry
         var reader = ArenaReader(snapshot: snapshot, source: fixture.source)
         // Two backed pages in a row whose four bytes across the boundary occur nowhere in the window searched before it.
-        let boundary = try #require((0..<geometry.maxPages - 1).lazy.compactMap { page -> UInt64? in
-            guard snapshot.pages.state(ofPage: page).isBacked, snapshot.pages.state(ofPage: page + 1).isBacked else { return nil }
-            let end = geometry.address(ofPage: page + 1)
-            guard let window = try? reader.read(end - 7, length: 9) else { return nil }
-            let pattern = Array(window[5..<9])
-            return (0..<5).contains { Array(window[$0..<$0 + 4]) == pattern } ? nil : end
-        }.first)
+        let boundary = try #require(
+            (0..<geometry.maxPages - 1).lazy.compactMap { page -> UInt64? in
+                guard snapshot.pages.state(ofPage: page).isBacked, snapshot.pages.state(ofPage: page + 1).isBacked else { return nil }
+                let end = geometry.address(ofPage: page + 1)
+                guard let window = try? reader.read(end - 7, length: 9) else { return nil }
+                let pattern = Array(window[5..<9])
+                return (0..<5).contains { Array(window[$0..<$0 + 4]) == pattern } ? nil : end
+            }.first)
         let pattern = try reader.read(boundary - 2, length: 4)
         fixture.press(.character("g"))
         fixture.type(hex(boundary - 8))

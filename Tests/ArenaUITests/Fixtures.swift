@@ -14,13 +14,17 @@ final class Fixture: DrivesInspector {
 
     /// With `types`, the source has more types (as `--btf FILE` gives); with `shapeFile`, it
     /// keeps its shape in that file (as `--shape FILE` does).
-    init(workload: String = "list", steps: UInt64 = 50, width: Int = 100, height: Int = 30, flags: ArenaFlags = [],
-         types: [TypeBlob] = [], shapeFile: String? = nil) throws {
+    init(
+        workload: String = "list", steps: UInt64 = 50, width: Int = 100, height: Int = 30, flags: ArenaFlags = [],
+        types: [TypeBlob] = [], shapeFile: String? = nil
+    ) throws {
         let source = try EmulatedSource(workload: workload, seed: 1, flags: flags)
         source.advance(steps)
         self.source = source
         var clock = { 0.0 }
-        let shaped: ArenaSource = types.isEmpty && shapeFile == nil ? source
+        let shaped: ArenaSource =
+            types.isEmpty && shapeFile == nil
+            ? source
             : SourceWithTypes(source, adding: types, shapes: shapeFile.map { [ShapeText(origin: $0, text: "")] } ?? [])
         backend = SamplingBackend(source: shaped, interval: 0.1, clock: { clock() })
         backend.sampleNow()

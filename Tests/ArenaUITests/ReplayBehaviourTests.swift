@@ -27,8 +27,10 @@ final class ReplayFixture: DrivesInspector {
             emulated.advance(4)
             let snapshot = emulated.sample()
             if writer == nil {
-                writer = try RecordingWriter(path: path, header: RecordingHeader(
-                    geometry: snapshot.geometry, source: snapshot.source, bytesMode: bytesMode, keyframeInterval: 8, frameInterval: 0.1, createdAt: 0))
+                writer = try RecordingWriter(
+                    path: path,
+                    header: RecordingHeader(
+                        geometry: snapshot.geometry, source: snapshot.source, bytesMode: bytesMode, keyframeInterval: 8, frameInterval: 0.1, createdAt: 0))
             }
             try writer!.append(snapshot, time: Double(frame) / 10, source: emulated)
             snapshots.append(snapshot)

@@ -41,7 +41,8 @@ import ArenaUI
     @Test func withoutAShapeFileADeclarationHoldsForTheSession() throws {
         let fixture = try Fixture(workload: "list", steps: 30, width: 220)
         fixture.press(.tab, .character("O"), .character("v"), .enter)
-        #expect(fixture.screen.status.contains("'head = struct arena_list_node' holds for this session (the source has no shape file: --shape FILE keeps it)"),
-                "\(fixture.screen.status)")
+        #expect(
+            fixture.screen.status.contains("'head = struct arena_list_node' holds for this session (the source has no shape file: --shape FILE keeps it)"),
+            "\(fixture.screen.status)")
     }
 }

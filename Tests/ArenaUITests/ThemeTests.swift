@@ -4,7 +4,8 @@ import ArenaUI
 import ArenaScreen
 
 @Suite struct ThemeTests {
-    static let themes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Themes").path
+    static let themes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Themes").path
 
     @Test func shippedThemesParseAndDarkMatchesTheBuiltIn() throws {
         let names = ThemeLibrary.available(folders: [Self.themes])
@@ -17,7 +18,11 @@ import ArenaScreen
     }
 
     @Test func badLinesAreNamed() {
-        #expect(throws: ThemeError.syntax(file: "t.theme", line: 3, message: "unknown role 'sparkle' (roles: \(ColorRole.allCases.map(\.name).joined(separator: ", ")), or * for the others)")) {
+        #expect(
+            throws: ThemeError.syntax(
+                file: "t.theme", line: 3,
+                message: "unknown role 'sparkle' (roles: \(ColorRole.allCases.map(\.name).joined(separator: ", ")), or * for the others)")
+        ) {
             try Theme.parse("# x\ntext = red\nsparkle = blue\n", name: "t", file: "t.theme")
         }
         #expect(throws: ThemeError.syntax(file: "t.theme", line: 1, message: "bad colour '#12345' (expected #rrggbb)")) {
@@ -36,8 +41,9 @@ import ArenaScreen
         let folders = ThemeLibrary.folders(executable: "/usr/bin/arenascope", environment: ["HOME": "/home/u", "XDG_DATA_HOME": "/data"])
         #expect(Array(folders.prefix(3)) == ["/home/u/.config/arenascope/themes", "/data/arenascope/themes", "/usr/bin/Themes"])
         #expect(folders.contains("/usr/share/arenascope/themes") && folders.last == FileManager.default.currentDirectoryPath + "/Themes")
-        #expect(ThemeLibrary.folders(environment: [:]).contains { $0.hasSuffix("/Themes") && FileManager.default.fileExists(atPath: $0 + "/light.theme") },
-                "the running test binary, found through /proc/self/exe, is in the source tree: its Themes/")
+        #expect(
+            ThemeLibrary.folders(environment: [:]).contains { $0.hasSuffix("/Themes") && FileManager.default.fileExists(atPath: $0 + "/light.theme") },
+            "the running test binary, found through /proc/self/exe, is in the source tree: its Themes/")
         // A theme of the user's own, in $XDG_CONFIG_HOME.
         let config = FileManager.default.temporaryDirectory.appendingPathComponent("arenascope-themes-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: config) }

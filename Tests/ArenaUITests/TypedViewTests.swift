@@ -102,12 +102,12 @@ import ArenaText
         fixture.press(.enter)
         #expect(fixture.screen.fieldsTitle?.hasPrefix("struct arena_list_node at \(hex(address))") == true, "Enter opens the object typed")
         #expect(fixture.screen.hexCursor == address)
-        fixture.press(.tab, .tab, .left) // from the fields pane round to the objects
+        fixture.press(.tab, .tab, .left)  // from the fields pane round to the objects
         #expect(fixture.screen.text.contains("Objects · 100 in 3 types"), "← goes back to the types")
         fixture.press(.end, .enter)
         #expect(fixture.screen.status.contains("log.stale = ") && fixture.screen.status.contains("→ free"), "Enter on a bad pointer goes to its field")
         let field = try #require(fixture.screen.hexCursor)
-        fixture.press(.right, .right) // the cursor off the field, two words on
+        fixture.press(.right, .right)  // the cursor off the field, two words on
         let row = try #require(fixture.screen.lines.firstIndex { $0.hasPrefix("│" + Hexdump.paddedHex(field & ~15, width: 12)) })
         #expect(fixture.screen.grid.roleLine(row).filter { $0 == "E" }.count == 16, "the bad pointer's 8 bytes (two hex digits each) in the error role")
         fixture.press(.tab, .tab, .tab, .character("O"))
@@ -124,7 +124,7 @@ import ArenaText
         Self.tick(fixture) { fixture.screen.text.contains("Who points at \(hex(head)) · 2 · ") }
         let rows = fixture.screen.lines.filter { $0.contains(" at 0x") && ($0.contains("list_head.first") || $0.contains("head.next->pprev")) }
         #expect(rows.count == 2, "the list's head pointer and the first node's pprev, as refs --addr finds them")
-        fixture.press(.tab, .tab, .enter) // from the fields pane round to the list
+        fixture.press(.tab, .tab, .enter)  // from the fields pane round to the list
         #expect(fixture.screen.status.contains("list_head.first = \(hex(head))"), "Enter goes to the pointer")
         #expect(fixture.screen.hexCursor != head)
         fixture.press(.tab, .tab, .tab, .left)

@@ -20,8 +20,9 @@ public func exercise(_ catalog: TypeCatalog, memory: [UInt8], shape: Shape = Sha
         var reader = ArenaReader(snapshot: snapshot) { _ in page }
         _ = try? decoder.decode(entry.ref, at: geometry.userVMStart, reader: &reader)
     }
-    var traversal = ObjectTraversal(catalog: catalog, snapshot: snapshot,
-                                    options: ObjectTraversal.Options(maxObjects: 256, timeLimit: 1, maxLayoutSteps: 1 << 14, shape: shape))
+    var traversal = ObjectTraversal(
+        catalog: catalog, snapshot: snapshot,
+        options: ObjectTraversal.Options(maxObjects: 256, timeLimit: 1, maxLayoutSteps: 1 << 14, shape: shape))
     _ = try? traversal.run(roots: roots) { pages in Dictionary(uniqueKeysWithValues: pages.map { ($0, page) }) }
 }
 
@@ -29,11 +30,14 @@ public func exercise(_ catalog: TypeCatalog, memory: [UInt8], shape: Shape = Sha
 func runFuzzerDriver(
     _ argc: UnsafeMutablePointer<CInt>,
     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
 
 /// A target's entry point: libFuzzer's driver, calling `test` with each input.
-public func runFuzzer(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
-                      _ test: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt {
+public func runFuzzer(
+    _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+    _ test: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt {
     var count = argc
     var vector = argv
     return runFuzzerDriver(&count, &vector, test)

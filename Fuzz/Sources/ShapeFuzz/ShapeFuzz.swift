@@ -11,13 +11,18 @@ let catalog: TypeCatalog = {
     let nodePointer = btf.pointer(to: node)
     btf.define(node, name: "arena_list_node", size: 16, members: [.field("next", nodePointer, at: 0), .field("pprev", btf.pointer(to: nodePointer), at: 8)])
     let head = btf.structure("arena_list_head", size: 8, [.field("first", nodePointer, at: 0)])
-    _ = btf.structure("hashtab_elem", size: 32, [.field("hash", int, at: 0), .field("key", int, at: 4), .field("value", int, at: 8), .field("hash_node", node, at: 16)])
+    _ = btf.structure(
+        "hashtab_elem", size: 32, [.field("hash", int, at: 0), .field("key", int, at: 4), .field("value", int, at: 8), .field("hash_node", node, at: 16)])
     let bucket = btf.structure("htab_bucket", size: 8, [.field("head", head, at: 0)])
     _ = btf.structure("fuzz", size: 16, [.field("buckets", btf.pointer(to: bucket), at: 0), .field("n_buckets", int, at: 8)])
     let extent = btf.declareStruct()
     btf.define(extent, name: "extent", size: 16, members: [.field("prev", btf.pointer(to: extent), at: 0), .field("pages", u32, at: 8)])
-    let pointers = btf.union("", size: 32, [.field("descs", btf.array(of: btf.pointer(to: extent), count: 4, index: u32), at: 0),
-                                            .field("data", btf.array(of: btf.pointer(to: bucket), count: 4, index: u32), at: 0)])
+    let pointers = btf.union(
+        "", size: 32,
+        [
+            .field("descs", btf.array(of: btf.pointer(to: extent), count: 4, index: u32), at: 0),
+            .field("data", btf.array(of: btf.pointer(to: bucket), count: 4, index: u32), at: 0),
+        ])
     _ = btf.structure("chunk", size: 40, [.field("", pointers, at: 0), .field("count", u64, at: 32)])
     return TypeCatalog([TypeBlob(origin: "fuzz", btf: btf.build())])
 }()

@@ -82,7 +82,8 @@ public final class ChurnWorkload: Workload {
         let count = UInt32(1 + random.below(4))
         let address = randomPageAddress()
         guard count <= maxPages, arena.geometry.page(containing: address)! <= maxPages - count,
-              arena.reservePages(address, count: count) == 0 else { return }
+            arena.reservePages(address, count: count) == 0
+        else { return }
         reservations.append((address, count))
         claimed += UInt64(count)
     }

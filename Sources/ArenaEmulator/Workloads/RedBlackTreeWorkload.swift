@@ -39,8 +39,10 @@ public final class RedBlackTreeWorkload: Workload {
     }
 
     public var roots: [StructureRoot] {
-        [StructureRoot(name: "root", address: root, nextOffset: Field.left.rawValue, type: "struct rb_elem", origin: Self.rootOrigin),
-         StructureRoot(name: "tree", address: header, type: "struct rb_tree", origin: Self.rootOrigin)]
+        [
+            StructureRoot(name: "root", address: root, nextOffset: Field.left.rawValue, type: "struct rb_elem", origin: Self.rootOrigin),
+            StructureRoot(name: "tree", address: header, type: "struct rb_tree", origin: Self.rootOrigin),
+        ]
     }
 
     /// Keys in the tree, from the Swift-side bookkeeping.

@@ -175,8 +175,10 @@ public final class SlabWorkload: Workload {
     }
 
     public var roots: [StructureRoot] {
-        [StructureRoot(name: "sdt_state", address: globals, type: "struct sdt_allocator", origin: Self.rootOrigin),
-         StructureRoot(name: "tasks", address: globals + Self.tableOffset, type: "struct task_table", origin: Self.rootOrigin)]
+        [
+            StructureRoot(name: "sdt_state", address: globals, type: "struct sdt_allocator", origin: Self.rootOrigin),
+            StructureRoot(name: "tasks", address: globals + Self.tableOffset, type: "struct task_table", origin: Self.rootOrigin),
+        ]
     }
 
     /// Slots live now, leaked ones included (for tests: what the bookkeeping must say).

@@ -25,8 +25,10 @@ extension Workload {
 /// The workloads arenascope ships, by name.
 public enum WorkloadCatalog {
     public static var all: [any Workload.Type] {
-        [ListWorkload.self, HashTableWorkload.self, RedBlackTreeWorkload.self, FragWorkload.self, ChurnWorkload.self, LeakyListWorkload.self,
-         SlabWorkload.self]
+        [
+            ListWorkload.self, HashTableWorkload.self, RedBlackTreeWorkload.self, FragWorkload.self, ChurnWorkload.self, LeakyListWorkload.self,
+            SlabWorkload.self,
+        ]
     }
 
     public static func named(_ name: String) -> (any Workload.Type)? {
