@@ -31,12 +31,18 @@ public func percentText(_ value: Double) -> String {
     return "\(tenths / 10).\(tenths % 10)%"
 }
 
-/// Column widths sized to their content: each column as wide as its widest cell (`wanted`),
-/// the widest shrunk first while they do not fit in `available`, none below `least`.
+/// Column widths sized to their content: each column as wide as its widest cell (`wanted`), and
+/// where they do not fit in `available`, the later columns give way first (none below `least`),
+/// no column before the last taking more than two thirds of what is left.
 public func columnWidths(_ wanted: [Int], fitting available: Int, least: Int = 4) -> [Int] {
-    var widths = wanted.map { max(least, $0) }
-    while widths.reduce(0, +) > available, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > least {
-        widths[widest] -= 1
+    let widths = wanted.map { max(least, $0) }
+    guard widths.reduce(0, +) > available else { return widths }
+    var room = available
+    return widths.indices.map { index in
+        let later = widths.count - 1 - index
+        let most = later == 0 ? room : min(room - later * least, room * 2 / 3)
+        let width = max(least, min(widths[index], most))
+        room -= width
+        return width
     }
-    return widths
 }

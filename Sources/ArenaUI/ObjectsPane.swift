@@ -52,15 +52,17 @@ final class ObjectsPane: Pane {
         }
         let untyped = map.untypedPages > 0 ? [Row.finding(label: "untyped", text: "\(map.untypedPages) pages reached only through untyped pointers")] : []
         let allocators = worker.allocators.flatMap { report -> [Row] in
-            let summary = Row.finding(label: "allocator", text: "slab of \(report.descriptorType) from \(report.root): \(report.live.count) live, \(report.free.count) free")
+            let summary = Row.finding(
+                label: "allocator", text: "slab of \(report.descriptorType) from \(report.root): \(report.live.count) live, \(report.free.count) free")
             return [summary] + report.contradictions.map { Row.finding(label: "allocator", text: "contradicts itself: " + $0) }
                 + report.violations.map { Row.violation($0, type: report.dataType) } + report.stale.map { Row.stale($0, type: report.dataType) }
                 + report.leaks.map { Row.leak(address: $0, type: report.dataType) }
         }
-        let fragments = worker.fragments.map { report in
-            [Row.finding(label: "allocator", text: "page fragments: counts say \(report.live) live on \(report.pages) pages, \(report.reached) reached")]
-                + report.findings.map(Row.fragmentPage)
-        } ?? []
+        let fragments =
+            worker.fragments.map { report in
+                [Row.finding(label: "allocator", text: "page fragments: counts say \(report.live) live on \(report.pages) pages, \(report.reached) reached")]
+                    + report.findings.map(Row.fragmentPage)
+            } ?? []
         return map.types.map(Row.type) + map.findings.map(Row.finding) + untyped + allocators + fragments + map.badPointers.map(Row.bad)
     }
 
@@ -133,7 +135,8 @@ final class ObjectsPane: Pane {
             title = "Who points at \(hex(address)) · " + (worker.referencesAnswered ? "\(map?.references.count ?? 0) · ← types" : "asking")
         } else if let opened, let map {
             let count = map.types.first { $0.type == opened.type }?.count ?? 0
-            title = "Objects · \(opened.type) · \(count)\(count > ObjectMapWorker.instancesPerType ? " (first \(ObjectMapWorker.instancesPerType))" : "") · ← types"
+            title =
+                "Objects · \(opened.type) · \(count)\(count > ObjectMapWorker.instancesPerType ? " (first \(ObjectMapWorker.instancesPerType))" : "") · ← types"
         } else if let map {
             let share = map.backedBytes == 0 ? "-" : percentText(Double(map.reachedBytes) / Double(map.backedBytes))
             title = "Objects · \(map.objects)\(map.truncated ? "+" : "") in \(map.types.count) types · \(share) reached · O ranges"
@@ -149,10 +152,20 @@ final class ObjectsPane: Pane {
         }
         let rows = rows(map)
         let live = Dictionary(worker.allocators.map { ($0.dataType, $0.live.count) }, uniquingKeysWith: +)
-        // The type as wide as the widest, shrunk to leave the counts whole.
-        let typeWidth = columnWidths([map.types.map(\.type.count).max() ?? 0], fitting: inner.width - 23 - (live.isEmpty ? 0 : 8))[0]
-        let header = showsReferences ? "path → where the pointer lies"
-            : opened == nil ? "type".column(typeWidth) + "     count        bytes" + (live.isEmpty ? "" : "    live") : "#       address"
+        // The figures as wide as the largest, the type as wide as the widest, shrunk to leave the figures whole.
+        let figureWidth = { (heading: String, figures: [String]) in max(heading.count, figures.map(\.count).max() ?? 0) }
+        let countWidth = figureWidth("count", map.types.map { String($0.count) })
+        let bytesWidth = figureWidth("bytes", map.types.map { String($0.bytes) })
+        let liveWidth = live.isEmpty ? 0 : figureWidth("live", live.values.map(String.init))
+        let figures = { (count: String, bytes: String, liveCount: String?) in
+            "  " + count.leftPadded(to: countWidth) + "  " + bytes.leftPadded(to: bytesWidth) + (liveCount.map { "  " + $0.leftPadded(to: liveWidth) } ?? "")
+        }
+        let typeWidth = columnWidths(
+            [map.types.map(\.type.count).max() ?? 0], fitting: inner.width - 4 - countWidth - bytesWidth - (live.isEmpty ? 0 : 2 + liveWidth))[0]
+        let header =
+            showsReferences
+            ? "path → where the pointer lies"
+            : opened == nil ? "type".column(typeWidth) + figures("count", "bytes", live.isEmpty ? nil : "live") : "#       address"
         let problem = worker.failure ?? map.limit.map { "walk stopped, partial: \($0)" }
         grid.put(problem ?? header, x: inner.x, y: inner.y, role: problem == nil ? .dim : .error, limit: inner.width)
         if rows.isEmpty && showsReferences {
@@ -162,32 +175,34 @@ final class ObjectsPane: Pane {
             return
         }
         if rows.isEmpty {
-            grid.put(app.snapshot?.roots.isEmpty == false ? "nothing reached: no root has a type the BTF knows (--btf FILE adds types)"
-                     : "no roots: nothing to walk from (see O roots)", x: inner.x, y: inner.y + 1, role: .dim, limit: inner.width)
+            grid.put(
+                app.snapshot?.roots.isEmpty == false
+                    ? "nothing reached: no root has a type the BTF knows (--btf FILE adds types)"
+                    : "no roots: nothing to walk from (see O roots)", x: inner.x, y: inner.y + 1, role: .dim, limit: inner.width)
             return
         }
         for (row, index) in list.visible.enumerated() where index < rows.count {
-            let (line, role): (String, ColorRole) = switch rows[index] {
-            case .type(let type):
-                (type.type.column(typeWidth) + String(type.count).leftPadded(to: 10) + String(type.bytes).leftPadded(to: 13)
-                    + (live[type.type].map { String($0).leftPadded(to: 8) } ?? ""), .text)
-            case .bad(let pointer):
-                ("bad " + pointer.path + " = " + hex(pointer.value) + " → " + pointer.target, .error)
-            case .instance(let number, let address):
-                (String(number).rightPadded(to: 8) + hex(address), .text)
-            case .reference(let reference):
-                (reference.path + (reference.address.map { " at " + hex($0) } ?? " (a root, in a map)"), .text)
-            case .finding(let label, let text):
-                (label.rightPadded(to: 10) + text, .dim)
-            case .leak(let address, let type):
-                ("leak      \(type) at \(hex(address)): live, only the allocator points to it", .error)
-            case .stale(let reference, let type):
-                ("stale     \(reference.path) = \(hex(reference.value)) → a free \(type) slot", .error)
-            case .violation(let violation, let type):
-                ("invariant \(type) at \(hex(violation.address)): \(violation.field) is \(violation.found), wants \(violation.expected)", .error)
-            case .fragmentPage(let finding):
-                ("fragments " + finding.text, .error)
-            }
+            let (line, role): (String, ColorRole) =
+                switch rows[index] {
+                case .type(let type):
+                    (type.type.column(typeWidth) + figures(String(type.count), String(type.bytes), live[type.type].map(String.init)), .text)
+                case .bad(let pointer):
+                    ("bad " + pointer.path + " = " + hex(pointer.value) + " → " + pointer.target, .error)
+                case .instance(let number, let address):
+                    (String(number).rightPadded(to: 8) + hex(address), .text)
+                case .reference(let reference):
+                    (reference.path + (reference.address.map { " at " + hex($0) } ?? " (a root, in a map)"), .text)
+                case .finding(let label, let text):
+                    (label.rightPadded(to: 10) + text, .dim)
+                case .leak(let address, let type):
+                    ("leak      \(type) at \(hex(address)): live, only the allocator points to it", .error)
+                case .stale(let reference, let type):
+                    ("stale     \(reference.path) = \(hex(reference.value)) → a free \(type) slot", .error)
+                case .violation(let violation, let type):
+                    ("invariant \(type) at \(hex(violation.address)): \(violation.field) is \(violation.found), wants \(violation.expected)", .error)
+                case .fragmentPage(let finding):
+                    ("fragments " + finding.text, .error)
+                }
             list.draw(line, index: index, x: inner.x, y: inner.y + 1 + row, width: inner.width, role: role, focused: focused, into: &grid)
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ArenaScreen
+import ArenaText
 @testable import ArenaUI
 
 /// At the sizes terminals commonly have, every pane's title, the page map's legend and the
@@ -26,12 +27,23 @@ import ArenaScreen
         #expect(!roots.isEmpty)
         // The origin column where it fits whole, else none.
         let rootsText = Screen(fixture.app.render()).text
-        Self.expectWhole(fixture, (rootsText.contains("origin") ? ["address       origin"] + roots.map(\.origin) : ["  address"]) + roots.map(\.name),
-                         at: size, "roots")
+        Self.expectWhole(
+            fixture, (rootsText.contains("origin") ? ["address       origin"] + roots.map(\.origin) : ["  address"]) + roots.map(\.name),
+            at: size, "roots")
         fixture.press(.character("O"))
         TypedViewTests.tick(fixture) { fixture.app.panes.objects.worker.map != nil }
         _ = fixture.app.tick()
         Self.expectWhole(fixture, ["! unreached"] + PageGlyph.legendItems + ["struct churn_extent"], at: size, "objects")
+    }
+
+    /// Columns that do not fit give way from the last; the first keeps at most two thirds of the room.
+    @Test func columnsGiveWayFromTheLast() {
+        #expect(columnWidths([13, 21], fitting: 40) == [13, 21])
+        #expect(columnWidths([13, 21], fitting: 22) == [13, 9])
+        #expect(columnWidths([88, 21], fitting: 62) == [41, 21])
+        #expect(columnWidths([30, 30], fitting: 6) == [4, 4])
+        #expect(columnWidths([2], fitting: 40) == [4])
+        #expect("struct churn_extent".column(10) == "struct ch…" && "type".column(6) == "type  ")
     }
 
     @Test func aTitleDropsItsLastPartsBeforeItIsCut() {
