@@ -104,7 +104,7 @@ let recordingCases: [BenchmarkCase] = [
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             let described = inflate * Double(bombs)
             for arguments in [["info", path], ["info", "--verify", path], ["objects", "--replay", path, "--frame", "\(bombs + 1)"]] {
-                let run = try runToEnd(releaseBinary, arguments, status: 65)
+                let run = try runMeasuringPeak(releaseBinary, arguments, status: 65)
                 let command = arguments.prefix { $0 != path }.joined(separator: " ")
                 figures.append(
                     Figure(

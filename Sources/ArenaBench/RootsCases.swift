@@ -23,7 +23,7 @@ let rootsCases: [BenchmarkCase] = [
             for _ in 0..<7 {
                 oneShot.append(
                     secondsTaken {
-                        let status = spawnAndWait(binary, ["snapshot", "--map-id", String(narrow), "--json"])
+                        let status = (try? spawnAndWait(binary, ["snapshot", "--map-id", String(narrow), "--json"]))?.status ?? -1
                         precondition(status == 0, "snapshot exited \(status)")
                     })
             }
@@ -37,18 +37,3 @@ let rootsCases: [BenchmarkCase] = [
         }
     }
 ]
-
-/// Runs `path` with `arguments`, output to /dev/null, and waits: its exit status.
-func spawnAndWait(_ path: String, _ arguments: [String]) -> Int32 {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    let argv = ([path] + arguments).map { strdup($0) } + [nil]
-    defer { for argument in argv { free(argument) } }
-    var pid: pid_t = 0
-    guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return -1 }
-    var status: Int32 = 0
-    waitpid(pid, &status, 0)
-    return (status >> 8) & 0xFF
-}

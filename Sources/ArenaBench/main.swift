@@ -1,9 +1,7 @@
 // arenascope-bench: measures each figure the issues set and prints it beside its target.
 // Usage: arenascope-bench [substring of case names...]
+if CommandLine.arguments.count > 2, CommandLine.arguments[1] == "--measure" { measureAndReport(Array(CommandLine.arguments.dropFirst(2))) }
 let filters = CommandLine.arguments.dropFirst().map { $0.lowercased() }
-// The liveness case comes last: its 1M-slot arena raises this process's resident memory, which a
-// child spawned after it starts with (ru_maxrss), and the crafted recordings' cases measure
-// their children's peak.
 let cases = (foundationCases + liveCases + rootsCases + objectCases + interfaceCases + recordingCases + exportCases + livenessCases).filter { benchmark in
     filters.isEmpty || filters.contains { benchmark.name.lowercased().contains($0) }
 }
